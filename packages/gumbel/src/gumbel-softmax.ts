@@ -1,0 +1,85 @@
+/**
+ * @see Jang, Gu & Poole 2017, "Categorical Reparameterization with Gumbel-Softmax", ICLR, arXiv:1611.01144.
+ * @see Maddison, Mnih & Teh 2017, "The Concrete Distribution", ICLR, arXiv:1611.00712.
+ * @see Bengio, Léonard & Courville 2013, arXiv:1308.3432 (straight-through estimators).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
+import { checkNoiseOptions, gumbelNoise, moveAxis, type NoiseOptions } from './internal/perturb.js';
+import { checkLogits, checkTemperature, fail, toFloat } from './internal/validate.js';
+
+export interface GumbelSoftmaxOptions extends NoiseOptions {
+  /** temperature τ > 0 (finite); small τ → nearly one-hot samples with high-variance gradients. Default 1. */
+  temperature?: number;
+  /**
+   * `true`: the forward value is one_hot(argmax y) and the backward pass uses the gradient of the soft
+   * sample y (straight-through). Default `false`.
+   */
+  hard?: boolean;
+  /** the class axis, default −1 */
+  axis?: number;
+}
+
+/** softmax along `axis` (tf.softmax works on the last axis only). */
+export function softmaxAlong(z: Tensor, axis: number): Tensor {
+  if (axis === z.rank - 1) return tf.softmax(z);
+  const e = tf.exp(tf.sub(z, tf.max(z, axis, true)));
+  return tf.div(e, tf.sum(e, axis, true));
+}
+
+/** one_hot(argmax y) along `axis`, float32. */
+export function oneHotArgmax(y: Tensor, axis: number): Tensor {
+  const k = y.shape[axis]!;
+  return moveAxis(tf.oneHot(tf.argMax(y, axis), k, 1, 0, 'float32'), y.rank - 1, axis);
+}
+
+/**
+ * Gumbel-softmax (Concrete) relaxed sample of Categorical(softmax(logits)):
+ *
+ *   y = softmax((logits + g)/τ),   g ~ Gumbel(0, 1) i.i.d.
+ *
+ * differentiable with respect to the logits (∂y/∂logits = (diag(y) − y yᵀ)/τ, computed by a fused
+ * custom gradient that stays finite at logits ±1e4, −Infinity masks and τ from 1e−3 to 1e3).
+ *
+ * With `hard: true` the forward value is the exact one-hot sample one_hot(argmax y) (the Gumbel-max
+ * sample) and the gradient is that of the soft y: the straight-through Gumbel-softmax estimator, whose
+ * gradient equals PyTorch's `y_hard − y_soft.detach() + y_soft`.
+ *
+ * @param logits float32 `[...batch, K]` unnormalized log-probabilities (classes on `axis`); −Infinity masks a class
+ * @returns float32 of the logits' shape; each slice along `axis` lies on the simplex (soft) or is one-hot (hard)
+ * @see Jang, Gu & Poole 2017, arXiv:1611.01144 · Maddison, Mnih & Teh 2017, arXiv:1611.00712
+ * @example
+ * ```ts
+ * const logits = tf.variable(tf.zeros([8, 10]));
+ * const y = gumbelSoftmax(logits, { temperature: 0.5, seed: 1 });            // [8, 10], rows sum to 1
+ * const yHard = gumbelSoftmax(logits, { temperature: 0.5, hard: true, seed: 1 }); // one-hot rows
+ * ```
+ * @since 0.1.0
+ */
+export function gumbelSoftmax(logits: Tensor | TensorLike, options: GumbelSoftmaxOptions = {}): Tensor {
+  const fn = 'gumbelSoftmax';
+  const tau = checkTemperature(fn, options.temperature ?? 1, 'options.temperature');
+  if (options.hard !== undefined && typeof options.hard !== 'boolean') fail(fn, 'options.hard', 'a boolean', options.hard);
+  const { shape, axis } = checkLogits(fn, logits, options.axis ?? -1);
+  const seed = checkNoiseOptions(fn, options, shape);
+  const hard = options.hard ?? false;
+  return tf.tidy(fn, () => {
+    const l = toFloat(fn, 'logits', logits);
+    const g = gumbelNoise(fn, options, shape, seed);
+    const relax = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+      const [lt, gt, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
+      const y = softmaxAlong(tf.div(tf.add(lt, gt), tau), axis);
+      save([y]);
+      return {
+        value: hard ? oneHotArgmax(y, axis) : y,
+        // d y / d logits = (diag(y) − y yᵀ)/τ: dlogits = y ⊙ (dy − Σ dy ⊙ y)/τ; the same for the noise.
+        gradFunc: (dy: Tensor, saved: Tensor[]) => {
+          const ys = saved[0]!;
+          const d = tf.div(tf.mul(ys, tf.sub(dy, tf.sum(tf.mul(dy, ys), axis, true))), tau);
+          return [d, tf.clone(d)];
+        },
+      };
+    });
+    return relax(l, g);
+  });
+}

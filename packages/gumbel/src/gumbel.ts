@@ -1,0 +1,173 @@
+/**
+ * The Gumbel (type-I extreme value, maximum) distribution.
+ *
+ * @see Gumbel, E. J. (1954). Statistical theory of extreme values and some practical applications.
+ * @see scipy.stats.gumbel_r, torch.distributions.Gumbel, tfp.distributions.Gumbel (the same law).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
+import { gumbelFromUniform } from './internal/noise.js';
+import { checkFloatDtype, checkPositive, checkSeed, checkShape, fail, toFloat } from './internal/validate.js';
+
+/** The Euler–Mascheroni constant γ. */
+export const EULER_GAMMA = 0.5772156649015329;
+
+export interface GumbelParams {
+  /** location μ, any shape (the batch shape is the broadcast of `loc` and `scale`) */
+  loc: Tensor | TensorLike;
+  /** scale β > 0 */
+  scale: Tensor | TensorLike;
+}
+
+/**
+ * Gumbel(μ, β): density (1/β)·exp(−(z + e^(−z))), CDF exp(−e^(−z)), with z = (x − μ)/β.
+ *
+ * Parameters broadcast against each other and against `x`. Tensors passed in are used as they are (so
+ * gradients flow to them) and stay the caller's; arrays and numbers are converted to tensors that this
+ * object owns and frees in {@link Gumbel.dispose}.
+ *
+ * @see Gumbel 1954 · scipy.stats.gumbel_r
+ * @example
+ * ```ts
+ * const d = new Gumbel({ loc: 0, scale: 2 });
+ * d.logProb([0, 1, 5]).print();      // log-density at three points
+ * d.sample([100], { seed: 1 });      // shape [100]
+ * d.dispose();
+ * ```
+ * @since 0.1.0
+ */
+export class Gumbel {
+  readonly loc: Tensor;
+  readonly scale: Tensor;
+  /** The broadcast shape of `loc` and `scale`. */
+  readonly batchShape: number[];
+  private readonly owned: Tensor[] = [];
+
+  constructor(params: GumbelParams) {
+    const fn = 'Gumbel';
+    if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { loc, scale }', params);
+    if (params.loc === undefined) fail(fn, 'params.loc', 'a number or float32 tensor', params.loc);
+    if (params.scale === undefined) fail(fn, 'params.scale', 'a number or float32 tensor', params.scale);
+    checkFloatDtype(fn, 'params.loc', params.loc);
+    checkFloatDtype(fn, 'params.scale', params.scale);
+    const loc = toFloat(fn, 'params.loc', params.loc);
+    if (loc !== params.loc) this.owned.push(loc);
+    try {
+      const scale = toFloat(fn, 'params.scale', params.scale);
+      if (scale !== params.scale) this.owned.push(scale);
+      checkPositive(fn, scale, 'params.scale');
+      this.loc = loc;
+      this.scale = scale;
+      try {
+        this.batchShape = tf.broadcast_util.assertAndGetBroadcastShape(loc.shape, scale.shape);
+      } catch {
+        fail(fn, 'params.loc and params.scale', 'broadcastable shapes', `[${loc.shape}] and [${scale.shape}]`);
+      }
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  /** The standardized variable z = (x − μ)/β. */
+  private z(x: Tensor): Tensor {
+    return tf.div(tf.sub(x, this.loc), this.scale);
+  }
+
+  private input(method: string, x: Tensor | TensorLike): Tensor {
+    return toFloat(`Gumbel.${method}`, 'x', x);
+  }
+
+  /**
+   * Draws samples g = μ − β·log(−log u) (u clamped as in {@link sampleGumbel}).
+   * @param sampleShape leading sample dimensions; the result has shape `[...sampleShape, ...batchShape]`
+   */
+  sample(sampleShape: number[] = [], options: { seed?: number | string } = {}): Tensor {
+    checkShape('Gumbel.sample', sampleShape, 'sampleShape');
+    const seed = checkSeed('Gumbel.sample', options.seed);
+    return tf.tidy('Gumbel.sample', () => {
+      const g = gumbelFromUniform(tf.randomUniform([...sampleShape, ...this.batchShape], 0, 1, 'float32', seed));
+      return tf.add(this.loc, tf.mul(this.scale, g));
+    });
+  }
+
+  /** Reparameterized samples: the same as {@link Gumbel.sample}, differentiable with respect to μ and β. */
+  rsample(sampleShape: number[] = [], options: { seed?: number | string } = {}): Tensor {
+    return this.sample(sampleShape, options);
+  }
+
+  /** log p(x) = −log β − z − e^(−z). */
+  logProb(x: Tensor | TensorLike): Tensor {
+    return tf.tidy('Gumbel.logProb', () => {
+      const z = this.z(this.input('logProb', x));
+      return tf.sub(tf.neg(tf.add(z, tf.exp(tf.neg(z)))), tf.log(this.scale));
+    });
+  }
+
+  /** p(x) = exp(log p(x)). */
+  prob(x: Tensor | TensorLike): Tensor {
+    return tf.tidy('Gumbel.prob', () => tf.exp(this.logProb(x)));
+  }
+
+  /** F(x) = exp(−e^(−z)). */
+  cdf(x: Tensor | TensorLike): Tensor {
+    return tf.tidy('Gumbel.cdf', () => tf.exp(this.logCdf(x)));
+  }
+
+  /** log F(x) = −e^(−z). */
+  logCdf(x: Tensor | TensorLike): Tensor {
+    return tf.tidy('Gumbel.logCdf', () => tf.neg(tf.exp(tf.neg(this.z(this.input('logCdf', x))))));
+  }
+
+  /** The survival function 1 − F(x) = −expm1(−e^(−z)), accurate in the right tail. */
+  survivalFunction(x: Tensor | TensorLike): Tensor {
+    return tf.tidy('Gumbel.survivalFunction', () => tf.neg(tf.expm1(this.logCdf(x))));
+  }
+
+  /** The quantile function F⁻¹(p) = μ − β·log(−log p), for p in (0, 1). */
+  quantile(p: Tensor | TensorLike): Tensor {
+    return tf.tidy('Gumbel.quantile', () => {
+      const $p = toFloat('Gumbel.quantile', 'p', p);
+      return tf.sub(this.loc, tf.mul(this.scale, tf.log(tf.neg(tf.log($p)))));
+    });
+  }
+
+  /** E[X] = μ + β·γ (γ the Euler–Mascheroni constant). */
+  mean(): Tensor {
+    return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, EULER_GAMMA)));
+  }
+
+  /** Var[X] = π²β²/6. */
+  variance(): Tensor {
+    return tf.tidy(() => tf.mul(tf.square(this.broadcastScale()), (Math.PI * Math.PI) / 6));
+  }
+
+  /** sd[X] = πβ/√6. */
+  stddev(): Tensor {
+    return tf.tidy(() => tf.mul(this.broadcastScale(), Math.PI / Math.sqrt(6)));
+  }
+
+  /** The mode, μ. */
+  mode(): Tensor {
+    return tf.tidy(() => tf.add(this.loc, tf.zerosLike(this.scale)));
+  }
+
+  /** The median, μ − β·log(log 2). */
+  median(): Tensor {
+    return tf.tidy(() => tf.sub(this.loc, tf.mul(this.scale, Math.log(Math.LN2))));
+  }
+
+  /** The differential entropy H = log β + γ + 1 (nats). */
+  entropy(): Tensor {
+    return tf.tidy(() => tf.add(tf.log(this.broadcastScale()), EULER_GAMMA + 1));
+  }
+
+  private broadcastScale(): Tensor {
+    return tf.add(this.scale, tf.zerosLike(this.loc));
+  }
+
+  /** Frees the tensors this object created from non-tensor parameters. */
+  dispose(): void {
+    for (const t of this.owned.splice(0)) t.dispose();
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * @genmod/gumbel: the Gumbel toolbox for TensorFlow.js.
+ *
+ * Needs `@tensorflow/tfjs-core` (peer) with a backend and gradients registered by the app
+ * (`import '@tensorflow/tfjs'` does both).
+ */
+export { sampleGumbel, type SampleGumbelOptions } from './sample-gumbel.js';
+export { Gumbel, EULER_GAMMA, type GumbelParams } from './gumbel.js';
+export { gumbelMax, type GumbelMaxOptions } from './gumbel-max.js';
+export { gumbelTopK, type GumbelTopKOptions } from './gumbel-top-k.js';
+export { gumbelSoftmax, type GumbelSoftmaxOptions } from './gumbel-softmax.js';
+export { RelaxedOneHotCategorical, ExpRelaxedOneHotCategorical, type RelaxedCategoricalParams } from './relaxed-one-hot-categorical.js';
+export { RelaxedBernoulli, type RelaxedBernoulliParams, type RelaxedBernoulliSampleOptions } from './relaxed-bernoulli.js';
+export { exponentialDecay, type ExponentialDecayOptions } from './exponential-decay.js';
+export type { NoiseOptions } from './internal/perturb.js';

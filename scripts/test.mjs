@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// The whole test command (run by `npm test` after the install): builds, type-checks, lints and tests every
+// workspace package through turbo, runs the house-rules check when ../shared is there, then adds up the
+// vitest JSON reports and prints the plain closing line `N passed, N failed`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+const workspaceDirs = ['packages', 'tooling', 'examples']
+  .flatMap((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).map((n) => join(root, d, n)) : []))
+  .concat([join(root, 'bench')])
+  .filter((d) => existsSync(join(d, 'package.json')));
+
+// Reports from an earlier run must not be counted again (turbo restores them on a cache hit).
+for (const d of workspaceDirs) rmSync(join(d, 'test-results.json'), { force: true });
+
+const turbo = spawnSync('turbo', ['run', 'build', 'typecheck', 'lint', 'test', '--continue', '--concurrency=2', ...process.argv.slice(2)], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+  shell: process.platform === 'win32',
+});
+let failedSteps = turbo.status === 0 ? 0 : 1;
+
+const conventions = join(root, '..', 'shared', 'checks', 'conventions.mjs');
+let conventionsFailed = 0;
+if (existsSync(conventions)) {
+  const r = spawnSync(process.execPath, [conventions], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) conventionsFailed = 1;
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const perPackage = [];
+for (const d of workspaceDirs) {
+  const f = join(d, 'test-results.json');
+  if (!existsSync(f)) continue;
+  const r = JSON.parse(readFileSync(f, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  perPackage.push(`  ${d.slice(root.length + 1).padEnd(28)} ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+}
+console.log('\nTests by workspace package:');
+console.log(perPackage.join('\n'));
+if (failedSteps) console.log('turbo: a build, typecheck, lint or test task failed (see above)');
+if (conventionsFailed) console.log('conventions: the house-rules check failed (see above)');
+// A failed build/typecheck/lint step or house-rules check counts as one failure each.
+failed += failedSteps && failed === 0 ? 1 : 0;
+failed += conventionsFailed;
+if (passed === 0 && failed === 0) failed = 1; // no test ran: that is a failure, not a pass
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);
