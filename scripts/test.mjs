@@ -15,7 +15,8 @@ const workspaceDirs = ['packages', 'tooling', 'examples']
   .filter((d) => existsSync(join(d, 'package.json')));
 
 // Reports from an earlier run must not be counted again (turbo restores them on a cache hit).
-for (const d of workspaceDirs) rmSync(join(d, 'test-results.json'), { force: true });
+const reports = (d) => readdirSync(d).filter((f) => /^test-results.*\.json$/.test(f)).map((f) => join(d, f));
+for (const d of workspaceDirs) for (const f of reports(d)) rmSync(f, { force: true });
 
 const turbo = spawnSync('turbo', ['run', 'build', 'typecheck', 'lint', 'test', '--continue', '--concurrency=2', ...process.argv.slice(2)], {
   cwd: root,
@@ -36,14 +37,12 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const perPackage = [];
-for (const d of workspaceDirs) {
-  const f = join(d, 'test-results.json');
-  if (!existsSync(f)) continue;
+for (const d of workspaceDirs) for (const f of reports(d)) {
   const r = JSON.parse(readFileSync(f, 'utf8'));
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  perPackage.push(`  ${d.slice(root.length + 1).padEnd(28)} ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  perPackage.push(`  ${f.slice(root.length + 1).padEnd(48)} ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
 }
 console.log('\nTests by workspace package:');
 console.log(perPackage.join('\n'));

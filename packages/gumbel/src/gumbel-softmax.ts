@@ -30,7 +30,8 @@ export function softmaxAlong(z: Tensor, axis: number): Tensor {
 /** one_hot(argmax y) along `axis`, float32. */
 export function oneHotArgmax(y: Tensor, axis: number): Tensor {
   const k = y.shape[axis]!;
-  return moveAxis(tf.oneHot(tf.argMax(y, axis), k, 1, 0, 'float32'), y.rank - 1, axis);
+  // int32 then cast: tfjs-backend-wasm 4.22's OneHot writes integer bits into a float32 output (1 → 1.4e−45)
+  return moveAxis(tf.cast(tf.oneHot(tf.argMax(y, axis), k), 'float32'), y.rank - 1, axis);
 }
 
 /**

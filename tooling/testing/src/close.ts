@@ -22,7 +22,7 @@ function shapeOf(x: unknown): number[] {
 
 function flatten(x: unknown, out: (number | null)[] = []): (number | null)[] {
   if (Array.isArray(x)) for (const v of x) flatten(v, out);
-  else if (ArrayBuffer.isView(x)) for (const v of x as unknown as ArrayLike<number>) out.push(Number(v));
+  else if (ArrayBuffer.isView(x)) out.push(...Array.from(x as unknown as ArrayLike<number>, Number));
   else if (x === null) out.push(null);
   else out.push(Number(x));
   return out;
@@ -53,7 +53,7 @@ export function expectClose(actual: tf.Tensor | Numeric, expected: tf.Tensor | N
   let failures = 0;
   for (let i = 0; i < a.values.length; i++) {
     const av = a.values[i] as number;
-    const ev = e.values[i];
+    const ev = e.values[i] ?? null;
     let excess: number;
     if (ev === null || !Number.isFinite(ev)) {
       excess = ev === null ? (Number.isFinite(av) ? Infinity : 0) : Object.is(av, ev) ? 0 : Infinity;

@@ -16,7 +16,8 @@ export function genmodTestConfig(extra = {}) {
       setupFiles: [setupFile],
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       reporters: ['default', 'json'],
-      outputFile: { json: 'test-results.json' },
+      // one report per backend: scripts/test.mjs adds up every test-results*.json
+      outputFile: { json: process.env.GENMOD_TEST_BACKEND === 'wasm' ? 'test-results.wasm.json' : 'test-results.json' },
       testTimeout: extra.testTimeout ?? 60_000,
       pool: 'forks',
     },
