@@ -1,0 +1,121 @@
+/**
+ * genmod benchmarks: each package's real workload on the Node backends (wasm, cpu) beside the PyTorch CPU
+ * peer (../shared/peer/bench_torch.py), in the same run, printing median ms/step and the ratio to PyTorch.
+ *
+ *   npm run bench -- [--backends=wasm,cpu] [--iters=50] [--warmup=10] [--only=gumbel]
+ *
+ * GENMOD_TORCH_PEER: path of the peer script (default ../shared/peer/bench_torch.py beside the checkout).
+ * GENMOD_PYTHON: the interpreter (default /usr/bin/python3, Debian's, which sees Debian's python3-torch).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { chooseBackend, type BackendName } from '@genmod-examples/backend';
+import type { Workload } from './workload.js';
+import { gumbelWorkloads } from './workloads/gumbel.js';
+
+const workloads: Workload[] = [...gumbelWorkloads];
+
+const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const iters = Number(arg('iters', '50'));
+const warmup = Number(arg('warmup', '10'));
+const only = arg('only', '');
+const backends = arg('backends', 'wasm,cpu').split(',') as BackendName[];
+const selected = workloads.filter((w) => !only || only.split(',').some((p) => w.name.startsWith(p)));
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+interface Timing {
+  median: number;
+  p10: number;
+  p90: number;
+}
+
+function quantiles(times: number[]): Timing {
+  const s = [...times].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.round(p * (s.length - 1)))]!;
+  const median = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return { median, p10: q(0.1), p90: q(0.9) };
+}
+
+function runPeer(): { results: Map<string, Timing>; note: string } {
+  const results = new Map<string, Timing>();
+  const script = process.env.GENMOD_TORCH_PEER ?? join(root, '..', 'shared', 'peer', 'bench_torch.py');
+  const python = process.env.GENMOD_PYTHON ?? '/usr/bin/python3';
+  if (!existsSync(script)) return { results, note: `PyTorch peer skipped: no script at ${script} (set GENMOD_TORCH_PEER)` };
+  if (!existsSync(python)) return { results, note: `PyTorch peer skipped: no interpreter at ${python} (apt-get install -y python3-torch; or set GENMOD_PYTHON)` };
+  const prefixes = [...new Set(selected.map((w) => w.name))].join(',');
+  const r = spawnSync(python, [script, '--iters', String(iters), '--warmup', String(warmup), '--only', prefixes], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    const why = (r.stderr || '').trim().split('\n').pop();
+    return { results, note: `PyTorch peer skipped: ${python} ${script} failed (${why}). Install Debian's torch: apt-get install -y python3-torch python3-scipy python3-numpy` };
+  }
+  let meta = '';
+  for (const line of r.stdout.trim().split('\n')) {
+    try {
+      const rec = JSON.parse(line);
+      results.set(rec.workload, { median: rec.median_ms, p10: rec.p10_ms, p90: rec.p90_ms });
+      meta = `torch ${rec.torch}, ${rec.threads} threads, python ${rec.python}`;
+    } catch {
+      /* not a result line */
+    }
+  }
+  return { results, note: `PyTorch peer: ${meta || 'no result lines'}` };
+}
+
+async function timeOurs(backend: BackendName): Promise<Map<string, Timing>> {
+  const out = new Map<string, Timing>();
+  await chooseBackend(backend);
+  for (const w of selected) {
+    const state = w.setup();
+    for (let i = 0; i < warmup; i++) state.step(i);
+    const times: number[] = [];
+    for (let i = 0; i < iters; i++) {
+      const t0 = performance.now();
+      state.step(warmup + i);
+      times.push(performance.now() - t0);
+    }
+    state.dispose();
+    out.set(w.name, quantiles(times));
+  }
+  return out;
+}
+
+async function main() {
+  console.log(`genmod bench: ${selected.length} workload(s), ${warmup} warm-up + ${iters} timed iterations each, backends ${backends.join(', ')}`);
+  const peer = runPeer();
+  console.log(peer.note);
+  const ours = new Map<BackendName, Map<string, Timing>>();
+  for (const b of backends) ours.set(b, await timeOurs(b));
+  // the peer once more after ours, so that a drift of the machine's speed shows
+  const peerAfter = peer.results.size ? runPeer().results : new Map<string, Timing>();
+
+  const rows: string[][] = [['workload', 'backend', 'median ms', 'p10-p90 ms', 'torch median ms', 'ratio (ours / torch)']];
+  const records: unknown[] = [];
+  for (const w of selected) {
+    const t = peer.results.get(w.name);
+    const t2 = peerAfter.get(w.name);
+    const torchMedian = t && t2 ? (t.median + t2.median) / 2 : t?.median;
+    for (const b of backends) {
+      const o = ours.get(b)!.get(w.name)!;
+      const ratio = torchMedian ? o.median / torchMedian : undefined;
+      rows.push([w.name, b, o.median.toFixed(2), `${o.p10.toFixed(2)}-${o.p90.toFixed(2)}`, torchMedian ? torchMedian.toFixed(2) : 'n/a', ratio ? `${ratio.toFixed(2)}x` : 'n/a']);
+      records.push({ workload: w.name, backend: b, ...o, torchMedian, torchBefore: t?.median, torchAfter: t2?.median, ratio });
+    }
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const [i, r] of rows.entries()) {
+    console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+    if (i === 0) console.log(widths.map((n) => '-'.repeat(n)).join('  '));
+  }
+  console.log('ratio > 1: slower than PyTorch on the same machine in the same run (torch median = mean of its runs before and after ours).');
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), iters, warmup, tfjs: tf.version.tfjs, records }, null, 2));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
