@@ -2,7 +2,7 @@
  * @genmod/gumbel: the Gumbel toolbox for TensorFlow.js.
  *
  * Needs `@tensorflow/tfjs-core` (peer) with a backend and gradients registered by the app
- * (`import '@tensorflow/tfjs'` does both).
+ * (importing the @tensorflow/tfjs umbrella in the app does both).
  */
 export { sampleGumbel, type SampleGumbelOptions } from './sample-gumbel.js';
 export { Gumbel, EULER_GAMMA, type GumbelParams } from './gumbel.js';
