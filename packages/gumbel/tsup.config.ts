@@ -9,4 +9,6 @@ export default defineConfig({
   treeshake: true,
   target: 'es2020',
   external: ['@tensorflow/tfjs-core'],
+  // internal helpers are bundled in: the published package depends on tfjs-core (peer) alone
+  noExternal: ['@genmod-internal/core'],
 });

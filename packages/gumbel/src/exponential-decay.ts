@@ -1,4 +1,4 @@
-import { fail } from './internal/validate.js';
+import { fail } from '@genmod-internal/core';
 
 export interface ExponentialDecayOptions {
   /** the value at step 0, > 0 */

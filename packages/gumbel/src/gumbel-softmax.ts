@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkNoiseOptions, gumbelNoise, moveAxis, type NoiseOptions } from './internal/perturb.js';
-import { checkLogits, checkTemperature, fail, toFloat } from './internal/validate.js';
+import { checkLogits, checkTemperature, fail, toFloat } from '@genmod-internal/core';
 
 export interface GumbelSoftmaxOptions extends NoiseOptions {
   /** temperature τ > 0 (finite); small τ → nearly one-hot samples with high-variance gradients. Default 1. */

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkNoiseOptions, gumbelNoise, type NoiseOptions } from './internal/perturb.js';
-import { checkLogits, fail, toFloat } from './internal/validate.js';
+import { checkLogits, fail, toFloat } from '@genmod-internal/core';
 
 export type GumbelTopKOptions = NoiseOptions;
 

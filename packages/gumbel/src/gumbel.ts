@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { gumbelFromUniform } from './internal/noise.js';
-import { checkFloatDtype, checkPositive, checkSeed, checkShape, fail, toFloat } from './internal/validate.js';
+import { checkFloatDtype, checkPositive, checkSeed, checkShape, fail, toFloat } from '@genmod-internal/core';
 
 /** The Euler–Mascheroni constant γ. */
 export const EULER_GAMMA = 0.5772156649015329;

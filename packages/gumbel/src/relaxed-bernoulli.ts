@@ -18,7 +18,7 @@ import {
   fail,
   inferShape,
   toFloat,
-} from './internal/validate.js';
+} from '@genmod-internal/core';
 
 export interface RelaxedBernoulliParams {
   /** log-odds log(p/(1 − p)), any shape (give this or `probs`) */

@@ -9,10 +9,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { logGammaTable } from './internal/log-factorial.js';
-import { nonDifferentiable } from './internal/no-grad.js';
 import { FLOAT32_TINY } from './internal/noise.js';
 import { checkNoiseOptions, gumbelNoise, type NoiseOptions } from './internal/perturb.js';
-import { checkLogits, checkOneOf, checkProbabilities, checkShape, checkTemperature, fail, inferShape, toFloat } from './internal/validate.js';
+import { checkLogits, checkOneOf, checkProbabilities, checkShape, checkTemperature, fail, inferShape, nonDifferentiable, toFloat } from '@genmod-internal/core';
 
 export interface RelaxedCategoricalParams {
   /** unnormalized log-probabilities `[...batch, K]`; −Infinity masks a class (give this or `probs`) */

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { gumbelFromUniform } from './internal/noise.js';
-import { checkFloatDtype, checkSeed, checkShape, toFloat } from './internal/validate.js';
+import { checkFloatDtype, checkSeed, checkShape, toFloat } from '@genmod-internal/core';
 
 export interface SampleGumbelOptions {
   /** location μ (broadcast against `shape`), default 0 */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { standardGumbelNoise } from './noise.js';
-import { checkNoise, checkSeed, toFloat } from './validate.js';
+import { checkNoise, checkSeed, toFloat } from '@genmod-internal/core';
 
 export interface NoiseOptions {
   /**

@@ -65,11 +65,25 @@ export function toFloat(fn: string, arg: string, x: Tensor | TensorLike): Tensor
   if (x === null || x === undefined || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {
     fail(fn, arg, 'a tensor or a (nested) array of numbers', x);
   }
+  if (Array.isArray(x) && !isRectangular(x, inferShape(x), 0)) {
+    fail(fn, arg, 'a tensor or a rectangular array of numbers', 'a ragged array');
+  }
   try {
     return tf.tensor(x as TensorLike, undefined, 'float32');
   } catch (e) {
     return fail(fn, arg, `a tensor or a rectangular array of numbers (${(e as Error).message})`, x);
   }
+}
+
+/** Whether a nested array has the same length at every depth (tf.tensor accepts ragged input silently). */
+function isRectangular(x: unknown, shape: number[], depth: number): boolean {
+  if (depth === shape.length) return !Array.isArray(x) && !ArrayBuffer.isView(x);
+  if (!Array.isArray(x) && !ArrayBuffer.isView(x)) return false;
+  const a = x as ArrayLike<unknown>;
+  if (a.length !== shape[depth]) return false;
+  if (ArrayBuffer.isView(x)) return depth === shape.length - 1;
+  for (let i = 0; i < a.length; i++) if (!isRectangular(a[i], shape, depth + 1)) return false;
+  return true;
 }
 
 /** Logits with classes on some axis: float32, rank ≥ 1. Returns the normalized axis. */
