@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackendFromArgs } from '@genmod-examples/backend';
 import { RelaxedBernoulli, RelaxedOneHotCategorical, gumbelSoftmax } from '@genmod/gumbel';
-import { Figure, colormap, type RGB } from './figure.js';
+import { Figure, colormap, type RGB } from '@genmod-examples/plot';
 
 const TEMPERATURES = [0.1, 0.5, 1, 5];
 const LOGITS = [1.2, 0.2, -0.6];

@@ -1,0 +1,1 @@
+export { Figure, colormap, type RGB } from './figure.js';
