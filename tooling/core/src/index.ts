@@ -1,2 +1,3 @@
 export * from './validate.js';
 export { nonDifferentiable } from './no-grad.js';
+export { batchMatMul, cholesky, logAbsDetTriangular, matrixTranspose, triangularSolve, type TriangularSolveOptions } from './linalg.js';
