@@ -7,18 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { FLOAT32_ONE_MINUS_EPS, FLOAT32_TINY, standardLogisticNoise } from './internal/noise.js';
-import {
-  checkFloatDtype,
-  checkNoise,
-  checkOneOf,
-  checkProbabilities,
-  checkSeed,
-  checkShape,
-  checkTemperature,
-  fail,
-  inferShape,
-  toFloat,
-} from '@genmod-internal/core';
+import { checkFloatDtype, checkNoise, checkSeed, checkShape, checkTemperature, fail, takeLogitsOrProbs, toFloat } from '@genmod-internal/core';
 
 export interface RelaxedBernoulliParams {
   /** log-odds log(p/(1 − p)), any shape (give this or `probs`) */
@@ -67,22 +56,11 @@ export class RelaxedBernoulli {
     const fn = this.fn;
     if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { logits | probs, temperature }', params);
     this.temperature = checkTemperature(fn, params.temperature, 'params.temperature');
-    const kind = checkOneOf(fn, params);
-    const given = params[kind]!;
-    checkFloatDtype(fn, `params.${kind}`, given);
-    const t = toFloat(fn, `params.${kind}`, given);
-    if (t !== given) this.owned.push(t);
-    if (kind === 'probs') {
-      try {
-        checkProbabilities(fn, t, 'params.probs');
-      } catch (e) {
-        this.dispose();
-        throw e;
-      }
-    }
-    this.logits = kind === 'logits' ? t : undefined;
-    this.probs = kind === 'probs' ? t : undefined;
-    this.batchShape = t.shape;
+    const { logits, probs, tensor, created } = takeLogitsOrProbs(fn, params);
+    if (created) this.owned.push(created);
+    this.logits = logits;
+    this.probs = probs;
+    this.batchShape = tensor.shape;
   }
 
   /** logit p = log p − log(1 − p) (or the logits as given): a new tensor. */
@@ -120,7 +98,6 @@ export class RelaxedBernoulli {
   logProb(y: Tensor | TensorLike): Tensor {
     const fn = `${this.fn}.logProb`;
     checkFloatDtype(fn, 'y', y);
-    inferShape(y);
     return tf.tidy(fn, () => {
       const $y = tf.clipByValue(toFloat(fn, 'y', y), FLOAT32_TINY, FLOAT32_ONE_MINUS_EPS);
       const logY = tf.log($y);

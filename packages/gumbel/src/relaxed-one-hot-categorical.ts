@@ -11,7 +11,7 @@ import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { logGammaTable } from './internal/log-factorial.js';
 import { FLOAT32_TINY } from './internal/noise.js';
 import { checkNoiseOptions, gumbelNoise, type NoiseOptions } from './internal/perturb.js';
-import { checkLogits, checkOneOf, checkProbabilities, checkShape, checkTemperature, fail, inferShape, nonDifferentiable, toFloat } from '@genmod-internal/core';
+import { checkShape, checkTemperature, fail, inferShape, nonDifferentiable, takeLogitsOrProbs, toFloat } from '@genmod-internal/core';
 
 export interface RelaxedCategoricalParams {
   /** unnormalized log-probabilities `[...batch, K]`; −Infinity masks a class (give this or `probs`) */
@@ -45,21 +45,11 @@ abstract class ConcreteBase {
   ) {
     if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { logits | probs, temperature }', params);
     this.temperature = checkTemperature(fn, params.temperature, 'params.temperature');
-    const kind = checkOneOf(fn, params);
-    const given = params[kind]!;
-    const { shape } = checkLogits(fn, given, -1, `params.${kind}`);
-    const t = toFloat(fn, `params.${kind}`, given);
-    if (t !== given) this.owned.push(t);
-    if (kind === 'probs') {
-      try {
-        checkProbabilities(fn, t, 'params.probs');
-      } catch (e) {
-        this.dispose();
-        throw e;
-      }
-    }
-    this.logits = kind === 'logits' ? t : undefined;
-    this.probs = kind === 'probs' ? t : undefined;
+    const { logits, probs, tensor, created } = takeLogitsOrProbs(fn, params, { categorical: true });
+    if (created) this.owned.push(created);
+    this.logits = logits;
+    this.probs = probs;
+    const shape = tensor.shape;
     this.numCategories = shape[shape.length - 1]!;
     this.batchShape = shape.slice(0, -1);
     this.eventShape = [this.numCategories];

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectThrowsClean } from '@genmod-internal/testing';
-import { checkAxis, checkLogits, checkNoise, checkOneOf, checkPositive, checkProbabilities, checkShape, checkTemperature, inferShape, nonDifferentiable, show, toFloat } from './index.js';
+import { checkAxis, checkLogits, checkNoise, checkOneOf, checkPositive, checkProbabilities, checkShape, checkTemperature, inferShape, nonDifferentiable, show, takeLogitsOrProbs, toFloat } from './index.js';
 
 describe('argument checks', () => {
   it('render what came', () => {
@@ -30,6 +30,23 @@ describe('argument checks', () => {
     expectThrowsClean(() => checkProbabilities('f', p), /f: probs must be probabilities in \[0, 1\]/);
     expectThrowsClean(() => checkPositive('f', p, 'scale'), /f: scale must be strictly positive, got a minimum of/);
     p.dispose();
+  });
+});
+
+describe('takeLogitsOrProbs', () => {
+  it('keeps a caller tensor, creates (and reports) one from an array, frees it when probs are bad', () => {
+    const given = tf.tensor1d([0.2, 0.8]);
+    const a = takeLogitsOrProbs('D', { probs: given });
+    expect(a.tensor).toBe(given);
+    expect(a.created).toBeUndefined();
+    expect(a.logits).toBeUndefined();
+    const b = takeLogitsOrProbs('D', { logits: [[1, 2]] }, { categorical: true });
+    expect(b.created).toBe(b.tensor);
+    expect(b.logits).toBe(b.tensor);
+    b.created?.dispose();
+    expectThrowsClean(() => takeLogitsOrProbs('D', { probs: [0.5, 1.5] }), /D: params\.probs must be probabilities in \[0, 1\]/);
+    expectThrowsClean(() => takeLogitsOrProbs('D', { logits: 2 }, { categorical: true }), /D: params\.logits must be a tensor of rank ≥ 1/);
+    given.dispose();
   });
 });
 

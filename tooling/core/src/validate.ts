@@ -139,3 +139,32 @@ export function checkPositive(fn: string, x: Tensor, arg: string): void {
   t.dispose();
   if (!(lo > 0)) fail(fn, arg, 'strictly positive', `a minimum of ${lo}`);
 }
+
+/**
+ * The parameter intake shared by every `{ logits | probs }` distribution: exactly one of the two, float32,
+ * rank ≥ 1 when `categorical` (categories on the last axis), probabilities in [0, 1]. A tensor given by the
+ * caller is used as is; one created from an array is returned in `created` for the object to own.
+ * Throws before keeping anything (a tensor it created is freed first).
+ */
+export function takeLogitsOrProbs<T extends Tensor | TensorLike>(
+  fn: string,
+  params: { logits?: T; probs?: T },
+  options: { categorical?: boolean } = {},
+): { logits: Tensor | undefined; probs: Tensor | undefined; tensor: Tensor; created: Tensor | undefined } {
+  const kind = checkOneOf(fn, params);
+  const given = params[kind]!;
+  const arg = `params.${kind}`;
+  if (options.categorical) checkLogits(fn, given, -1, arg);
+  else checkFloatDtype(fn, arg, given);
+  const tensor = toFloat(fn, arg, given);
+  const created = tensor === given ? undefined : tensor;
+  if (kind === 'probs') {
+    try {
+      checkProbabilities(fn, tensor, arg);
+    } catch (e) {
+      created?.dispose();
+      throw e;
+    }
+  }
+  return { logits: kind === 'logits' ? tensor : undefined, probs: kind === 'probs' ? tensor : undefined, tensor, created };
+}
