@@ -1,0 +1,106 @@
+/**
+ * Control variates for the score-function estimator, passed as values: a number, a moving average of past
+ * rewards, or the leave-one-out mean of the other samples (RLOO).
+ *
+ * @see Williams 1992, Machine Learning 8 (reinforcement baselines, §4 and §7).
+ * @see Kool, van Hoof & Welling 2019, "Buy 4 REINFORCE Samples, Get a Baseline for Free!", ICLR DeepRLStructPred workshop.
+ * @see Mnih & Rezende 2016, "Variational Inference for Monte Carlo Objectives", ICML, arXiv:1602.06725 (VIMCO).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { fail } from '@genmod-internal/core';
+
+/**
+ * A baseline b for the score-function estimator (1/n)·Σᵢ (f(zᵢ) − bᵢ)·∇_θ log p(zᵢ|θ). The estimate stays
+ * unbiased when each bᵢ is independent of zᵢ (it may depend on the other samples and on the past).
+ */
+export interface Baseline {
+  /** the least number of samples per estimate it needs (leave-one-out: 2) */
+  readonly minSamples?: number;
+  /**
+   * bᵢ for the per-sample values f `[n]` of the current draw: `[n]` or a scalar. Called once per estimate,
+   * inside a tidy; it may update internal state (keep such tensors with tf.keep and free them in dispose).
+   */
+  compute(values: Tensor): Tensor;
+  /** frees its state */
+  dispose?(): void;
+}
+
+/** The baseline returned by {@link movingAverageBaseline}. */
+export interface MovingAverageBaseline extends Baseline {
+  /** the decay β in b ← β·b + (1 − β)·mean f */
+  readonly decay: number;
+  /** the current average (undefined before the first estimate, when the initial value is used) */
+  readonly average: Tensor | undefined;
+  /** frees the average and starts over */
+  dispose(): void;
+}
+
+/**
+ * An exponential moving average of past mean rewards, b_t = β·b_{t−1} + (1 − β)·mean(f_t). Each estimate
+ * uses the average of the previous ones (never its own samples), so it stays unbiased; the first uses
+ * `initial`. Stateful: one instance per training loop, `dispose()` at the end.
+ *
+ * @param decay β in [0, 1), default 0.9
+ * @param options.initial the baseline of the first estimate, default 0
+ * @see Williams 1992 (reinforcement comparison) · Mnih & Gregor 2014, arXiv:1402.0030 (NVIL, §3.3)
+ * @example
+ * ```ts
+ * const baseline = movingAverageBaseline(0.9);
+ * // … scoreFunctionGradient(f, make, params, { samples: 16, baseline, seed: step }) per step …
+ * baseline.dispose();
+ * ```
+ * @since 0.1.0
+ */
+export function movingAverageBaseline(decay = 0.9, options: { initial?: number } = {}): MovingAverageBaseline {
+  const fn = 'movingAverageBaseline';
+  if (typeof decay !== 'number' || !(decay >= 0 && decay < 1)) fail(fn, 'decay', 'a number in [0, 1)', decay);
+  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { initial }', options);
+  const initial = options.initial ?? 0;
+  if (typeof initial !== 'number' || !Number.isFinite(initial)) fail(fn, 'options.initial', 'a finite number', initial);
+  let average: Tensor | undefined;
+  return {
+    decay,
+    get average() {
+      return average;
+    },
+    compute(values: Tensor): Tensor {
+      return tf.tidy('movingAverageBaseline.compute', () => {
+        const b = average ? tf.clone(average) : tf.scalar(initial);
+        const m = tf.mean(values);
+        const next = tf.keep(average ? tf.add(tf.mul(average, decay), tf.mul(m, 1 - decay)) : m);
+        average?.dispose();
+        average = next;
+        return b;
+      });
+    },
+    dispose() {
+      average?.dispose();
+      average = undefined;
+    },
+  };
+}
+
+/**
+ * The leave-one-out baseline bᵢ = (1/(n − 1))·Σ_{j≠i} f(zⱼ): the mean of the other samples, independent of
+ * zᵢ, so the estimate stays unbiased. The estimator becomes (1/(n − 1))·Σᵢ (f(zᵢ) − f̄)·∇ log p(zᵢ|θ)
+ * (RLOO). Stateless; needs n ≥ 2 samples.
+ *
+ * @see Kool, van Hoof & Welling 2019 (RLOO) · Mnih & Rezende 2016, arXiv:1602.06725 (VIMCO's leave-one-out)
+ * @example
+ * ```ts
+ * const est = scoreFunctionGradient(f, make, params, { samples: 8, baseline: leaveOneOutBaseline(), seed: 1 });
+ * ```
+ * @since 0.1.0
+ */
+export function leaveOneOutBaseline(): Baseline {
+  return {
+    minSamples: 2,
+    compute(values: Tensor): Tensor {
+      return tf.tidy('leaveOneOutBaseline.compute', () => {
+        const n = values.shape[0]!;
+        return tf.div(tf.sub(tf.sum(values), values), n - 1);
+      });
+    },
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * The Normal (Gaussian) distribution, reparameterized as z = μ + σ·ε, ε ~ N(0, 1), with the constructors
+ * a VAE encoder needs (mean and log-variance, or mean and log-scale heads).
+ *
+ * @see Kingma & Welling 2014, "Auto-Encoding Variational Bayes", ICLR, arXiv:1312.6114 (§2.4, Eq. 10).
+ * @see Rezende, Mohamed & Wierstra 2014, "Stochastic Backpropagation and Approximate Inference in Deep
+ *      Generative Models", ICML, arXiv:1401.4082.
+ * @see scipy.stats.norm, torch.distributions.Normal, tfp.distributions.Normal (the same law).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
+import { checkPositive, fail, inferShape, toFloat } from '@genmod-internal/core';
+import { HALF_LOG_TWO_PI, standardNormal } from './internal/math.js';
+import { Owned, broadcastShapes, checkParam, checkPoint, checkSampleArgs, noiseOr, stopGradient, type ReparameterizedSampleOptions } from './internal/params.js';
+import type { ReparameterizedDistribution } from './distribution.js';
+
+/** Parameters of {@link Normal}: a mean and either the standard deviation σ or its logarithm. */
+export type NormalParams =
+  | {
+      /** mean μ, any shape (the batch shape is the broadcast of the two parameters) */
+      loc: Tensor | TensorLike;
+      /** standard deviation σ > 0 (checked once, on the host) */
+      scale: Tensor | TensorLike;
+    }
+  | {
+      /** mean μ */
+      loc: Tensor | TensorLike;
+      /** log σ, any real value: σ = exp(log σ) is never zero in log-space formulas */
+      logScale: Tensor | TensorLike;
+    };
+
+/**
+ * Normal(μ, σ²): density exp(−½·((x − μ)/σ)²) / (σ·√(2π)).
+ *
+ * `rsample` returns z = μ + σ·ε with ε ~ N(0, 1), differentiable with respect to μ and σ (∂z/∂μ = 1,
+ * ∂z/∂σ = ε); `sample` returns the same values without gradient. Parameters broadcast against each other.
+ * Tensors passed in are used as they are (gradients flow to them) and stay the caller's; arrays, numbers
+ * and derived tensors (σ = exp(log σ)) belong to this object and are freed by `dispose()`.
+ *
+ * Built from a log-scale or a log-variance, log-densities and entropies use log σ directly, so they stay
+ * exact where σ underflows.
+ *
+ * @see Kingma & Welling 2014, arXiv:1312.6114 · Rezende et al. 2014, arXiv:1401.4082
+ * @example
+ * ```ts
+ * const q = new Normal({ loc: [0, 1], scale: [1, 0.5] });
+ * const z = q.rsample([4], { seed: 1 });   // [4, 2]
+ * q.logProb(z);                            // [4, 2]
+ * q.entropy();                             // [2]
+ * q.dispose();
+ * ```
+ * @since 0.1.0
+ */
+export class Normal implements ReparameterizedDistribution {
+  /** The mean μ (the caller's tensor, or one this object owns). */
+  readonly loc: Tensor;
+  /** The standard deviation σ. */
+  readonly scale: Tensor;
+  /** The broadcast shape of `loc` and `scale`. */
+  readonly batchShape: number[];
+  /** Scalar events: `[]`. */
+  readonly eventShape: number[] = [];
+  private readonly logScale: Tensor | undefined;
+  private readonly owned = new Owned();
+
+  constructor(params: NormalParams) {
+    const fn = 'Normal';
+    if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { loc, scale } or { loc, logScale }', params);
+    const p = params as { loc?: Tensor | TensorLike; scale?: Tensor | TensorLike; logScale?: Tensor | TensorLike };
+    const log = p.logScale !== undefined;
+    if (log && p.scale !== undefined) fail(fn, 'params', 'an object with exactly one of `scale` or `logScale`', 'both');
+    const sArg = log ? 'params.logScale' : 'params.scale';
+    checkParam(fn, 'params.loc', p.loc);
+    checkParam(fn, sArg, log ? p.logScale : p.scale);
+    const s = (log ? p.logScale : p.scale)!;
+    this.batchShape = broadcastShapes(fn, `params.loc and ${sArg}`, inferShape(p.loc!), inferShape(s));
+    try {
+      this.loc = this.owned.float(fn, 'params.loc', p.loc!);
+      const st = this.owned.float(fn, sArg, s);
+      if (log) {
+        this.logScale = st;
+        this.scale = this.owned.own(tf.exp(st));
+      } else {
+        checkPositive(fn, st, 'params.scale');
+        this.scale = st;
+      }
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  /**
+   * Normal(μ, exp(logVar)) from an encoder's mean and log-variance heads: σ = exp(½·logVar) (never
+   * √(exp(logVar)), which overflows for logVar > 88 and loses log σ to underflow below −103).
+   *
+   * @param loc μ, any shape; `logVar` log σ², broadcast against it
+   * @see Kingma & Welling 2014, arXiv:1312.6114, appendix C.2
+   * @example
+   * ```ts
+   * const q = Normal.fromLogVariance(tf.zeros([8, 2]), tf.fill([8, 2], -2)); // σ = e⁻¹
+   * const z = q.rsample([], { seed: 3 });   // [8, 2]
+   * ```
+   * @since 0.1.0
+   */
+  static fromLogVariance(loc: Tensor | TensorLike, logVar: Tensor | TensorLike): Normal {
+    const fn = 'Normal.fromLogVariance';
+    checkParam(fn, 'loc', loc);
+    checkParam(fn, 'logVar', logVar);
+    broadcastShapes(fn, 'loc and logVar', inferShape(loc), inferShape(logVar));
+    const half = tf.tidy(() => tf.mul(toFloat(fn, 'logVar', logVar), 0.5));
+    try {
+      const d = new Normal({ loc, logScale: half });
+      d.owned.own(half);
+      return d;
+    } catch (e) {
+      half.dispose();
+      throw e;
+    }
+  }
+
+  /**
+   * Normal(μ, exp(logScale)²) from mean and log-standard-deviation heads.
+   * @since 0.1.0
+   * @example
+   * ```ts
+   * const q = Normal.fromLogScale([0, 0], [0, -1]);   // σ = [1, e⁻¹]
+   * q.stddev();                                        // [1, 0.368]
+   * q.dispose();
+   * ```
+   */
+  static fromLogScale(loc: Tensor | TensorLike, logScale: Tensor | TensorLike): Normal {
+    return new Normal({ loc, logScale });
+  }
+
+  private logSigma(): Tensor {
+    return this.logScale ?? tf.log(this.scale);
+  }
+
+  /**
+   * Reparameterized samples z = μ + σ·ε, ε ~ N(0, 1), shape `[...sampleShape, ...batchShape]`.
+   * `options.noise` is ε itself.
+   */
+  rsample(sampleShape: number[] = [], options: ReparameterizedSampleOptions = {}): Tensor {
+    const fn = 'Normal.rsample';
+    const { shape, seed } = checkSampleArgs(fn, sampleShape, options, this.batchShape, [], true);
+    return tf.tidy(fn, () => tf.add(this.loc, tf.mul(this.scale, noiseOr(fn, options, () => standardNormal(shape, seed)))));
+  }
+
+  /** The values of {@link Normal.rsample}, without gradient. */
+  sample(sampleShape: number[] = [], options: ReparameterizedSampleOptions = {}): Tensor {
+    return tf.tidy('Normal.sample', () => stopGradient(this.rsample(sampleShape, options)));
+  }
+
+  /** log p(x) = −½·((x − μ)/σ)² − log σ − ½·log 2π, broadcast against the batch shape. */
+  logProb(x: Tensor | TensorLike): Tensor {
+    const fn = 'Normal.logProb';
+    checkPoint(fn, x);
+    return tf.tidy(fn, () => {
+      const z = tf.div(tf.sub(toFloat(fn, 'x', x), this.loc), this.scale);
+      return tf.sub(tf.mul(tf.square(z), -0.5), tf.add(this.logSigma(), HALF_LOG_TWO_PI));
+    });
+  }
+
+  /** p(x) = exp(log p(x)). */
+  prob(x: Tensor | TensorLike): Tensor {
+    return tf.tidy('Normal.prob', () => tf.exp(this.logProb(x)));
+  }
+
+  /** F(x) = ½·(1 + erf((x − μ)/(σ√2))). */
+  cdf(x: Tensor | TensorLike): Tensor {
+    const fn = 'Normal.cdf';
+    checkPoint(fn, x);
+    return tf.tidy(fn, () => tf.mul(tf.add(tf.erf(tf.div(tf.sub(toFloat(fn, 'x', x), this.loc), tf.mul(this.scale, Math.SQRT2))), 1), 0.5));
+  }
+
+  /** The differential entropy H = ½·log(2πe) + log σ (nats), `batchShape`. */
+  entropy(): Tensor {
+    return tf.tidy('Normal.entropy', () => tf.broadcastTo(tf.add(this.logSigma(), HALF_LOG_TWO_PI + 0.5), this.batchShape));
+  }
+
+  /** E[X] = μ, `batchShape`. */
+  mean(): Tensor {
+    return tf.tidy('Normal.mean', () => tf.broadcastTo(this.loc, this.batchShape));
+  }
+
+  /** The mode, μ. */
+  mode(): Tensor {
+    return tf.tidy('Normal.mode', () => this.mean());
+  }
+
+  /** Var[X] = σ², `batchShape`. */
+  variance(): Tensor {
+    return tf.tidy('Normal.variance', () => tf.broadcastTo(tf.square(this.scale), this.batchShape));
+  }
+
+  /** sd[X] = σ, `batchShape`. */
+  stddev(): Tensor {
+    return tf.tidy('Normal.stddev', () => tf.broadcastTo(this.scale, this.batchShape));
+  }
+
+  /** Frees the tensors this object created (from arrays, numbers, or derived from log-parameters). */
+  dispose(): void {
+    this.owned.dispose();
+  }
+}
