@@ -8,5 +8,6 @@ export declare function genmodTestConfig(extra?: { testTimeout?: number }): {
     outputFile: { json: string };
     testTimeout: number;
     pool: 'forks';
+    isolate: boolean;
   };
 };

@@ -20,6 +20,9 @@ export function genmodTestConfig(extra = {}) {
       outputFile: { json: process.env.GENMOD_TEST_BACKEND === 'wasm' ? 'test-results.wasm.json' : 'test-results.json' },
       testTimeout: extra.testTimeout ?? 60_000,
       pool: 'forks',
+      // one module graph per worker: tfjs and its backends load once per worker, not once per test file
+      // (the per-file setup dominated the runs). Tests measure tensor counts as deltas, so a shared engine is safe.
+      isolate: false,
     },
   };
 }

@@ -1,0 +1,143 @@
+/**
+ * Argument checks of this package, on top of @genmod-internal/core: every check runs before any tensor is
+ * allocated (arrays are read on the host; tensors through one synchronous read of their extremes).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
+import { checkFloatDtype, checkPositive, checkProbabilities, fail, inferShape } from '@genmod-internal/core';
+
+/** What every value-reading function accepts: skip the synchronous value checks in a hot loop. */
+export interface ValidateOptions {
+  /**
+   * Read the parameters once to check their values (positive scales, probabilities in [0, 1], triangular
+   * factors). Default `true`; `false` skips that synchronous read (shapes and dtypes are always checked).
+   */
+  validate?: boolean;
+}
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export function checkValidate(fn: string, options: ValidateOptions): boolean {
+  if (options.validate !== undefined && typeof options.validate !== 'boolean') fail(fn, 'options.validate', 'a boolean', options.validate);
+  return options.validate ?? true;
+}
+
+/** An options bag: undefined or a plain object. */
+export function checkOptions<T extends object>(fn: string, options: T | undefined): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof tf.Tensor) fail(fn, 'options', 'an object', options);
+  return options;
+}
+
+/** A tensor argument: present, float32 if a tensor, and array-like otherwise. Returns its shape. */
+export function checkTensorArg(fn: string, arg: string, x: unknown): number[] {
+  if (x === null || x === undefined || (typeof x !== 'number' && !Array.isArray(x) && !ArrayBuffer.isView(x) && !(x instanceof tf.Tensor))) {
+    fail(fn, arg, 'a float32 tensor or a (nested) array of numbers', x);
+  }
+  checkFloatDtype(fn, arg, x as Tensor | TensorLike);
+  return inferShape(x as Tensor | TensorLike);
+}
+
+/** A parameter object with the named tensor fields. */
+export function checkParamObject(fn: string, arg: string, params: unknown, fields: readonly string[], expected: string): Record<string, Tensor | TensorLike> {
+  if (params === null || typeof params !== 'object' || Array.isArray(params) || params instanceof tf.Tensor) fail(fn, arg, expected, params);
+  for (const f of fields) {
+    if ((params as Record<string, unknown>)[f] === undefined) fail(fn, `${arg}.${f}`, `present (${expected})`, 'undefined');
+  }
+  return params as Record<string, Tensor | TensorLike>;
+}
+
+/** The flat host values of a non-tensor TensorLike. */
+function hostValues(x: TensorLike): number[] {
+  if (typeof x === 'number' || typeof x === 'boolean') return [Number(x)];
+  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>, Number);
+  const out: number[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v) || ArrayBuffer.isView(v)) for (const e of Array.from(v as ArrayLike<unknown>)) walk(e);
+    else out.push(Number(v));
+  };
+  walk(x);
+  return out;
+}
+
+function extremes(x: TensorLike): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of hostValues(x)) {
+    if (Number.isNaN(v)) return [NaN, NaN];
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return [lo, hi];
+}
+
+/** Strictly positive values (e.g. a scale). */
+export function checkPositiveValues(fn: string, arg: string, x: Tensor | TensorLike): void {
+  if (x instanceof tf.Tensor) {
+    if (x.size > 0) checkPositive(fn, x, arg);
+    return;
+  }
+  const [lo] = extremes(x);
+  if (!(lo > 0)) fail(fn, arg, 'strictly positive', `a minimum of ${lo}`);
+}
+
+/** Probabilities in [0, 1]. */
+export function checkProbValues(fn: string, arg: string, x: Tensor | TensorLike): void {
+  if (x instanceof tf.Tensor) {
+    if (x.size > 0) checkProbabilities(fn, x, arg);
+    return;
+  }
+  const [lo, hi] = extremes(x);
+  if (!(lo >= 0 && hi <= 1)) fail(fn, arg, 'probabilities in [0, 1]', `values in [${lo}, ${hi}]`);
+}
+
+/** The broadcast of two shapes, or a named error. */
+export function broadcastShapes(fn: string, args: string, a: readonly number[], b: readonly number[]): number[] {
+  try {
+    return tf.broadcast_util.assertAndGetBroadcastShape(a as number[], b as number[]);
+  } catch {
+    return fail(fn, args, 'broadcastable shapes', `[${a.join(', ')}] and [${b.join(', ')}]`);
+  }
+}
+
+/** The number of trailing (event) axes summed over: an integer in [0, rank]. */
+export function checkEventRank(fn: string, eventRank: unknown, rank: number): number {
+  if (eventRank === undefined) return 0;
+  if (typeof eventRank !== 'number' || !Number.isInteger(eventRank) || eventRank < 0 || eventRank > rank) {
+    fail(fn, 'options.eventRank', `an integer in [0, ${rank}] (the number of trailing axes to sum over)`, eventRank);
+  }
+  return eventRank;
+}
+
+export function checkReduction(fn: string, reduction: unknown, fallback: Reduction = 'mean'): Reduction {
+  if (reduction === undefined) return fallback;
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') fail(fn, 'options.reduction', "one of 'mean', 'sum', 'none'", reduction);
+  return reduction;
+}
+
+/** A logarithm base: finite, > 0 and ≠ 1. Returns the factor 1/ln(base) (1 for nats). */
+export function checkBase(fn: string, base: unknown): number {
+  if (base === undefined) return 1;
+  if (typeof base !== 'number' || !Number.isFinite(base) || base <= 0 || base === 1) fail(fn, 'options.base', 'a finite number > 0 and ≠ 1', base);
+  return 1 / Math.log(base);
+}
+
+export function checkPositiveInteger(fn: string, arg: string, n: unknown): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) fail(fn, arg, 'a positive integer', n);
+  return n;
+}
+
+export function checkFiniteNumber(fn: string, arg: string, x: unknown, condition: (v: number) => boolean = () => true, expected = 'a finite number'): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || !condition(x)) fail(fn, arg, expected, x);
+  return x;
+}
+
+/** A batch of vectors: rank ≥ 2 (`[..., n, d]`) or, where allowed, rank 1. */
+export function sameShape(fn: string, args: string, a: readonly number[], b: readonly number[]): void {
+  if (a.length !== b.length || a.some((d, i) => d !== b[i])) fail(fn, args, 'of the same shape', `[${a.join(', ')}] and [${b.join(', ')}]`);
+}
+
+/** A temperature: a finite number > 0. */
+export function checkTemperatureArg(fn: string, t: unknown): number {
+  return checkFiniteNumber(fn, 'options.temperature', t, (v) => v > 0, 'a finite number > 0');
+}

@@ -1,0 +1,118 @@
+/**
+ * Numerical building blocks shared by the package: square roots and p-norms with finite gradients at 0,
+ * trailing-axis sums and loss reductions.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { nonDifferentiable } from '@genmod-internal/core';
+import type { Reduction } from './checks.js';
+
+/**
+ * √max(s, 0) whose gradient is 1/(2√s) for s > 0 and 0 at s ≤ 0 (the subgradient of a norm at 0), where
+ * tf.sqrt's would be infinite (and NaN after a zero upstream gradient).
+ */
+export function safeSqrt(s: Tensor): Tensor {
+  const f = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const [x, save] = args as [Tensor, tf.GradSaveFunc];
+    const y = tf.sqrt(tf.relu(x));
+    save([y]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const r = saved[0]!;
+        const positive = tf.greater(r, 0);
+        return tf.where(positive, tf.div(tf.mul(dy, 0.5), tf.where(positive, r, tf.onesLike(r))), tf.zerosLike(r));
+      },
+    };
+  });
+  return f(s);
+}
+
+/**
+ * ‖d‖_p = (Σ|d_i|^p)^(1/p) over `axis`, p ≥ 1 finite, with the gradient sign(d)|d|^(p−1)/‖d‖^(p−1), taken
+ * as 0 when ‖d‖ = 0 (a subgradient) instead of NaN.
+ */
+export function safeNorm(d: Tensor, p: number, axis = -1): Tensor {
+  if (p === 2) return safeSqrt(tf.sum(tf.square(d), axis));
+  if (p === 1) return tf.sum(tf.abs(d), axis);
+  const f = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const [x, save] = args as [Tensor, tf.GradSaveFunc];
+    const n = tf.pow(tf.sum(tf.pow(tf.abs(x), p), axis), 1 / p);
+    save([x, n]);
+    return {
+      value: n,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, ns] = saved as [Tensor, Tensor];
+        const nk = tf.expandDims(ns, axis);
+        const positive = tf.greater(nk, 0);
+        const ratio = tf.div(xs, tf.where(positive, nk, tf.onesLike(nk)));
+        const g = tf.mul(tf.sign(xs), tf.pow(tf.abs(ratio), p - 1));
+        return tf.mul(tf.expandDims(dy, axis), g); // g = 0 where ‖d‖ = 0 (then d = 0)
+      },
+    };
+  });
+  return f(d);
+}
+
+/** Sums the last `k` axes (k = 0: the tensor itself). */
+export function sumTrailing(x: Tensor, k: number): Tensor {
+  if (k === 0) return x;
+  return tf.sum(x, Array.from({ length: k }, (_, i) => x.rank - 1 - i));
+}
+
+export function reduce(x: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'none') return x;
+  return reduction === 'sum' ? tf.sum(x) : tf.mean(x);
+}
+
+/** Broadcasts `x` to `shape` (a no-op when it has it already). */
+export function broadcastTo(x: Tensor, shape: number[]): Tensor {
+  if (x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
+  const lifted = x.rank < shape.length ? tf.reshape(x, [...Array(shape.length - x.rank).fill(1), ...x.shape]) : x;
+  return tf.broadcastTo(lifted, shape);
+}
+
+/** Gathers along the last axis of a `[rows, n]` tensor with per-row int32 indices `[rows, n]`. */
+function gatherRows(x: Tensor, idx: Tensor): Tensor {
+  const [rows, n] = x.shape as [number, number];
+  const offsets = tf.reshape(tf.mul(tf.range(0, rows, 1, 'int32'), tf.scalar(n, 'int32')), [rows, 1]);
+  return tf.reshape(tf.gather(tf.reshape(x, [rows * n]), tf.reshape(tf.add(idx, offsets), [rows * n])), [rows, n]);
+}
+
+/**
+ * Each row of a `[rows, n]` tensor sorted descending, differentiable: the gradient of each sorted value
+ * goes back to the element that landed in its rank (the inverse permutation, applied to dy). The
+ * permutation itself is a constant (tfjs has no gradient for TopK, and the tape cannot carry int32).
+ */
+export function sortRows(x: Tensor): Tensor {
+  const n = x.shape[1]!;
+  const f = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const [v, save] = args as [Tensor, tf.GradSaveFunc];
+    const { values, indices } = tf.topk(v, n);
+    save([indices]);
+    return {
+      value: values,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        // the inverse permutation: argsort of the permutation (ascending = topk of its negation)
+        const inverse = tf.topk(tf.neg(tf.cast(saved[0]!, 'float32')), n).indices;
+        return gatherRows(dy, inverse);
+      },
+    };
+  });
+  return f(x);
+}
+
+/**
+ * expm1(x) − x, accurate near 0: the direct form loses all digits to cancellation for |x| ≲ 1e−3 (its
+ * relative error is ~ε/|x|), so |x| < 0.1 uses the series x²/2 + x³/6 + … + x⁷/5040 (truncation < 1e−8
+ * relative).
+ */
+export function expm1MinusX(x: Tensor): Tensor {
+  const small = nonDifferentiable((v) => tf.less(tf.abs(v), 0.1), x);
+  const xs = tf.where(small, x, tf.zerosLike(x));
+  // Horner: x²·(1/2 + x·(1/6 + x·(1/24 + x·(1/120 + x·(1/720 + x/5040)))))
+  let poly = tf.add(tf.mul(xs, 1 / 5040), 1 / 720);
+  for (const c of [1 / 120, 1 / 24, 1 / 6, 1 / 2]) poly = tf.add(tf.mul(xs, poly), c);
+  const series = tf.mul(tf.square(xs), poly);
+  return tf.where(small, series, tf.sub(tf.expm1(x), x));
+}
