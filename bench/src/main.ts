@@ -14,9 +14,11 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend, type BackendName } from '@genmod-examples/backend';
 import type { Workload } from './workload.js';
+import { diffusionWorkloads } from './workloads/diffusion.js';
+import { flowsWorkloads } from './workloads/flows.js';
 import { gumbelWorkloads } from './workloads/gumbel.js';
 
-const workloads: Workload[] = [...gumbelWorkloads];
+const workloads: Workload[] = [...gumbelWorkloads, ...flowsWorkloads, ...diffusionWorkloads];
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const iters = Number(arg('iters', '50'));

@@ -9,7 +9,7 @@ function gumbelSoftmaxFwdBwd(hard: boolean): Workload {
     name: `gumbel_softmax_fwd_bwd_${hard ? 'hard' : 'soft'}`,
     description: `gumbelSoftmax(${hard ? 'hard' : 'soft'}) [1024, 512] forward + backward, loss Σ y·W`,
     setup() {
-      const logits = tf.variable(tf.randomNormal([1024, 512], 0, 1, 'float32', 1));
+      const logits = tf.tidy(() => tf.variable(tf.randomNormal([1024, 512], 0, 1, 'float32', 1)));
       const w = tf.randomNormal([1024, 512], 0, 1, 'float32', 2);
       const f = (l: tf.Tensor) => tf.sum(tf.mul(gumbelSoftmax(l, { temperature: 1, hard, seed: undefined }), w)) as tf.Scalar;
       const valueAndGrad = tf.valueAndGrad(f);

@@ -1,1 +1,27 @@
-export {};
+/**
+ * @genmod/diffusion: diffusion models for TensorFlow.js. Noise schedules computed in float64, the forward
+ * process and its posterior, ε / x₀ / v parameterizations, the training loss with min-SNR weighting, the
+ * variational bound in nats and bits per dimension, and DDPM / DDIM samplers that yield between steps.
+ *
+ * Needs `@tensorflow/tfjs-core` (peer) with a backend and gradients registered by the app
+ * (importing the @tensorflow/tfjs umbrella in the app does both).
+ */
+export { scheduleFromBetas, scheduleFromAlphasCumprod, isSchedule, SCHEDULE_QUANTITIES, type Schedule, type ScheduleQuantity, type ScheduleTensors, type ScheduleFromBetasOptions } from './schedule.js';
+export { linearSchedule, scaledLinearSchedule, type LinearScheduleOptions } from './linear-schedule.js';
+export { cosineSchedule, type CosineScheduleOptions } from './cosine-schedule.js';
+export { sigmoidSchedule, type SigmoidScheduleOptions } from './sigmoid-schedule.js';
+export { rescaleZeroTerminalSnr } from './rescale-zero-terminal-snr.js';
+export { respace, leadingTimesteps, linspaceTimesteps, trailingTimesteps } from './respace.js';
+export { qSample, type QSampleOptions } from './q-sample.js';
+export { qPosterior, type QPosterior } from './q-posterior.js';
+export { predictX0FromEps, predictEpsFromX0, predictX0FromV, predictEpsFromV, velocity, predictX0AndEps, reverseMeanFromEps, type Prediction } from './parameterization.js';
+export { sinusoidalTimestepEmbedding, type TimestepEmbeddingOptions } from './timestep-embedding.js';
+export type { Denoiser } from './denoiser.js';
+export { diffusionLoss, type DiffusionLossOptions } from './diffusion-loss.js';
+export { normalKl, discretizedGaussianLogLikelihood } from './gaussian.js';
+export { variationalBound, type VariationalBound, type VariationalBoundOptions, type ModelVariance } from './variational-bound.js';
+export { dynamicThreshold, type DynamicThresholdOptions } from './dynamic-threshold.js';
+export { finalSample, type SamplerStep, type SamplerOptions } from './sampler.js';
+export { ddpmSample, type DdpmSampleOptions } from './ddpm-sample.js';
+export { ddimSample, type DdimSampleOptions } from './ddim-sample.js';
+export type { Timesteps } from './internal/timesteps.js';

@@ -1,1 +1,4 @@
-export {};
+/**
+ * @genmod/flows/testing: checks for your own bijectors (no test framework needed: it throws Errors).
+ */
+export { checkBijector, logAbsDet, type CheckBijectorOptions, type CheckBijectorReport } from './check-bijector.js';

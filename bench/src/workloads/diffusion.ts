@@ -1,0 +1,111 @@
+// @genmod/diffusion's real workload, matching the peer's `ddpm_2d_train_step` (wl_ddpm in bench_torch.py):
+// linear schedule 1e-4..0.02 with T = 1000, ε-prediction, MSE, uniform t; the MLP denoiser
+//   e = Linear(32→128) → SiLU → Linear(128→128) of the sinusoidal-32 embedding of t,
+//   h = Linear(2→128)(x) + e,  h = SiLU(l1(SiLU(h))),  h = SiLU(l2(h)),  h = SiLU(l3(h)),  out = Linear(128→2)(h)
+// (PyTorch's default init), Adam lr 1e-3, batch 512 of standardized two-moons data (16 batches, cycled).
+// Built from the package's public API: diffusionLoss (which draws t and ε and forms x_t like qSample) and
+// sinusoidalTimestepEmbedding; the network is plain functions over tf.Variables.
+import * as tf from '@tensorflow/tfjs';
+import { diffusionLoss, linearSchedule, sinusoidalTimestepEmbedding } from '@genmod/diffusion';
+import type { Workload } from '../workload.js';
+
+/** mulberry32: a small seeded generator for the data (the peer's numbers differ; the law is the same). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The peer's two_moons(n, noise = 0.05): two half circles plus Gaussian noise, standardized per column. */
+export function twoMoons(n: number, noise = 0.05, seed = 2): Float32Array {
+  const u = rng(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const n1 = Math.floor(n / 2);
+  const x = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const t = u() * Math.PI;
+    const [a, b] = i < n1 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
+    x[2 * i] = a + noise * normal();
+    x[2 * i + 1] = b + noise * normal();
+  }
+  for (const d of [0, 1]) {
+    let m = 0;
+    for (let i = 0; i < n; i++) m += x[2 * i + d]!;
+    m /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (x[2 * i + d]! - m) ** 2;
+    const sd = Math.sqrt(v / n); // numpy's std (ddof = 0)
+    for (let i = 0; i < n; i++) x[2 * i + d] = (x[2 * i + d]! - m) / sd;
+  }
+  return Float32Array.from(x);
+}
+
+/** nn.Linear with PyTorch's default init: W, b ~ U(−1/√fan_in, 1/√fan_in). */
+function linear(fanIn: number, fanOut: number, seed: number): { w: tf.Variable; b: tf.Variable } {
+  const bound = 1 / Math.sqrt(fanIn);
+  // inside a tidy: the initial values are freed, the variables (copies) are kept
+  return tf.tidy(() => ({
+    w: tf.variable(tf.randomUniform([fanIn, fanOut], -bound, bound, 'float32', seed)),
+    b: tf.variable(tf.randomUniform([fanOut], -bound, bound, 'float32', seed + 1000)),
+  }));
+}
+
+const silu = (x: tf.Tensor) => tf.mul(x, tf.sigmoid(x));
+const apply = (l: { w: tf.Variable; b: tf.Variable }, x: tf.Tensor) => tf.add(tf.matMul(x, l.w), l.b);
+
+export function ddpmTrainStep(): Workload {
+  return {
+    name: 'ddpm_2d_train_step',
+    description: 'DDPM train step: 2-D two moons, batch 512, T = 1000 linear, ε-MSE, MLP 128 × 3 + sinusoidal-32 time MLP, Adam 1e-3',
+    setup() {
+      const T = 1000;
+      const batch = 512;
+      const nBatches = 16;
+      const schedule = linearSchedule(T, { betaStart: 1e-4, betaEnd: 0.02 });
+      const data = tf.tensor2d(twoMoons(batch * nBatches), [batch * nBatches, 2]);
+      const batches = tf.split(data, nBatches, 0);
+      data.dispose();
+      const layers = {
+        t1: linear(32, 128, 1),
+        t2: linear(128, 128, 2),
+        inp: linear(2, 128, 3),
+        l1: linear(128, 128, 4),
+        l2: linear(128, 128, 5),
+        l3: linear(128, 128, 6),
+        out: linear(128, 2, 7),
+      };
+      const vars = Object.values(layers).flatMap((l) => [l.w, l.b]);
+      const denoiser = (xt: tf.Tensor, t: tf.Tensor) => {
+        const e = apply(layers.t2, silu(apply(layers.t1, sinusoidalTimestepEmbedding(t, 32))));
+        let h = tf.add(apply(layers.inp, xt), e);
+        h = silu(apply(layers.l1, silu(h)));
+        h = silu(apply(layers.l2, h));
+        h = silu(apply(layers.l3, h));
+        return apply(layers.out, h);
+      };
+      const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+      return {
+        step(iteration: number) {
+          const x0 = batches[iteration % nBatches]!;
+          // a seed per step: fresh t and ε every iteration, as the peer's randint / randn_like
+          const loss = optimizer.minimize(() => diffusionLoss(denoiser, x0, schedule, { seed: iteration }), true, vars)!;
+          const value = loss.dataSync()[0]!;
+          loss.dispose();
+          return value;
+        },
+        dispose() {
+          tf.dispose([...batches, ...vars]);
+          optimizer.dispose();
+          schedule.dispose();
+        },
+      };
+    },
+  };
+}
+
+export const diffusionWorkloads: Workload[] = [ddpmTrainStep()];

@@ -1,0 +1,105 @@
+/**
+ * Timestep arguments: a number, an array of integers or an int32 tensor, each index in [0, T). Host values
+ * are checked on the host; a tensor is read once (`dataSync`) for the range check.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { fail } from '@genmod-internal/core';
+import type { Schedule, ScheduleQuantity } from '../schedule.js';
+
+/** Timestep indices: a number (every example at the same t), integers `[B]`, or an int32 tensor `[]` / `[B]`. */
+export type Timesteps = number | ArrayLike<number> | Tensor;
+
+/** A checked timestep argument: host indices (scalar when `scalar`), or a tensor to gather with. */
+export interface CheckedTimesteps {
+  scalar: boolean;
+  /** the number of indices (1 for a scalar) */
+  length: number;
+  host?: Int32Array;
+  tensor?: Tensor;
+}
+
+/**
+ * Checks `t` against the schedule's range and, when `batch` is given, against the batch size (a `[B]`
+ * argument must have B = batch).
+ */
+export function checkTimesteps(fn: string, t: unknown, T: number, batch?: number, arg = 't'): CheckedTimesteps {
+  const range = `[0, ${T})`;
+  let out: CheckedTimesteps;
+  if (typeof t === 'number') {
+    if (!Number.isInteger(t) || t < 0 || t >= T) fail(fn, arg, `an integer in ${range}`, t);
+    out = { scalar: true, length: 1, host: Int32Array.of(t) };
+  } else if (t instanceof tf.Tensor) {
+    if (t.dtype !== 'int32' || t.rank > 1) fail(fn, arg, 'an int32 tensor of shape [] or [B]', t);
+    if (t.size > 0) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of t.dataSync() as Int32Array) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      if (lo < 0 || hi >= T) fail(fn, arg, `integers in ${range}`, `values in [${lo}, ${hi}]`);
+    }
+    out = { scalar: t.rank === 0, length: t.size, tensor: t };
+  } else if (t !== null && typeof t === 'object' && typeof (t as ArrayLike<number>).length === 'number') {
+    const a = t as ArrayLike<number>;
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= T) fail(fn, arg, `integers in ${range}`, `${arg}[${i}] = ${Array.isArray(v) ? 'an array' : v}`);
+    }
+    out = { scalar: false, length: a.length, host: Int32Array.from(a) };
+  } else {
+    return fail(fn, arg, `an integer in ${range}, an array of them or an int32 tensor`, t);
+  }
+  if (!out.scalar && batch !== undefined && out.length !== batch) {
+    fail(fn, arg, `a scalar or of shape [B] with B = ${batch} (the batch size)`, `shape [${out.length}]`);
+  }
+  return out;
+}
+
+/** The int32 timestep indices as a tensor (`[]` or `[B]`). Call inside a tidy. */
+export function timestepTensor(t: CheckedTimesteps): Tensor {
+  if (t.tensor) return t.tensor;
+  return t.scalar ? tf.scalar(t.host![0]!, 'int32') : tf.tensor1d(t.host!, 'int32');
+}
+
+/**
+ * The timesteps the denoiser sees (`schedule.timesteps[t]`) as an int32 tensor of shape [B] (broadcast
+ * from a scalar when `batch` is given). Call inside a tidy.
+ */
+export function modelTimesteps(schedule: Schedule, t: CheckedTimesteps, batch: number): Tensor {
+  if (t.host) {
+    const v = t.scalar ? new Int32Array(batch).fill(schedule.timesteps[t.host[0]!]!) : Int32Array.from(t.host, (i) => schedule.timesteps[i]!);
+    return tf.tensor1d(v, 'int32');
+  }
+  const idx = t.scalar ? tf.fill([batch], t.tensor!.dataSync()[0]!, 'int32') : t.tensor!;
+  if (!schedule.isRespaced) return t.scalar ? idx : tf.clone(idx);
+  return tf.gather(tf.tensor1d(schedule.timesteps, 'int32'), idx);
+}
+
+/**
+ * A per-timestep coefficient, shaped to broadcast against a tensor of rank `rank` with the batch first:
+ * `[]` for a scalar t, `[B, 1, …, 1]` otherwise. Host indices read the float64 array (rounded once to
+ * float32); tensor indices gather from the schedule's float32 tensors. Call inside a tidy.
+ */
+export function coefficient(schedule: Schedule, q: ScheduleQuantity, t: CheckedTimesteps, rank: number): Tensor {
+  const shape = t.scalar ? [] : [t.length, ...new Array<number>(Math.max(rank - 1, 0)).fill(1)];
+  if (t.host) {
+    const values = Float32Array.from(t.host, (i) => schedule[q][i]!);
+    return tf.tensor(values, shape, 'float32');
+  }
+  return tf.reshape(tf.gather(schedule.tensors()[q], t.tensor!), shape);
+}
+
+
+/**
+ * A coefficient derived from the schedule by `f(i)` (float64 on the host, rounded once to float32), shaped
+ * like {@link coefficient}'s. For tensor indices the T values are uploaded for this call and gathered.
+ * Call inside a tidy.
+ */
+export function derivedCoefficient(schedule: Schedule, t: CheckedTimesteps, rank: number, f: (i: number) => number): Tensor {
+  const shape = t.scalar ? [] : [t.length, ...new Array<number>(Math.max(rank - 1, 0)).fill(1)];
+  if (t.host) return tf.tensor(Float32Array.from(t.host, f), shape, 'float32');
+  const table = tf.tensor1d(Float32Array.from({ length: schedule.T }, (_, i) => f(i)), 'float32');
+  return tf.reshape(tf.gather(table, t.tensor!), shape);
+}

@@ -1,0 +1,243 @@
+/**
+ * The three things a denoiser can predict (the noise ε, the clean data x₀, the velocity v) and the exact
+ * conversions between them given x_t, all from x_t = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε.
+ *
+ * @see Ho, Jain & Abbeel 2020, arXiv:2006.11239, eq. (11) (ε-parameterization and the reverse mean).
+ * @see Salimans & Ho 2022, "Progressive Distillation for Fast Sampling of Diffusion Models", ICLR, arXiv:2202.00512, §4 and App. D (v).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
+import { fail, toFloat } from '@genmod-internal/core';
+import { checkFloatInput, checkSameShape } from './internal/check.js';
+import { checkTimesteps, coefficient, derivedCoefficient, type CheckedTimesteps, type Timesteps } from './internal/timesteps.js';
+import { checkSchedule, type Schedule } from './schedule.js';
+
+/** What a denoiser predicts: the noise ε, the clean data x₀, or the velocity v = √ᾱ·ε − √(1 − ᾱ)·x₀. */
+export type Prediction = 'epsilon' | 'x0' | 'v';
+
+export const PREDICTIONS: readonly Prediction[] = ['epsilon', 'x0', 'v'];
+
+export function checkPrediction(fn: string, prediction: unknown, arg = 'options.prediction'): Prediction {
+  if (!PREDICTIONS.includes(prediction as Prediction)) fail(fn, arg, `one of ${PREDICTIONS.map((p) => `'${p}'`).join(', ')}`, prediction);
+  return prediction as Prediction;
+}
+
+/** Checks (xt, t, other) and returns the shape and timesteps. */
+function checkTriple(fn: string, schedule: Schedule, a: unknown, aName: string, t: unknown, b: unknown, bName: string): { shape: number[]; ts: CheckedTimesteps } {
+  const shape = checkFloatInput(fn, aName, a);
+  checkSameShape(fn, bName, checkFloatInput(fn, bName, b), shape, aName);
+  checkSchedule(fn, schedule);
+  const ts = checkTimesteps(fn, t, schedule.T, shape[0]);
+  if (!ts.scalar && shape.length === 0) checkFloatInput(fn, aName, a, 1);
+  return { shape, ts };
+}
+
+/** x₀ = (x_t − √(1 − ᾱ)·ε)/√ᾱ, inside a tidy. */
+export function x0FromEps(schedule: Schedule, ts: CheckedTimesteps, rank: number, xt: Tensor, eps: Tensor): Tensor {
+  return tf.sub(tf.mul(coefficient(schedule, 'sqrtRecipAlphasCumprod', ts, rank), xt), tf.mul(coefficient(schedule, 'sqrtRecipm1AlphasCumprod', ts, rank), eps));
+}
+/** ε = (x_t − √ᾱ·x₀)/√(1 − ᾱ), inside a tidy. */
+export function epsFromX0(schedule: Schedule, ts: CheckedTimesteps, rank: number, xt: Tensor, x0: Tensor): Tensor {
+  return tf.div(tf.sub(xt, tf.mul(coefficient(schedule, 'sqrtAlphasCumprod', ts, rank), x0)), coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, rank));
+}
+/** x₀ = √ᾱ·x_t − √(1 − ᾱ)·v, inside a tidy. */
+export function x0FromV(schedule: Schedule, ts: CheckedTimesteps, rank: number, xt: Tensor, v: Tensor): Tensor {
+  return tf.sub(tf.mul(coefficient(schedule, 'sqrtAlphasCumprod', ts, rank), xt), tf.mul(coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, rank), v));
+}
+/** ε = √(1 − ᾱ)·x_t + √ᾱ·v, inside a tidy. */
+export function epsFromV(schedule: Schedule, ts: CheckedTimesteps, rank: number, xt: Tensor, v: Tensor): Tensor {
+  return tf.add(tf.mul(coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, rank), xt), tf.mul(coefficient(schedule, 'sqrtAlphasCumprod', ts, rank), v));
+}
+/** v = √ᾱ·ε − √(1 − ᾱ)·x₀, inside a tidy. */
+export function vFromX0Eps(schedule: Schedule, ts: CheckedTimesteps, rank: number, x0: Tensor, eps: Tensor): Tensor {
+  return tf.sub(tf.mul(coefficient(schedule, 'sqrtAlphasCumprod', ts, rank), eps), tf.mul(coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, rank), x0));
+}
+/** Both x₀ and ε from a model output, inside a tidy. */
+export function x0AndEps(schedule: Schedule, ts: CheckedTimesteps, rank: number, prediction: Prediction, xt: Tensor, out: Tensor): { x0: Tensor; eps: Tensor } {
+  if (prediction === 'epsilon') return { x0: x0FromEps(schedule, ts, rank, xt, out), eps: out };
+  if (prediction === 'x0') return { x0: out, eps: epsFromX0(schedule, ts, rank, xt, out) };
+  return { x0: x0FromV(schedule, ts, rank, xt, out), eps: epsFromV(schedule, ts, rank, xt, out) };
+}
+
+/**
+ * x₀ from a predicted noise:
+ *
+ *   x̂₀ = (x_t − √(1 − ᾱ_t)·ε̂)/√ᾱ_t = √(1/ᾱ_t)·x_t − √(1/ᾱ_t − 1)·ε̂
+ *
+ * (infinite where ᾱ_t = 0: with a zero-terminal-SNR schedule use v-prediction).
+ *
+ * @param xt float32 `[B, ...]`
+ * @param t timestep indices in [0, T): a number, integers `[B]` or an int32 tensor `[B]`
+ * @param eps float32 of x_t's shape
+ * @see Ho, Jain & Abbeel 2020, arXiv:2006.11239, eq. (4) solved for x₀
+ * @example
+ * ```ts
+ * const schedule = linearSchedule(1000);
+ * const x0 = tf.ones([2, 3]);
+ * const eps = tf.randomNormal([2, 3], 0, 1, 'float32', 1);
+ * const xt = qSample(x0, 10, schedule, { noise: eps });
+ * predictX0FromEps(xt, 10, eps, schedule);          // ≈ x0
+ * ```
+ * @since 0.1.0
+ */
+export function predictX0FromEps(xt: Tensor | TensorLike, t: Timesteps, eps: Tensor | TensorLike, schedule: Schedule): Tensor {
+  const fn = 'predictX0FromEps';
+  const { shape, ts } = checkTriple(fn, schedule, xt, 'xt', t, eps, 'eps');
+  return tf.tidy(fn, () => x0FromEps(schedule, ts, shape.length, toFloat(fn, 'xt', xt), toFloat(fn, 'eps', eps)));
+}
+
+/**
+ * The noise from a predicted x₀:
+ *
+ *   ε̂ = (x_t − √ᾱ_t·x̂₀)/√(1 − ᾱ_t)
+ *
+ * @param xt float32 `[B, ...]`
+ * @param t timestep indices in [0, T)
+ * @param x0 float32 of x_t's shape
+ * @see Ho, Jain & Abbeel 2020, arXiv:2006.11239, eq. (4) solved for ε
+ * @example
+ * ```ts
+ * const schedule = linearSchedule(1000);
+ * const x0 = tf.ones([2, 3]);
+ * const eps = tf.randomNormal([2, 3], 0, 1, 'float32', 1);
+ * predictEpsFromX0(qSample(x0, 10, schedule, { noise: eps }), 10, x0, schedule); // ≈ eps
+ * ```
+ * @since 0.1.0
+ */
+export function predictEpsFromX0(xt: Tensor | TensorLike, t: Timesteps, x0: Tensor | TensorLike, schedule: Schedule): Tensor {
+  const fn = 'predictEpsFromX0';
+  const { shape, ts } = checkTriple(fn, schedule, xt, 'xt', t, x0, 'x0');
+  return tf.tidy(fn, () => epsFromX0(schedule, ts, shape.length, toFloat(fn, 'xt', xt), toFloat(fn, 'x0', x0)));
+}
+
+/**
+ * x₀ from a predicted velocity (finite at every t, including ᾱ_t = 0):
+ *
+ *   x̂₀ = √ᾱ_t·x_t − √(1 − ᾱ_t)·v̂
+ *
+ * @param xt float32 `[B, ...]`
+ * @param t timestep indices in [0, T)
+ * @param v float32 of x_t's shape
+ * @see Salimans & Ho 2022, arXiv:2202.00512, §4
+ * @example
+ * ```ts
+ * const schedule = cosineSchedule(1000);
+ * const x0 = tf.ones([2, 3]);
+ * const eps = tf.randomNormal([2, 3], 0, 1, 'float32', 1);
+ * const v = velocity(x0, eps, 700, schedule);
+ * predictX0FromV(qSample(x0, 700, schedule, { noise: eps }), 700, v, schedule); // ≈ x0
+ * ```
+ * @since 0.1.0
+ */
+export function predictX0FromV(xt: Tensor | TensorLike, t: Timesteps, v: Tensor | TensorLike, schedule: Schedule): Tensor {
+  const fn = 'predictX0FromV';
+  const { shape, ts } = checkTriple(fn, schedule, xt, 'xt', t, v, 'v');
+  return tf.tidy(fn, () => x0FromV(schedule, ts, shape.length, toFloat(fn, 'xt', xt), toFloat(fn, 'v', v)));
+}
+
+/**
+ * The noise from a predicted velocity:
+ *
+ *   ε̂ = √(1 − ᾱ_t)·x_t + √ᾱ_t·v̂
+ *
+ * @param xt float32 `[B, ...]`
+ * @param t timestep indices in [0, T)
+ * @param v float32 of x_t's shape
+ * @see Salimans & Ho 2022, arXiv:2202.00512, §4
+ * @example
+ * ```ts
+ * const schedule = cosineSchedule(1000);
+ * const x0 = tf.ones([2, 3]);
+ * const eps = tf.randomNormal([2, 3], 0, 1, 'float32', 1);
+ * const v = velocity(x0, eps, 700, schedule);
+ * predictEpsFromV(qSample(x0, 700, schedule, { noise: eps }), 700, v, schedule); // ≈ eps
+ * ```
+ * @since 0.1.0
+ */
+export function predictEpsFromV(xt: Tensor | TensorLike, t: Timesteps, v: Tensor | TensorLike, schedule: Schedule): Tensor {
+  const fn = 'predictEpsFromV';
+  const { shape, ts } = checkTriple(fn, schedule, xt, 'xt', t, v, 'v');
+  return tf.tidy(fn, () => epsFromV(schedule, ts, shape.length, toFloat(fn, 'xt', xt), toFloat(fn, 'v', v)));
+}
+
+/**
+ * The velocity target of v-prediction, the rate of change of x_t along the circle
+ * (√ᾱ, √(1 − ᾱ)) = (cos φ, sin φ):
+ *
+ *   v = √ᾱ_t·ε − √(1 − ᾱ_t)·x₀
+ *
+ * @param x0 float32 `[B, ...]`
+ * @param eps float32 of x₀'s shape
+ * @param t timestep indices in [0, T)
+ * @see Salimans & Ho 2022, arXiv:2202.00512, §4 and App. D
+ * @example
+ * ```ts
+ * const schedule = cosineSchedule(1000);
+ * const v = velocity(tf.ones([4, 2]), tf.randomNormal([4, 2]), [0, 10, 500, 999], schedule); // [4, 2]
+ * ```
+ * @since 0.1.0
+ */
+export function velocity(x0: Tensor | TensorLike, eps: Tensor | TensorLike, t: Timesteps, schedule: Schedule): Tensor {
+  const fn = 'velocity';
+  const { shape, ts } = checkTriple(fn, schedule, x0, 'x0', t, eps, 'eps');
+  return tf.tidy(fn, () => vFromX0Eps(schedule, ts, shape.length, toFloat(fn, 'x0', x0), toFloat(fn, 'eps', eps)));
+}
+
+/**
+ * Both x̂₀ and ε̂ from a denoiser's output, whichever it predicts (ε, x₀ or v), by the conversions above.
+ *
+ * @param output float32 `[B, ...]`, the denoiser's output at (x_t, t)
+ * @param xt float32 of the output's shape
+ * @param t timestep indices in [0, T)
+ * @returns `{ x0, eps }`, both of x_t's shape (the caller owns both)
+ * @see Salimans & Ho 2022, arXiv:2202.00512, App. D
+ * @example
+ * ```ts
+ * const schedule = linearSchedule(1000);
+ * const xt = tf.randomNormal([4, 2]);
+ * const out = tf.zerosLike(xt);                    // a denoiser's v-prediction
+ * const { x0, eps } = predictX0AndEps(out, xt, 999, schedule, { prediction: 'v' });
+ * ```
+ * @since 0.1.0
+ */
+export function predictX0AndEps(output: Tensor | TensorLike, xt: Tensor | TensorLike, t: Timesteps, schedule: Schedule, options: { prediction?: Prediction } = {}): { x0: Tensor; eps: Tensor } {
+  const fn = 'predictX0AndEps';
+  const prediction = checkPrediction(fn, options.prediction ?? 'epsilon');
+  const { shape, ts } = checkTriple(fn, schedule, xt, 'xt', t, output, 'output');
+  return tf.tidy(fn, () => {
+    const r = x0AndEps(schedule, ts, shape.length, prediction, toFloat(fn, 'xt', xt), toFloat(fn, 'output', output));
+    // never hand back the caller's own tensor as a result they would own
+    return { x0: r.x0 === output ? tf.clone(r.x0) : r.x0, eps: r.eps === output ? tf.clone(r.eps) : r.eps };
+  });
+}
+
+/**
+ * The mean of the reverse step p_θ(x_{t−1} | x_t) from a predicted noise:
+ *
+ *   μ_θ(x_t, t) = (x_t − β_t/√(1 − ᾱ_t)·ε̂)/√α_t
+ *
+ * equal to the posterior mean μ̃_t(x_t, x̂₀) with x̂₀ from ε̂ (and to q's μ̃_t when ε̂ is the true noise).
+ *
+ * @param xt float32 `[B, ...]`
+ * @param t timestep indices in [0, T)
+ * @param eps float32 of x_t's shape
+ * @see Ho, Jain & Abbeel 2020, arXiv:2006.11239, eq. (11)
+ * @example
+ * ```ts
+ * const schedule = linearSchedule(1000);
+ * const x0 = tf.ones([2, 3]);
+ * const eps = tf.randomNormal([2, 3], 0, 1, 'float32', 1);
+ * const xt = qSample(x0, 500, schedule, { noise: eps });
+ * reverseMeanFromEps(xt, 500, eps, schedule);       // = qPosterior(x0, xt, 500, schedule).mean
+ * ```
+ * @since 0.1.0
+ */
+export function reverseMeanFromEps(xt: Tensor | TensorLike, t: Timesteps, eps: Tensor | TensorLike, schedule: Schedule): Tensor {
+  const fn = 'reverseMeanFromEps';
+  const { shape, ts } = checkTriple(fn, schedule, xt, 'xt', t, eps, 'eps');
+  return tf.tidy(fn, () => {
+    const c = derivedCoefficient(schedule, ts, shape.length, (i) => schedule.betas[i]! / schedule.sqrtOneMinusAlphasCumprod[i]!);
+    const r = derivedCoefficient(schedule, ts, shape.length, (i) => 1 / Math.sqrt(schedule.alphas[i]!));
+    return tf.mul(r, tf.sub(toFloat(fn, 'xt', xt), tf.mul(c, toFloat(fn, 'eps', eps))));
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * @see Vaswani et al. 2017, "Attention Is All You Need", NeurIPS, arXiv:1706.03762, §3.5 (sinusoidal positions).
+ * @see Ho, Jain & Abbeel 2020, arXiv:2006.11239, App. B (the timestep embedding of the DDPM U-Net).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
+import { fail, inferShape } from '@genmod-internal/core';
+import { checkNumber } from './internal/check.js';
+
+export interface TimestepEmbeddingOptions {
+  /** the longest period, default 10000 */
+  maxPeriod?: number;
+}
+
+/**
+ * The sinusoidal timestep embedding of DDPM / improved-diffusion, laid out [cos | sin]:
+ *
+ *   f_j = exp(−ln(maxPeriod)·j/h),   e(t) = [cos(t·f_0) … cos(t·f_{h−1}), sin(t·f_0) … sin(t·f_{h−1})],   h = ⌊dim/2⌋
+ *
+ * with a zero column appended when `dim` is odd. Timesteps given as numbers are embedded on the host in
+ * float64 and rounded once; a tensor `t` is embedded on the device in float32 (differentiable with respect
+ * to a float32 `t`, for continuous-time models).
+ *
+ * @param t timesteps `[B]` (or a scalar): int32 or float32, a number or an array
+ * @param dim the embedding size (integer ≥ 1)
+ * @returns float32 `[B, dim]` (`[dim]` for a scalar t)
+ * @see Vaswani et al. 2017, arXiv:1706.03762, §3.5; Ho, Jain & Abbeel 2020, arXiv:2006.11239
+ * @example
+ * ```ts
+ * const e = sinusoidalTimestepEmbedding([0, 10, 999], 32); // [3, 32]
+ * ```
+ * @since 0.1.0
+ */
+export function sinusoidalTimestepEmbedding(t: Tensor | TensorLike, dim: number, options: TimestepEmbeddingOptions = {}): Tensor {
+  const fn = 'sinusoidalTimestepEmbedding';
+  if (t === null || t === undefined || (typeof t !== 'number' && !Array.isArray(t) && !ArrayBuffer.isView(t) && !(t instanceof tf.Tensor))) {
+    fail(fn, 't', 'a tensor, a number or an array of numbers of shape [] or [B]', t);
+  }
+  if (t instanceof tf.Tensor && t.dtype !== 'float32' && t.dtype !== 'int32') fail(fn, 't', 'an int32 or float32 tensor', t);
+  const shape = inferShape(t);
+  if (shape.length > 1) fail(fn, 't', 'of shape [] or [B]', t instanceof tf.Tensor ? t : `shape [${shape.join(', ')}]`);
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1) fail(fn, 'dim', 'an integer ≥ 1', dim);
+  const maxPeriod = checkNumber(fn, 'options.maxPeriod', options.maxPeriod ?? 10000, 0, Infinity, '> 0');
+  if (maxPeriod <= 0) fail(fn, 'options.maxPeriod', 'a finite number > 0', maxPeriod);
+  const half = Math.floor(dim / 2);
+  const freqs64 = Float64Array.from({ length: half }, (_, j) => Math.exp((-Math.log(maxPeriod) * j) / half));
+  if (!(t instanceof tf.Tensor)) {
+    // numbers on the host: the whole embedding in float64, rounded once
+    const ts = shape.length === 0 ? [Number(t)] : Array.from(t as ArrayLike<number>, Number);
+    const out = new Float32Array(ts.length * dim);
+    ts.forEach((v, r) => {
+      for (let j = 0; j < half; j++) {
+        out[r * dim + j] = Math.cos(v * freqs64[j]!);
+        out[r * dim + half + j] = Math.sin(v * freqs64[j]!);
+      }
+    });
+    return tf.tidy(fn, () => tf.tensor(out, shape.length === 0 ? [dim] : [ts.length, dim], 'float32'));
+  }
+  return tf.tidy(fn, () => {
+    const tt = t instanceof tf.Tensor ? (t.dtype === 'float32' ? t : tf.cast(t, 'float32')) : tf.tensor(t as TensorLike, shape, 'float32');
+    const b = shape.length === 0 ? 1 : shape[0]!;
+    const freqs = tf.tensor2d(Float32Array.from(freqs64), [1, half]);
+    const args = tf.mul(tf.reshape(tt, [b, 1]), freqs);
+    const parts = [tf.cos(args), tf.sin(args)];
+    if (dim % 2 === 1) parts.push(tf.zeros([b, 1]));
+    const e = tf.concat(parts, 1);
+    return shape.length === 0 ? tf.reshape(e, [dim]) : e;
+  });
+}

@@ -1,0 +1,42 @@
+// Dense layers over tf.Variables, shared by mlp and made: y = act(x·(W ⊙ M) + b) on [..., I] inputs.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+
+export interface Dense {
+  w: tf.Variable;
+  b: tf.Variable;
+  /** a fixed 0/1 mask on W (MADE), or undefined */
+  mask?: Tensor;
+}
+
+/** W, b ~ U(−1/√fan_in, 1/√fan_in) (PyTorch's nn.Linear default), or zeros. */
+export function dense(fanIn: number, fanOut: number, zero: boolean, seed: number | undefined, name: string): Dense {
+  const bound = 1 / Math.sqrt(Math.max(1, fanIn));
+  return tf.tidy(() => ({
+    w: tf.variable(zero ? tf.zeros([fanIn, fanOut]) : tf.randomUniform([fanIn, fanOut], -bound, bound, 'float32', seed), true, `${name}_w_${uid()}`),
+    b: tf.variable(zero ? tf.zeros([fanOut]) : tf.randomUniform([fanOut], -bound, bound, 'float32', seed === undefined ? undefined : seed + 0.5), true, `${name}_b_${uid()}`),
+  }));
+}
+
+let counter = 0;
+/** Unique variable names (tfjs refuses two variables with the same name). */
+export function uid(): number {
+  return ++counter;
+}
+
+/** x [..., I] → [..., O]: matMul on the flattened batch (tfjs 4.22 mis-broadcasts batched matMul). */
+export function applyDense(layer: Dense, x: Tensor): Tensor {
+  const fanIn = layer.w.shape[0]!;
+  const fanOut = layer.w.shape[1]!;
+  const lead = x.shape.slice(0, -1);
+  const w = layer.mask ? tf.mul(layer.w, layer.mask) : layer.w;
+  const y = tf.add(tf.matMul(tf.reshape(x, [-1, fanIn]), w), layer.b);
+  return tf.reshape(y, [...lead, fanOut]);
+}
+
+/** Concatenates x [..., I] with a context [..., C] broadcast to x's batch shape. */
+export function withContext(x: Tensor, context: Tensor | undefined): Tensor {
+  if (context === undefined) return x;
+  const batch = tf.broadcast_util.assertAndGetBroadcastShape(x.shape.slice(0, -1), context.shape.slice(0, -1));
+  return tf.concat([tf.broadcastTo(x, [...batch, x.shape[x.rank - 1]!]), tf.broadcastTo(context, [...batch, context.shape[context.rank - 1]!])], -1);
+}

@@ -1,0 +1,46 @@
+// The shared body of the elementwise bijectors: validation, tidy scopes, and the log-det's shape.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Bijector } from '../bijector.js';
+import { checkEventInput, toFloat } from './checks.js';
+
+export interface ElementwiseSpec {
+  name: string;
+  /** y and log|dy/dx| elementwise */
+  forward(x: Tensor): [Tensor, Tensor];
+  /** x and log|dx/dy| elementwise */
+  inverse(y: Tensor): [Tensor, Tensor];
+  trainableVariables?: tf.Variable[];
+  dispose?(): void;
+}
+
+/** An elementwise bijector (event rank 0: the log-det has the input's broadcast shape). */
+export function elementwise(spec: ElementwiseSpec): Bijector {
+  const call = (method: 'forward' | 'inverse', input: Tensor) => {
+    const fn = `${spec.name}.${method}`;
+    checkEventInput(fn, method === 'forward' ? 'x' : 'y', input, 0);
+    return tf.tidy(fn, () => {
+      const v = toFloat(fn, method === 'forward' ? 'x' : 'y', input);
+      const [out, ld] = spec[method](v);
+      // parameters may broadcast the value; the log-det takes the value's shape
+      return [out, tf.broadcastTo(ld, out.shape)] as const;
+    });
+  };
+  return {
+    eventRank: 0,
+    forward(x: Tensor) {
+      const [y, logDet] = call('forward', x);
+      return { y, logDet };
+    },
+    inverse(y: Tensor) {
+      const [x, logDet] = call('inverse', y);
+      return { x, logDet };
+    },
+    get trainableVariables() {
+      return spec.trainableVariables ?? [];
+    },
+    dispose() {
+      spec.dispose?.();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * MADE: a masked autoencoder for distribution estimation, the autoregressive network behind MAF and IAF.
+ *
+ * @see Germain, Gregor, Murray & Larochelle 2015, "MADE: Masked Autoencoder for Distribution Estimation", ICML, arXiv:1502.03509.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Network } from './bijector.js';
+import { applyDense, dense, withContext, type Dense } from './internal/dense.js';
+import { checkContext, checkPositiveInt, fail } from './internal/checks.js';
+import { checkSeed } from '@genmod-internal/core';
+
+export interface MadeOptions {
+  /** the number D of autoregressive features (the input size) */
+  features: number;
+  /** hidden layer sizes, default [64, 64] */
+  hidden?: number[];
+  /** parameters per feature P (2 for an affine MAF: shift and log-scale), default 2 */
+  paramsPerFeature?: number;
+  /**
+   * the autoregressive order: `order[i]` is the position (0-based) of feature i; output i depends on the
+   * inputs that come before it. Default 0, 1, …, D − 1.
+   */
+  order?: number[];
+  /** the context size C (connected to every first-layer unit, no mask), default none */
+  contextSize?: number;
+  /** the hidden activation, default `tf.relu` */
+  activation?: (x: Tensor) => Tensor;
+  /** start the output layer at zero, default true (a MAF / IAF on it starts as the identity) */
+  zeroLast?: boolean;
+  /** seed of the initial weights */
+  seed?: number;
+}
+
+/**
+ * A MADE network `[..., D] (+ context [..., C]) → [..., P·D]`: a feed-forward net whose weights are
+ * multiplied by fixed binary masks so that output i depends only on the inputs before i in `order`
+ * (the autoregressive property). Degrees: input i has degree order[i] + 1; hidden unit k of every layer
+ * has degree 1 + (k mod max(1, D − 1)); a hidden unit sees inputs of degree ≤ its own, an output of
+ * degree d sees hidden units of degree < d.
+ *
+ * Output layout: P blocks of D, `out[..., p·D + i]` is parameter p of feature i (for an affine MAF: the
+ * shift block, then the raw log-scale block). The returned function carries `trainableVariables`,
+ * `dispose()`, `features` and `paramsPerFeature`.
+ *
+ * @see Germain et al. 2015, arXiv:1502.03509, §4
+ * @example
+ * ```ts
+ * const net = made({ features: 3, hidden: [16], paramsPerFeature: 2, zeroLast: false, seed: 1 });
+ * const out = net(tf.randomNormal([4, 3]));    // [4, 6]: out[:, i] and out[:, 3 + i] depend on x[:, <i]
+ * net.dispose();
+ * ```
+ * @since 0.1.0
+ */
+export function made(options: MadeOptions): Network & { trainableVariables: tf.Variable[]; dispose(): void; readonly features: number; readonly paramsPerFeature: number; readonly order: number[] } {
+  const fn = 'made';
+  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { features, hidden, paramsPerFeature }', options);
+  const d = checkPositiveInt(fn, 'options.features', options.features);
+  const p = checkPositiveInt(fn, 'options.paramsPerFeature', options.paramsPerFeature ?? 2);
+  const hidden = options.hidden ?? [64, 64];
+  if (!Array.isArray(hidden)) fail(fn, 'options.hidden', 'an array of positive integers', hidden);
+  hidden.forEach((h, i) => checkPositiveInt(fn, `options.hidden[${i}]`, h));
+  const order = options.order ?? Array.from({ length: d }, (_, i) => i);
+  if (!Array.isArray(order) || order.length !== d || !order.every((o) => Number.isInteger(o) && o >= 0 && o < d) || new Set(order).size !== d) {
+    fail(fn, 'options.order', `a permutation of 0, …, ${d - 1} (one position per feature)`, order);
+  }
+  const contextSize = options.contextSize === undefined ? undefined : checkPositiveInt(fn, 'options.contextSize', options.contextSize);
+  const seed = checkSeed(fn, options.seed);
+  if (typeof seed === 'string') fail(fn, 'options.seed', 'a finite number', seed);
+  const act = options.activation ?? ((x: Tensor) => tf.relu(x));
+  if (typeof act !== 'function') fail(fn, 'options.activation', 'a function (x: Tensor) => Tensor', act);
+
+  const c = contextSize ?? 0;
+  const inDeg = order.map((o) => o + 1);
+  const hidDeg = hidden.map((h) => Array.from({ length: h }, (_, k) => 1 + (k % Math.max(1, d - 1))));
+  const outDeg = Array.from({ length: p * d }, (_, j) => inDeg[j % d]!);
+  // masks [in, out]; context rows (after the D input rows of the first layer) are all ones
+  const masks: number[][][] = [];
+  let prev = inDeg;
+  hidDeg.forEach((deg, l) => {
+    const rows = prev.map((dp) => deg.map((dh) => (dh >= dp ? 1 : 0)));
+    if (l === 0) for (let r = 0; r < c; r++) rows.push(deg.map(() => 1));
+    masks.push(rows);
+    prev = deg;
+  });
+  const last = prev.map((dp) => outDeg.map((dout) => (dout > dp ? 1 : 0)));
+  if (hidDeg.length === 0) for (let r = 0; r < c; r++) last.push(outDeg.map(() => 1));
+  masks.push(last);
+  const sizes = [d + c, ...hidden, p * d];
+  const layers: Dense[] = masks.map((mk, l) => {
+    const layer = dense(sizes[l]!, sizes[l + 1]!, l === masks.length - 1 && (options.zeroLast ?? true), seed === undefined ? undefined : (seed as number) + l, 'made');
+    layer.mask = tf.keep(tf.tensor2d(mk, [sizes[l]!, sizes[l + 1]!]));
+    return layer;
+  });
+  const variables = layers.flatMap((l) => [l.w, l.b]);
+  const net = (x: Tensor, context?: Tensor): Tensor => {
+    if (!(x instanceof tf.Tensor) || x.dtype !== 'float32' || x.rank < 1 || x.shape[x.rank - 1] !== d) fail(fn, 'input', `a float32 tensor of shape [..., ${d}]`, x);
+    checkContext(fn, context, contextSize);
+    return tf.tidy(fn, () => {
+      let h = withContext(x, contextSize === undefined ? undefined : context);
+      layers.forEach((layer, l) => {
+        h = applyDense(layer, h);
+        if (l + 1 < layers.length) h = act(h);
+      });
+      return h;
+    });
+  };
+  return Object.assign(net, {
+    trainableVariables: variables,
+    dispose: () => tf.dispose([...variables, ...layers.map((l) => l.mask!)]),
+    features: d,
+    paramsPerFeature: p,
+    order: [...order],
+  });
+}

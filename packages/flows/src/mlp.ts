@@ -1,0 +1,86 @@
+/**
+ * A multilayer perceptron over tf.Variables: the default conditioner of the coupling layers.
+ * Its last layer starts at zero, so a coupling (or a whole flow) built on it starts as the identity.
+ *
+ * @see Dinh, Sohl-Dickstein & Bengio 2017, "Density estimation using Real NVP", ICLR, arXiv:1605.08803 (s and t networks).
+ * @see Kingma & Dhariwal 2018, "Glow", NeurIPS, arXiv:1807.03039, §3.3 (zero-initialized last layer).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Network } from './bijector.js';
+import { applyDense, dense, withContext, type Dense } from './internal/dense.js';
+import { checkPositiveInt, checkContext, fail } from './internal/checks.js';
+import { checkSeed } from '@genmod-internal/core';
+
+export interface MlpOptions {
+  /** input size I */
+  inputs: number;
+  /** hidden layer sizes, default [64, 64] */
+  hidden?: number[];
+  /** output size O */
+  outputs: number;
+  /** size C of a context concatenated to the input (conditional flows); default none */
+  contextSize?: number;
+  /** the hidden activation, default `tf.relu` */
+  activation?: (x: Tensor) => Tensor;
+  /** start the last layer at zero (the output is 0 for every input until trained), default true */
+  zeroLast?: boolean;
+  /** seed of the initial weights (layer l uses seed + l) */
+  seed?: number;
+}
+
+/**
+ * An MLP `[..., I] (+ context [..., C]) → [..., O]`:
+ *
+ *   h₀ = [x, c],  h_l = act(h_{l−1} W_l + b_l),  out = h_L W_{L+1} + b_{L+1}
+ *
+ * Weights are `tf.Variable`s (W `[in, out]`, row-vector convention) initialized U(−1/√fan_in, 1/√fan_in)
+ * like PyTorch's `nn.Linear`, the last layer at zero unless `zeroLast: false`. The returned function
+ * carries `trainableVariables` and `dispose()`.
+ *
+ * @see Dinh et al. 2017, arXiv:1605.08803
+ * @example
+ * ```ts
+ * const net = mlp({ inputs: 2, hidden: [32, 32], outputs: 4, seed: 1 });
+ * const out = net(tf.zeros([8, 2]));           // [8, 4], all zeros at initialization
+ * net.dispose();
+ * ```
+ * @since 0.1.0
+ */
+export function mlp(options: MlpOptions): Network & { trainableVariables: tf.Variable[]; dispose(): void } {
+  const fn = 'mlp';
+  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { inputs, hidden, outputs }', options);
+  const inputs = checkPositiveInt(fn, 'options.inputs', options.inputs);
+  const outputs = checkPositiveInt(fn, 'options.outputs', options.outputs);
+  const hidden = options.hidden ?? [64, 64];
+  if (!Array.isArray(hidden)) fail(fn, 'options.hidden', 'an array of positive integers', hidden);
+  hidden.forEach((h, i) => checkPositiveInt(fn, `options.hidden[${i}]`, h));
+  const contextSize = options.contextSize === undefined ? undefined : checkPositiveInt(fn, 'options.contextSize', options.contextSize);
+  const seed = checkSeed(fn, options.seed) as number | undefined;
+  if (typeof options.seed === 'string') fail(fn, 'options.seed', 'a finite number', options.seed);
+  const act = options.activation ?? ((x: Tensor) => tf.relu(x));
+  if (typeof act !== 'function') fail(fn, 'options.activation', 'a function (x: Tensor) => Tensor', act);
+  const sizes = [inputs + (contextSize ?? 0), ...hidden, outputs];
+  const layers: Dense[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const last = l + 2 === sizes.length;
+    layers.push(dense(sizes[l]!, sizes[l + 1]!, last && (options.zeroLast ?? true), seed === undefined ? undefined : seed + l, 'mlp'));
+  }
+  const variables = layers.flatMap((d) => [d.w, d.b]);
+  const net = (x: Tensor, context?: Tensor): Tensor => {
+    if (!(x instanceof tf.Tensor) || x.dtype !== 'float32' || x.rank < 1 || x.shape[x.rank - 1] !== inputs) fail(fn, 'input', `a float32 tensor of shape [..., ${inputs}]`, x);
+    checkContext(fn, context, contextSize);
+    return tf.tidy(fn, () => {
+      let h = withContext(x, contextSize === undefined ? undefined : context);
+      layers.forEach((layer, l) => {
+        h = applyDense(layer, h);
+        if (l + 1 < layers.length) h = act(h);
+      });
+      return h;
+    });
+  };
+  return Object.assign(net, {
+    trainableVariables: variables,
+    dispose: () => tf.dispose(variables),
+  });
+}
