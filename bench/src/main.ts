@@ -17,8 +17,9 @@ import type { Workload } from './workload.js';
 import { diffusionWorkloads } from './workloads/diffusion.js';
 import { flowsWorkloads } from './workloads/flows.js';
 import { gumbelWorkloads } from './workloads/gumbel.js';
+import { vaeWorkloads } from './workloads/vae.js';
 
-const workloads: Workload[] = [...gumbelWorkloads, ...flowsWorkloads, ...diffusionWorkloads];
+const workloads: Workload[] = [...gumbelWorkloads, ...vaeWorkloads, ...flowsWorkloads, ...diffusionWorkloads];
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const iters = Number(arg('iters', '50'));

@@ -1,1 +1,26 @@
-export {};
+/**
+ * @genmod/vae: variational autoencoders for TensorFlow.js: the ELBO (analytic or Monte Carlo KL, β,
+ * annealing, free bits), likelihoods, the IWAE bound, discrete VAEs with Gumbel-softmax latents, VQ-VAE,
+ * flow and aggregated-posterior priors, and ELBO surgery.
+ *
+ * Needs `@tensorflow/tfjs-core` (peer) with a backend and gradients registered by the app
+ * (importing the @tensorflow/tfjs umbrella in the app does both).
+ */
+export type { Likelihood } from './likelihood.js';
+export type { GaussianPosterior, Posterior, Encoding } from './posterior.js';
+export type { ModelOptions } from './internal/latents.js';
+export { standardNormalPrior, type Prior, type ShapedPrior } from './prior.js';
+export { bernoulliLogLikelihood } from './bernoulli-log-likelihood.js';
+export { gaussianLikelihood, type GaussianLikelihoodOptions } from './gaussian-likelihood.js';
+export { discretizedLogisticLikelihood, type DiscretizedLogisticOptions } from './discretized-logistic-likelihood.js';
+export { elbo, type ElboOptions, type ElboResult } from './elbo.js';
+export { iwaeBound, logMeanExp, type IwaeOptions, type IwaeResult } from './iwae-bound.js';
+export { linearWarmup, cyclicalAnnealing, type LinearWarmupOptions, type CyclicalAnnealingOptions } from './kl-annealing.js';
+export { codebookLookup } from './codebook-lookup.js';
+export { categoricalKl, type CategoricalKlOptions } from './categorical-kl.js';
+export { discreteElbo, type DiscreteElboOptions, type DiscreteElboResult } from './discrete-elbo.js';
+export { vectorQuantize, type VectorQuantizeOptions, type VectorQuantizeResult } from './vector-quantize.js';
+export { VectorQuantizer, type VectorQuantizerOptions } from './vector-quantizer.js';
+export { flowPrior, type PriorBijector } from './flow-prior.js';
+export { aggregatePosterior } from './aggregate-posterior.js';
+export { elboSurgery, type ElboSurgeryOptions, type ElboSurgeryResult } from './elbo-surgery.js';

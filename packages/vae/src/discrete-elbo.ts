@@ -1,0 +1,94 @@
+/**
+ * The ELBO of a discrete VAE whose latents are N categorical variables with K classes, relaxed by
+ * Gumbel-softmax (the DALL-E dVAE recipe).
+ *
+ * @see Jang, Gu & Poole 2017, "Categorical Reparameterization with Gumbel-Softmax", ICLR, arXiv:1611.01144.
+ * @see Maddison, Mnih & Teh 2017, "The Concrete Distribution", ICLR, arXiv:1611.00712.
+ * @see Ramesh et al. 2021, "Zero-Shot Text-to-Image Generation", ICML, arXiv:2102.12092 (dVAE).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
+import { checkSeed, checkTemperature, fail, toFloat } from '@genmod-internal/core';
+import { gumbelSoftmax } from '@genmod/gumbel';
+import { categoricalKl } from './categorical-kl.js';
+import { checkFunction, checkNonNegative, checkObject, checkReturned, checkTensor, showShape } from './internal/checks.js';
+import type { Likelihood } from './likelihood.js';
+
+export interface DiscreteElboOptions {
+  /** the data, float32 `[B, ...]` */
+  x: Tensor | TensorLike;
+  /** the encoder: x ↦ logits `[B, N, K]` of q(c_n|x) */
+  encode: (x: Tensor) => Tensor;
+  /** the decoder: relaxed one-hots `[B, N, K]` ↦ its output (e.g. through {@link codebookLookup}) */
+  decode: (y: Tensor) => Tensor;
+  /** log p(x|y) from the decoder's output */
+  likelihood: Likelihood;
+  /** the Gumbel-softmax temperature τ > 0 (anneal it, e.g. with `@genmod/gumbel`'s exponentialDecay); default 1 */
+  temperature?: number;
+  /** straight-through: one-hot samples forward, soft gradients backward; default false */
+  hard?: boolean;
+  /** the KL weight β ≥ 0 in the loss; default 1 */
+  beta?: number;
+  /** the prior's logits (`[N, K]` or `[K]`); default the uniform prior */
+  priorLogits?: Tensor | TensorLike;
+  /** seed of the Gumbel noise; vary it per step */
+  seed?: number | string;
+  /** the Gumbel noise itself, `[B, N, K]` */
+  noise?: Tensor | TensorLike;
+}
+
+export interface DiscreteElboResult {
+  /** reconstruction − KL, `[B]`, in nats (with relaxed samples, a surrogate of the discrete ELBO) */
+  elbo: Tensor;
+  /** −mean_batch(reconstruction) + β·mean_batch(KL) */
+  loss: tf.Scalar;
+  /** log p(x|y) at the relaxed sample y, `[B]` */
+  reconstruction: Tensor;
+  /** Σ_n KL(q(c_n|x) ‖ p(c_n)), analytic, `[B]` (Σ_n (log K − H(q_n)) for the uniform prior) */
+  kl: Tensor;
+}
+
+/**
+ * The discrete-VAE objective with relaxed categorical latents:
+ *
+ *   y_n = softmax((logits_n + g_n)/τ),  g ~ Gumbel(0, 1)   (hard: one_hot(argmax y_n), straight-through)
+ *   ELBO(x) ≈ log p(x | y) − Σ_n KL(q(c_n|x) ‖ p(c_n)),  KL to uniform = Σ_n (log K − H(q_n)).
+ *
+ * @returns `{ elbo [B], loss, reconstruction [B], kl [B] }`
+ * @see Jang et al. 2017, arXiv:1611.01144 · Maddison et al. 2017, arXiv:1611.00712 · Ramesh et al. 2021, arXiv:2102.12092
+ * @example
+ * ```ts
+ * const codebook = tf.variable(tf.randomNormal([10, 6], 0, 0.1, 'float32', 1)); // K = 10 codes → 6 pixels
+ * const x = tf.tensor2d([[1, 0, 1, 1, 0, 0]]);
+ * const encode = (x: tf.Tensor) => tf.zeros([x.shape[0]!, 3, 10]);             // N = 3 latents
+ * const decode = (y: tf.Tensor) => tf.sum(codebookLookup(y, codebook), 1);     // logits [B, 6]
+ * const { loss } = discreteElbo({ x, encode, decode, likelihood: bernoulliLogLikelihood, temperature: 0.5, seed: 1 });
+ * ```
+ * @since 0.1.0
+ */
+export function discreteElbo(options: DiscreteElboOptions): DiscreteElboResult {
+  const fn = 'discreteElbo';
+  checkObject(fn, 'options', options);
+  const xShape = checkTensor(fn, 'options.x', options.x);
+  checkFunction(fn, 'options.encode', options.encode);
+  checkFunction(fn, 'options.decode', options.decode);
+  checkFunction(fn, 'options.likelihood', options.likelihood);
+  const temperature = checkTemperature(fn, options.temperature ?? 1, 'options.temperature');
+  if (options.hard !== undefined && typeof options.hard !== 'boolean') fail(fn, 'options.hard', 'a boolean', options.hard);
+  const beta = checkNonNegative(fn, 'options.beta', options.beta ?? 1);
+  const seed = checkSeed(fn, options.seed);
+  if (options.noise !== undefined) checkTensor(fn, 'options.noise', options.noise);
+  return tf.tidy(fn, () => {
+    const x = toFloat(fn, 'options.x', options.x);
+    const logits = checkReturned(fn, 'encode(x)', options.encode(x), undefined, xShape[0]);
+    if (logits.rank !== 3) fail(fn, 'encode(x)', 'logits of shape [B, N, K]', logits);
+    if (logits.shape[2]! < 2) fail(fn, 'encode(x)', 'logits with K ≥ 2 classes', showShape(logits.shape));
+    if (logits.shape[1]! < 1) fail(fn, 'encode(x)', 'logits with N ≥ 1 latents', showShape(logits.shape));
+    const y = gumbelSoftmax(logits, { temperature, hard: options.hard ?? false, seed, ...(options.noise !== undefined ? { noise: options.noise } : {}) });
+    const decoded = checkReturned(fn, 'decode(y)', options.decode(y), undefined, xShape[0]);
+    const reconstruction = checkReturned(fn, 'likelihood(x, decode(y))', options.likelihood(x, decoded), [xShape[0]!]);
+    const kl = categoricalKl(logits, options.priorLogits === undefined ? {} : { priorLogits: options.priorLogits });
+    const loss = tf.add(tf.neg(tf.mean(reconstruction)), tf.mul(tf.mean(kl), beta)) as tf.Scalar;
+    return { elbo: tf.sub(reconstruction, kl), loss, reconstruction, kl };
+  });
+}

@@ -1,0 +1,87 @@
+// Every other package, packed as published and installed from its tarball with npm outside the workspace,
+// with @tensorflow/tfjs; @genmod/vae with only the sibling tarballs it depends on. One ESM and one CommonJS
+// script use each package's public API (and @genmod/flows/testing) and check a value.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const pnpm = join(root, 'node_modules', '.bin', 'pnpm');
+const dir = mkdtempSync(join(tmpdir(), 'genmod-pack-all-'));
+const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+const packages = ['gumbel', 'reparam', 'divergences', 'flows', 'diffusion', 'vae'];
+
+const body = `
+async function main() {
+  await tf.setBackend('cpu');
+  const out = {};
+  const n = new reparam.Normal({ loc: 0, scale: 2 });
+  out.normalLogProb = n.logProb(0).dataSync()[0];
+  out.kl = divergences.klNormalNormal({ loc: tf.scalar(0), scale: tf.scalar(1) }, { loc: tf.scalar(1), scale: tf.scalar(1) }).dataSync()[0];
+  const f = flows.chain(flows.exp(), flows.shift(tf.scalar(1)));
+  const { y, logDet } = f.forward(tf.tensor1d([0, 1]));
+  out.flow = Array.from(y.dataSync());
+  out.flowLogDet = Array.from(logDet.dataSync());
+  flowsTesting.checkBijector(f, tf.tensor1d([0.3, -0.2]));
+  out.checked = true;
+  const s = diffusion.linearSchedule(1000);
+  out.alphaBarLast = s.alphasCumprod[999];
+  const ll = vae.bernoulliLogLikelihood(tf.tensor2d([[1, 0]]), tf.tensor2d([[0, 0]]));
+  out.bernoulli = ll.dataSync()[0];
+  console.log(JSON.stringify(out));
+}
+main();
+`;
+const esm = `import * as tf from '@tensorflow/tfjs';
+import * as reparam from '@genmod/reparam';
+import * as divergences from '@genmod/divergences';
+import * as flows from '@genmod/flows';
+import * as flowsTesting from '@genmod/flows/testing';
+import * as diffusion from '@genmod/diffusion';
+import * as vae from '@genmod/vae';
+${body}`;
+const cjs = `const tf = require('@tensorflow/tfjs');
+const reparam = require('@genmod/reparam');
+const divergences = require('@genmod/divergences');
+const flows = require('@genmod/flows');
+const flowsTesting = require('@genmod/flows/testing');
+const diffusion = require('@genmod/diffusion');
+const vae = require('@genmod/vae');
+${body}`;
+
+describe('every package installed from its tarball', () => {
+  beforeAll(() => {
+    for (const p of packages) execFileSync(pnpm, ['pack', '--pack-destination', dir], { cwd: join(root, 'packages', p), env, stdio: 'pipe' });
+    const tarballs = readdirSync(dir).filter((f) => f.endsWith('.tgz')).map((f) => join(dir, f));
+    expect(tarballs.length).toBe(packages.length);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', ...tarballs, '@tensorflow/tfjs@4.22.0'], { cwd: dir, env, stdio: 'pipe' });
+    writeFileSync(join(dir, 'esm.mjs'), esm);
+    writeFileSync(join(dir, 'cjs.cjs'), cjs);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('each depends at run time on tfjs-core (peer) and, for vae, only on sibling @genmod packages', () => {
+    for (const p of packages) {
+      const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', '@genmod', p, 'package.json'), 'utf8'));
+      expect(pkg.peerDependencies, p).toEqual({ '@tensorflow/tfjs-core': '^4.22.0' });
+      expect(JSON.stringify(pkg), p).not.toContain('workspace:');
+      expect(Object.keys(pkg.dependencies ?? {}).every((d) => d.startsWith('@genmod/')), p).toBe(true);
+      if (p !== 'vae') expect(pkg.dependencies ?? {}, p).toEqual({});
+    }
+  });
+
+  it.each(['esm.mjs', 'cjs.cjs'])('%s imports every package and computes', (file) => {
+    const out = JSON.parse(execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', env }).trim().split('\n').pop()!);
+    expect(out.normalLogProb).toBeCloseTo(-Math.log(2) - 0.5 * Math.log(2 * Math.PI), 5);
+    expect(out.kl).toBeCloseTo(0.5, 5);
+    expect(out.flow[0]).toBeCloseTo(Math.E ** 1, 4); // exp(shift(x)) = e^(x + 1) at x = 0
+    expect(out.flowLogDet[1]).toBeCloseTo(2, 5); // log|d/dx e^(x+1)| at x = 1
+    expect(out.checked).toBe(true);
+    expect(out.alphaBarLast).toBeCloseTo(4.035e-5, 7);
+    expect(out.bernoulli).toBeCloseTo(2 * -Math.log(2), 5);
+  });
+});
