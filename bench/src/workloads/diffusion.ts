@@ -8,18 +8,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { diffusionLoss, linearSchedule, sinusoidalTimestepEmbedding } from '@genmod/diffusion';
 import type { Workload } from '../workload.js';
+import { mulberry32 } from '@genmod-internal/core';
 
-/** mulberry32: a small seeded generator for the data (the peer's numbers differ; the law is the same). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** The peer's two_moons(n, noise = 0.05): two half circles plus Gaussian noise, standardized per column. */
 export function twoMoons(n: number, noise = 0.05, seed = 2): Float32Array {

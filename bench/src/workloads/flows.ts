@@ -4,18 +4,12 @@
 // N(0, I) base; loss −mean log p(x) over a batch of 512; Adam(1e−3). One step = forward + backward + update.
 import * as tf from '@tensorflow/tfjs';
 import { StandardNormal, TransformedDistribution, affineCoupling, chain, invert, tanhBound, type Network } from '@genmod/flows';
+import { mulberry32 } from '@genmod-internal/core';
 import type { Workload } from '../workload.js';
 
 /** The peer's two_moons(n, noise 0.05), standardized with its own mean and sd (population sd, as numpy's std); a seeded host RNG, not numpy's. */
 function twoMoons(n: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const u = mulberry32(seed);
   const g = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
   const x = new Float64Array(2 * n);
   const n1 = Math.floor(n / 2);

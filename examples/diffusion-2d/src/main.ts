@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackendFromArgs } from '@genmod-examples/backend';
+import { mulberry32 } from '@genmod-internal/core';
 import { Figure, type RGB } from '@genmod-examples/plot';
 import {
   ddimSample, ddpmSample, diffusionLoss, finalSample, linearSchedule, respace, sinusoidalTimestepEmbedding, trailingTimesteps, linspaceTimesteps,
@@ -27,17 +28,7 @@ const N_SAMPLES = 1000;
 const stepsArg = process.argv.find((a) => a.startsWith('--steps='));
 const TRAIN_STEPS = stepsArg ? Number(stepsArg.slice('--steps='.length)) : 3000;
 
-/** A seeded uniform generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Two moons with Gaussian noise, standardized per column. */
 function twoMoons(n: number, noise: number, seed: number): number[][] {

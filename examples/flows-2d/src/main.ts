@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackendFromArgs } from '@genmod-examples/backend';
+import { mulberry32 } from '@genmod-internal/core';
 import { Figure, colormap, type RGB } from '@genmod-examples/plot';
 import {
   StandardNormal,
@@ -34,16 +35,7 @@ const EXTENT = 3.2; // the plotted square [−E, E]²
 const GRID = 120;
 
 // ---------------------------------------------------------------- data (seeded, in code)
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 const gauss = (u: () => number) => () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 
 const densities: Record<string, (n: number, seed: number) => number[][]> = {

@@ -1,16 +1,7 @@
 // Deterministic 2-D datasets for the tests (a seeded host RNG: no dependence on tfjs's generator).
+import { mulberry32 } from '@genmod-internal/core';
 
-/** mulberry32: a small seeded PRNG with uniform output in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Box–Muller standard normals. */
 export function normals(u: () => number): () => number {

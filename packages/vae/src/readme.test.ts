@@ -1,13 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
+import { readmeExamples } from '@genmod-internal/testing';
 
-// README examples are extracted to readme-examples/ (scripts/readme-examples.mjs), type-checked by the
-// package's typecheck task, and run here: the README cannot drift from the code.
-const pkgDir = fileURLToPath(new URL('..', import.meta.url));
-execFileSync(process.execPath, [fileURLToPath(new URL('../../../scripts/readme-examples.mjs', import.meta.url)), pkgDir]);
-const examples = readdirSync(new URL('../readme-examples/', import.meta.url)).filter((f) => f.endsWith('.ts')).sort();
+// README examples are extracted to readme-examples/, type-checked by the package's typecheck task, and run
+// here: the README cannot drift from the code.
+const examples = readmeExamples(import.meta.url);
 
 describe('README examples', () => {
   it('has at least one', () => expect(examples.length).toBeGreaterThan(0));

@@ -12,6 +12,7 @@ import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { fail, toFloat } from '@genmod-internal/core';
 import { checkInt, checkNonNegative, checkOpenUnit, checkPositiveNumber, oneHotArgMin } from './internal/checks.js';
 import { checkVq, quantize, squaredDistances, type VectorQuantizeResult } from './vector-quantize.js';
+import { mulberry32 } from '@genmod-internal/core';
 
 export interface VectorQuantizerOptions {
   /** K, the number of codes */
@@ -38,17 +39,7 @@ export interface VectorQuantizerOptions {
   seed?: number;
 }
 
-/** A small seeded generator (mulberry32) for host-side choices of batch rows. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /**
  * A VQ-VAE bottleneck owning its codebook `tf.Variable` [K, D].
