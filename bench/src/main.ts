@@ -2,7 +2,10 @@
  * genmod benchmarks: each package's real workload on the Node backends (wasm, cpu) beside the PyTorch CPU
  * peer (../shared/peer/bench_torch.py), in the same run, printing median ms/step and the ratio to PyTorch.
  *
- *   npm run bench -- [--backends=wasm,cpu] [--iters=50] [--warmup=10] [--only=gumbel]
+ *   npm run bench -- [--backends=wasm,cpu] [--iters=50] [--warmup=10] [--budget=30] [--only=gumbel]
+ *
+ * Each workload runs up to `warmup` untimed steps (at least 2, at most a third of the budget), then timed steps until `iters` are done or `budget` seconds have
+ * passed (at least 5): the cpu backend is slow enough on the larger workloads to need the cap.
  *
  * GENMOD_TORCH_PEER: path of the peer script (default ../shared/peer/bench_torch.py beside the checkout).
  * GENMOD_PYTHON: the interpreter (default /usr/bin/python3, Debian's, which sees Debian's python3-torch).
@@ -25,6 +28,7 @@ const arg = (name: string, fallback: string) => process.argv.find((a) => a.start
 const iters = Number(arg('iters', '50'));
 const warmup = Number(arg('warmup', '10'));
 const only = arg('only', '');
+const budgetMs = 1000 * Number(arg('budget', '30'));
 const backends = arg('backends', 'wasm,cpu').split(',') as BackendName[];
 const selected = workloads.filter((w) => !only || only.split(',').some((p) => w.name.startsWith(p)));
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,13 +37,14 @@ interface Timing {
   median: number;
   p10: number;
   p90: number;
+  iterations?: number;
 }
 
 function quantiles(times: number[]): Timing {
   const s = [...times].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.round(p * (s.length - 1)))]!;
   const median = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  return { median, p10: q(0.1), p90: q(0.9) };
+  return { median, p10: q(0.1), p90: q(0.9), iterations: s.length };
 }
 
 function runPeer(): { results: Map<string, Timing>; note: string } {
@@ -72,9 +77,11 @@ async function timeOurs(backend: BackendName): Promise<Map<string, Timing>> {
   await chooseBackend(backend);
   for (const w of selected) {
     const state = w.setup();
-    for (let i = 0; i < warmup; i++) state.step(i);
+    const warmStart = performance.now();
+    for (let i = 0; i < warmup && (i < 2 || performance.now() - warmStart < budgetMs / 3); i++) state.step(i);
     const times: number[] = [];
-    for (let i = 0; i < iters; i++) {
+    const start = performance.now();
+    for (let i = 0; i < iters && (i < 5 || performance.now() - start < budgetMs); i++) {
       const t0 = performance.now();
       state.step(warmup + i);
       times.push(performance.now() - t0);
@@ -94,7 +101,7 @@ async function main() {
   // the peer once more after ours, so that a drift of the machine's speed shows
   const peerAfter = peer.results.size ? runPeer().results : new Map<string, Timing>();
 
-  const rows: string[][] = [['workload', 'backend', 'median ms', 'p10-p90 ms', 'torch median ms', 'ratio (ours / torch)']];
+  const rows: string[][] = [['workload', 'backend', 'median ms', 'p10-p90 ms', 'timed steps', 'torch median ms', 'ratio (ours / torch)']];
   const records: unknown[] = [];
   for (const w of selected) {
     const t = peer.results.get(w.name);
@@ -103,7 +110,7 @@ async function main() {
     for (const b of backends) {
       const o = ours.get(b)!.get(w.name)!;
       const ratio = torchMedian ? o.median / torchMedian : undefined;
-      rows.push([w.name, b, o.median.toFixed(2), `${o.p10.toFixed(2)}-${o.p90.toFixed(2)}`, torchMedian ? torchMedian.toFixed(2) : 'n/a', ratio ? `${ratio.toFixed(2)}x` : 'n/a']);
+      rows.push([w.name, b, o.median.toFixed(2), `${o.p10.toFixed(2)}-${o.p90.toFixed(2)}`, String(o.iterations), torchMedian ? torchMedian.toFixed(2) : 'n/a', ratio ? `${ratio.toFixed(2)}x` : 'n/a']);
       records.push({ workload: w.name, backend: b, ...o, torchMedian, torchBefore: t?.median, torchAfter: t2?.median, ratio });
     }
   }
