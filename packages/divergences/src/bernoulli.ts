@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { broadcastShapes, checkBase, checkOptions, checkValidate } from './internal/checks.js';
-import { bernoulli, checkDiscrete, crossEntropyTerms, entropyTerms, klTerms, type DiscreteParams } from './internal/discrete.js';
+import { bernoulli, checkDiscrete, checkDiscretePair, crossEntropyTerms, entropyTerms, klTerms, type DiscreteParams } from './internal/discrete.js';
 import type { DiscreteOptions } from './categorical.js';
 
 function scaled(x: Tensor, factor: number): Tensor {
@@ -31,12 +31,7 @@ function scaled(x: Tensor, factor: number): Tensor {
  */
 export function klBernoulli(p: DiscreteParams, q: DiscreteParams, options: DiscreteOptions = {}): Tensor {
   const fn = 'klBernoulli';
-  options = checkOptions(fn, options);
-  const validate = checkValidate(fn, options);
-  const factor = checkBase(fn, options.base);
-  const cp = checkDiscrete(fn, 'p', p, validate, 0);
-  const cq = checkDiscrete(fn, 'q', q, validate, 0);
-  broadcastShapes(fn, 'p and q', cp.shape, cq.shape);
+  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'bernoulli');
   return tf.tidy(fn, () => scaled(tf.sum(klTerms(bernoulli(fn, 'p', cp), bernoulli(fn, 'q', cq)), -1), factor));
 }
 
@@ -77,11 +72,6 @@ export function entropyBernoulli(p: DiscreteParams, options: DiscreteOptions = {
  */
 export function crossEntropyBernoulli(p: DiscreteParams, q: DiscreteParams, options: DiscreteOptions = {}): Tensor {
   const fn = 'crossEntropyBernoulli';
-  options = checkOptions(fn, options);
-  const validate = checkValidate(fn, options);
-  const factor = checkBase(fn, options.base);
-  const cp = checkDiscrete(fn, 'p', p, validate, 0);
-  const cq = checkDiscrete(fn, 'q', q, validate, 0);
-  broadcastShapes(fn, 'p and q', cp.shape, cq.shape);
+  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'bernoulli');
   return tf.tidy(fn, () => scaled(tf.sum(crossEntropyTerms(bernoulli(fn, 'p', cp), bernoulli(fn, 'q', cq)), -1), factor));
 }

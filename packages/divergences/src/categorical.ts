@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkLogits, toFloat } from '@genmod-internal/core';
 import { checkBase, checkOptions, checkValidate, type ValidateOptions } from './internal/checks.js';
-import { categorical, checkDiscrete, checkSameClasses, crossEntropyTerms, entropyTerms, klTerms, type DiscreteParams } from './internal/discrete.js';
+import { categorical, checkDiscrete, checkDiscretePair, checkSameClasses, crossEntropyTerms, entropyTerms, klTerms, type DiscreteParams } from './internal/discrete.js';
 
 export type { DiscreteParams } from './internal/discrete.js';
 
@@ -41,12 +41,7 @@ function scaled(x: Tensor, factor: number): Tensor {
  */
 export function klCategorical(p: DiscreteParams, q: DiscreteParams, options: DiscreteOptions = {}): Tensor {
   const fn = 'klCategorical';
-  options = checkOptions(fn, options);
-  const validate = checkValidate(fn, options);
-  const factor = checkBase(fn, options.base);
-  const cp = checkDiscrete(fn, 'p', p, validate, 1);
-  const cq = checkDiscrete(fn, 'q', q, validate, 1);
-  checkSameClasses(fn, cp, cq);
+  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'categorical');
   return tf.tidy(fn, () => scaled(tf.sum(klTerms(categorical(fn, 'p', cp), categorical(fn, 'q', cq)), -1), factor));
 }
 
@@ -87,12 +82,7 @@ export function entropyCategorical(p: DiscreteParams, options: DiscreteOptions =
  */
 export function crossEntropyCategorical(p: DiscreteParams, q: DiscreteParams, options: DiscreteOptions = {}): Tensor {
   const fn = 'crossEntropyCategorical';
-  options = checkOptions(fn, options);
-  const validate = checkValidate(fn, options);
-  const factor = checkBase(fn, options.base);
-  const cp = checkDiscrete(fn, 'p', p, validate, 1);
-  const cq = checkDiscrete(fn, 'q', q, validate, 1);
-  checkSameClasses(fn, cp, cq);
+  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'categorical');
   return tf.tidy(fn, () => scaled(tf.sum(crossEntropyTerms(categorical(fn, 'p', cp), categorical(fn, 'q', cq)), -1), factor));
 }
 

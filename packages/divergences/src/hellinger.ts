@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { checkOptions, checkValidate, type ValidateOptions } from './internal/checks.js';
-import { categorical, checkDiscrete, checkSameClasses, type DiscreteParams, type LogProbs } from './internal/discrete.js';
+import { categorical, checkDiscrete, checkDiscretePair, checkSameClasses, type DiscreteParams, type LogProbs } from './internal/discrete.js';
 import { safeSqrt } from './internal/math.js';
 
 /** √p_k = exp(½·log p_k) on the support, 0 off it (finite gradients where p_k = 0). */
@@ -31,11 +31,7 @@ function rootProbs(P: LogProbs): Tensor {
  */
 export function hellinger(p: DiscreteParams, q: DiscreteParams, options: ValidateOptions = {}): Tensor {
   const fn = 'hellinger';
-  options = checkOptions(fn, options);
-  const validate = checkValidate(fn, options);
-  const cp = checkDiscrete(fn, 'p', p, validate, 1);
-  const cq = checkDiscrete(fn, 'q', q, validate, 1);
-  checkSameClasses(fn, cp, cq);
+  const { cp, cq } = checkDiscretePair(fn, p, q, options, 'categorical');
   return tf.tidy(fn, () => {
     const d = tf.sub(rootProbs(categorical(fn, 'p', cp)), rootProbs(categorical(fn, 'q', cq)));
     return safeSqrt(tf.mul(tf.sum(tf.square(d), -1), 0.5));

@@ -8,17 +8,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { checkBase, checkOptions, checkValidate } from './internal/checks.js';
-import { categorical, checkDiscrete, checkSameClasses, klTerms, midpoint, type DiscreteParams } from './internal/discrete.js';
+import { categorical, checkDiscrete, checkDiscretePair, checkSameClasses, klTerms, midpoint, type DiscreteParams } from './internal/discrete.js';
 import { safeSqrt } from './internal/math.js';
 import type { DiscreteOptions } from './categorical.js';
 
 function js(fn: string, p: DiscreteParams, q: DiscreteParams, options: DiscreteOptions, distance: boolean): Tensor {
-  options = checkOptions(fn, options);
-  const validate = checkValidate(fn, options);
-  const factor = checkBase(fn, options.base);
-  const cp = checkDiscrete(fn, 'p', p, validate, 1);
-  const cq = checkDiscrete(fn, 'q', q, validate, 1);
-  checkSameClasses(fn, cp, cq);
+  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'categorical');
   return tf.tidy(fn, () => {
     const P = categorical(fn, 'p', cp);
     const Q = categorical(fn, 'q', cq);

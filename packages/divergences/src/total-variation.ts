@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { checkOptions, checkValidate, type ValidateOptions } from './internal/checks.js';
-import { categorical, checkDiscrete, checkSameClasses, type DiscreteParams } from './internal/discrete.js';
+import { categorical, checkDiscrete, checkDiscretePair, checkSameClasses, type DiscreteParams } from './internal/discrete.js';
 
 /**
  * TV(p, q) = ½·Σ_k |p_k − q_k| = max over events A of |p(A) − q(A)|, in [0, 1], over the last axis.
@@ -23,10 +23,6 @@ import { categorical, checkDiscrete, checkSameClasses, type DiscreteParams } fro
  */
 export function totalVariation(p: DiscreteParams, q: DiscreteParams, options: ValidateOptions = {}): Tensor {
   const fn = 'totalVariation';
-  options = checkOptions(fn, options);
-  const validate = checkValidate(fn, options);
-  const cp = checkDiscrete(fn, 'p', p, validate, 1);
-  const cq = checkDiscrete(fn, 'q', q, validate, 1);
-  checkSameClasses(fn, cp, cq);
+  const { cp, cq } = checkDiscretePair(fn, p, q, options, 'categorical');
   return tf.tidy(fn, () => tf.mul(tf.sum(tf.abs(tf.sub(categorical(fn, 'p', cp).p, categorical(fn, 'q', cq).p)), -1), 0.5));
 }

@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Network } from './bijector.js';
-import { applyDense, dense, withContext, type Dense } from './internal/dense.js';
-import { checkContext, checkPositiveInt, fail } from './internal/checks.js';
+import { dense, denseNetwork, type Dense } from './internal/dense.js';
+import { checkPositiveInt, fail } from './internal/checks.js';
 import { checkSeed } from '@genmod-internal/core';
 
 export interface MadeOptions {
@@ -92,22 +92,7 @@ export function made(options: MadeOptions): Network & { trainableVariables: tf.V
     layer.mask = tf.keep(tf.tensor2d(mk, [sizes[l]!, sizes[l + 1]!]));
     return layer;
   });
-  const variables = layers.flatMap((l) => [l.w, l.b]);
-  const net = (x: Tensor, context?: Tensor): Tensor => {
-    if (!(x instanceof tf.Tensor) || x.dtype !== 'float32' || x.rank < 1 || x.shape[x.rank - 1] !== d) fail(fn, 'input', `a float32 tensor of shape [..., ${d}]`, x);
-    checkContext(fn, context, contextSize);
-    return tf.tidy(fn, () => {
-      let h = withContext(x, contextSize === undefined ? undefined : context);
-      layers.forEach((layer, l) => {
-        h = applyDense(layer, h);
-        if (l + 1 < layers.length) h = act(h);
-      });
-      return h;
-    });
-  };
-  return Object.assign(net, {
-    trainableVariables: variables,
-    dispose: () => tf.dispose([...variables, ...layers.map((l) => l.mask!)]),
+  return Object.assign(denseNetwork(fn, layers, d, contextSize, act), {
     features: d,
     paramsPerFeature: p,
     order: [...order],

@@ -8,8 +8,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Network } from './bijector.js';
-import { applyDense, dense, withContext, type Dense } from './internal/dense.js';
-import { checkPositiveInt, checkContext, fail } from './internal/checks.js';
+import { dense, denseNetwork, type Dense } from './internal/dense.js';
+import { checkPositiveInt, fail } from './internal/checks.js';
 import { checkSeed } from '@genmod-internal/core';
 
 export interface MlpOptions {
@@ -66,21 +66,5 @@ export function mlp(options: MlpOptions): Network & { trainableVariables: tf.Var
     const last = l + 2 === sizes.length;
     layers.push(dense(sizes[l]!, sizes[l + 1]!, last && (options.zeroLast ?? true), seed === undefined ? undefined : seed + l, 'mlp'));
   }
-  const variables = layers.flatMap((d) => [d.w, d.b]);
-  const net = (x: Tensor, context?: Tensor): Tensor => {
-    if (!(x instanceof tf.Tensor) || x.dtype !== 'float32' || x.rank < 1 || x.shape[x.rank - 1] !== inputs) fail(fn, 'input', `a float32 tensor of shape [..., ${inputs}]`, x);
-    checkContext(fn, context, contextSize);
-    return tf.tidy(fn, () => {
-      let h = withContext(x, contextSize === undefined ? undefined : context);
-      layers.forEach((layer, l) => {
-        h = applyDense(layer, h);
-        if (l + 1 < layers.length) h = act(h);
-      });
-      return h;
-    });
-  };
-  return Object.assign(net, {
-    trainableVariables: variables,
-    dispose: () => tf.dispose(variables),
-  });
+  return denseNetwork(fn, layers, inputs, contextSize, act);
 }

@@ -8,9 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkOneOf, checkProbabilities, fail, inferShape, nonDifferentiable, toFloat } from '@genmod-internal/core';
+import { fail, nonDifferentiable, takeLogitsOrProbs, toFloat } from '@genmod-internal/core';
 import { softplus } from './internal/math.js';
-import { Owned, checkParam, checkPoint, checkSampleArgs, type SampleOptions } from './internal/params.js';
+import { Owned, checkPoint, checkSampleArgs, type SampleOptions } from './internal/params.js';
 import type { Distribution } from './distribution.js';
 
 export interface BernoulliParams {
@@ -60,21 +60,11 @@ export class Bernoulli implements Distribution {
   constructor(params: BernoulliParams) {
     const fn = 'Bernoulli';
     if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { logits | probs }', params);
-    const kind = checkOneOf(fn, params);
-    const given = params[kind]!;
-    checkParam(fn, `params.${kind}`, given);
-    this.batchShape = inferShape(given);
-    const t = this.owned.float(fn, `params.${kind}`, given);
-    if (kind === 'probs') {
-      try {
-        checkProbabilities(fn, t, 'params.probs');
-      } catch (e) {
-        this.dispose();
-        throw e;
-      }
-    }
-    this.logits = kind === 'logits' ? t : undefined;
-    this.probs = kind === 'probs' ? t : undefined;
+    const { logits, probs, tensor, created } = takeLogitsOrProbs(fn, params);
+    if (created) this.owned.own(created);
+    this.batchShape = tensor.shape;
+    this.logits = logits;
+    this.probs = probs;
   }
 
   /**

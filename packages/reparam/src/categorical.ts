@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkLogits, checkOneOf, checkProbabilities, fail, inferShape, nonDifferentiable } from '@genmod-internal/core';
+import { fail, inferShape, nonDifferentiable, takeLogitsOrProbs } from '@genmod-internal/core';
 import { clampedUniform } from './internal/math.js';
 import { Owned, checkSampleArgs, type SampleOptions } from './internal/params.js';
 import { notReparameterizable } from './bernoulli.js';
@@ -55,22 +55,13 @@ export class Categorical implements Distribution {
   constructor(params: CategoricalParams) {
     const fn = 'Categorical';
     if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { logits | probs }', params);
-    const kind = checkOneOf(fn, params);
-    const given = params[kind]!;
-    const { shape } = checkLogits(fn, given, -1, `params.${kind}`);
+    const { logits, probs, tensor, created } = takeLogitsOrProbs(fn, params, { categorical: true });
+    if (created) this.owned.own(created);
+    const shape = tensor.shape;
     this.numCategories = shape[shape.length - 1]!;
     this.batchShape = shape.slice(0, -1);
-    const t = this.owned.float(fn, `params.${kind}`, given);
-    if (kind === 'probs') {
-      try {
-        checkProbabilities(fn, t, 'params.probs');
-      } catch (e) {
-        this.dispose();
-        throw e;
-      }
-    }
-    this.logits = kind === 'logits' ? t : undefined;
-    this.probs = kind === 'probs' ? t : undefined;
+    this.logits = logits;
+    this.probs = probs;
   }
 
   /** log π = logSoftmax(logits), or log(probs / Σ probs): a new tensor `[...batchShape, K]`. */

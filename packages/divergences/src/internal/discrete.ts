@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { fail, nonDifferentiable, toFloat } from '@genmod-internal/core';
-import { broadcastShapes, checkParamObject, checkProbValues, checkTensorArg } from './checks.js';
+import { broadcastShapes, checkBase, checkOptions, checkParamObject, checkProbValues, checkTensorArg, checkValidate } from './checks.js';
 
 /** A discrete law given by unnormalized log-probabilities or by probabilities (exactly one of them). */
 export type DiscreteParams =
@@ -122,4 +122,26 @@ export function midpoint(P: LogProbs, Q: LogProbs): LogProbs {
   // finite everywhere (≈ −1e30 where both p and q are 0); only read where p > 0 or q > 0
   const support = nonDifferentiable((l) => positive(l, true), logm);
   return { p: tf.mul(tf.add(P.p, Q.p), 0.5), logp: logm, support, raw: logm, isLog: true };
+}
+
+/**
+ * The argument checks every two-argument discrete divergence shares: the options, then p and q (Bernoulli:
+ * shapes that broadcast; categorical: the same number of classes), then the log base's factor.
+ */
+export function checkDiscretePair(
+  fn: string,
+  p: unknown,
+  q: unknown,
+  options: { validate?: boolean; base?: unknown } | undefined,
+  family: 'bernoulli' | 'categorical',
+): { cp: CheckedDiscrete; cq: CheckedDiscrete; factor: number } {
+  const opts = checkOptions(fn, options ?? {});
+  const validate = checkValidate(fn, opts);
+  const factor = checkBase(fn, opts.base);
+  const minRank = family === 'bernoulli' ? 0 : 1;
+  const cp = checkDiscrete(fn, 'p', p, validate, minRank);
+  const cq = checkDiscrete(fn, 'q', q, validate, minRank);
+  if (family === 'bernoulli') broadcastShapes(fn, 'p and q', cp.shape, cq.shape);
+  else checkSameClasses(fn, cp, cq);
+  return { cp, cq, factor };
 }

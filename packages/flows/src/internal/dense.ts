@@ -1,6 +1,7 @@
 // Dense layers over tf.Variables, shared by mlp and made: y = act(x·(W ⊙ M) + b) on [..., I] inputs.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { checkContext, fail } from './checks.js';
 
 export interface Dense {
   w: tf.Variable;
@@ -39,4 +40,29 @@ export function withContext(x: Tensor, context: Tensor | undefined): Tensor {
   if (context === undefined) return x;
   const batch = tf.broadcast_util.assertAndGetBroadcastShape(x.shape.slice(0, -1), context.shape.slice(0, -1));
   return tf.concat([tf.broadcastTo(x, [...batch, x.shape[x.rank - 1]!]), tf.broadcastTo(context, [...batch, context.shape[context.rank - 1]!])], -1);
+}
+
+/**
+ * The callable network over a stack of dense layers (masked or not): x `[..., inputs]` (and the context,
+ * concatenated, when the network takes one) through every layer, `act` between layers, none after the
+ * last. Owns the layers' variables (and masks), freed by `dispose()`.
+ */
+export function denseNetwork(fn: string, layers: Dense[], inputs: number, contextSize: number | undefined, act: (x: Tensor) => Tensor) {
+  const variables = layers.flatMap((l) => [l.w, l.b]);
+  const net = (x: Tensor, context?: Tensor): Tensor => {
+    if (!(x instanceof tf.Tensor) || x.dtype !== 'float32' || x.rank < 1 || x.shape[x.rank - 1] !== inputs) fail(fn, 'input', `a float32 tensor of shape [..., ${inputs}]`, x);
+    checkContext(fn, context, contextSize);
+    return tf.tidy(fn, () => {
+      let h = withContext(x, contextSize === undefined ? undefined : context);
+      layers.forEach((layer, l) => {
+        h = applyDense(layer, h);
+        if (l + 1 < layers.length) h = act(h);
+      });
+      return h;
+    });
+  };
+  return Object.assign(net, {
+    trainableVariables: variables,
+    dispose: () => tf.dispose([...variables, ...layers.flatMap((l) => (l.mask ? [l.mask] : []))]),
+  });
 }
