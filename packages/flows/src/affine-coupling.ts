@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector, Network, TrainableBijector } from './bijector.js';
 import { tanhBound } from './log-scale-bound.js';
-import { checkContext, checkEventInput, checkMask, checkPositiveInt, fail, toFloat } from './internal/checks.js';
+import { checkContext, checkEventInput, fail, toFloat } from './internal/checks.js';
+import { checkCouplingOptions, maskTensors } from './internal/coupling.js';
 
 export interface AffineCouplingOptions {
   /**
@@ -51,17 +52,11 @@ export interface AffineCouplingOptions {
  */
 export function affineCoupling(options: AffineCouplingOptions): TrainableBijector {
   const fn = 'affineCoupling';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { mask, conditioner }', options);
-  const mask = checkMask(fn, options.mask);
-  if (!mask.includes(0) || !mask.includes(1)) fail(fn, 'options.mask', 'a mask with at least one 1 (passes through) and one 0 (transformed)', mask);
-  if (typeof options.conditioner !== 'function') fail(fn, 'options.conditioner', 'a function (xMasked [..., D], context?) => [..., 2D]', options.conditioner);
+  const { d, contextSize } = checkCouplingOptions(fn, options, '[..., 2D]');
   const bound = options.logScaleBound ?? tanhBound(1);
   if (typeof bound !== 'function') fail(fn, 'options.logScaleBound', 'a function (s: Tensor) => Tensor', bound);
-  const contextSize = options.contextSize === undefined ? undefined : checkPositiveInt(fn, 'options.contextSize', options.contextSize);
-  const d = mask.length;
   const net = options.conditioner;
-  const m = tf.keep(tf.tensor1d(mask));
-  const notM = tf.keep(tf.tensor1d(mask.map((v) => 1 - v)));
+  const { m, notM } = maskTensors(options.mask);
 
   const params = (name: string, xm: Tensor, context: Tensor | undefined) => {
     const out = net(xm, context);

@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector, Network, TrainableBijector } from './bijector.js';
 import { nonDifferentiable } from '@genmod-internal/core';
-import { checkContext, checkEventInput, checkMask, checkPositiveInt, checkPositiveNumber, fail, toFloat } from './internal/checks.js';
+import { checkContext, checkEventInput, checkPositiveInt, checkPositiveNumber, fail, toFloat } from './internal/checks.js';
+import { checkCouplingOptions, maskTensors } from './internal/coupling.js';
 
 export interface SplineParams {
   /** K bins, B the tail bound: the spline maps [−B, B] onto itself, identity outside */
@@ -145,10 +146,7 @@ export interface RationalQuadraticSplineOptions {
  */
 export function rationalQuadraticSpline(options: RationalQuadraticSplineOptions): TrainableBijector {
   const fn = 'rationalQuadraticSpline';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { mask, conditioner }', options);
-  const mask = checkMask(fn, options.mask);
-  if (!mask.includes(0) || !mask.includes(1)) fail(fn, 'options.mask', 'a mask with at least one 1 (passes through) and one 0 (transformed)', mask);
-  if (typeof options.conditioner !== 'function') fail(fn, 'options.conditioner', 'a function (xMasked [..., D], context?) => [..., D·(3K − 1)]', options.conditioner);
+  const { d, contextSize } = checkCouplingOptions(fn, options, '[..., D·(3K − 1)]');
   const k = checkPositiveInt(fn, 'options.bins', options.bins ?? 8);
   if (k < 2) fail(fn, 'options.bins', 'an integer ≥ 2', k);
   const p: SplineParams = {
@@ -161,11 +159,8 @@ export function rationalQuadraticSpline(options: RationalQuadraticSplineOptions)
   if (p.minBinWidth * k >= 1) fail(fn, 'options.minBinWidth', `< 1/bins = ${1 / k}`, p.minBinWidth);
   if (p.minBinHeight * k >= 1) fail(fn, 'options.minBinHeight', `< 1/bins = ${1 / k}`, p.minBinHeight);
   if (p.minDerivative >= 1) fail(fn, 'options.minDerivative', 'a number in (0, 1)', p.minDerivative);
-  const contextSize = options.contextSize === undefined ? undefined : checkPositiveInt(fn, 'options.contextSize', options.contextSize);
-  const d = mask.length;
   const net = options.conditioner;
-  const m = tf.keep(tf.tensor1d(mask));
-  const notM = tf.keep(tf.tensor1d(mask.map((v) => 1 - v)));
+  const { m, notM } = maskTensors(options.mask);
   const run = (name: string, arg: string, v: Tensor, context: Tensor | undefined, inverse: boolean) => {
     checkEventInput(name, arg, v, 1, d);
     checkContext(name, context, contextSize);
