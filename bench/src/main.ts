@@ -21,8 +21,9 @@ import { diffusionWorkloads } from './workloads/diffusion.js';
 import { flowsWorkloads } from './workloads/flows.js';
 import { gumbelWorkloads } from './workloads/gumbel.js';
 import { vaeWorkloads } from './workloads/vae.js';
+import { adversarialWorkloads } from './workloads/adversarial.js';
 
-const workloads: Workload[] = [...gumbelWorkloads, ...vaeWorkloads, ...flowsWorkloads, ...diffusionWorkloads];
+const workloads: Workload[] = [...gumbelWorkloads, ...vaeWorkloads, ...flowsWorkloads, ...diffusionWorkloads, ...adversarialWorkloads];
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const iters = Number(arg('iters', '50'));

@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const pnpm = join(root, 'node_modules', '.bin', 'pnpm');
 const dir = mkdtempSync(join(tmpdir(), 'genmod-pack-all-'));
 const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
-const packages = ['gumbel', 'reparam', 'divergences', 'flows', 'diffusion', 'vae'];
+const packages = ['gumbel', 'reparam', 'divergences', 'flows', 'diffusion', 'vae', 'adversarial'];
 
 const body = `
 async function main() {
@@ -31,6 +31,7 @@ async function main() {
   out.alphaBarLast = s.alphasCumprod[999];
   const ll = vae.bernoulliLogLikelihood(tf.tensor2d([[1, 0]]), tf.tensor2d([[0, 0]]));
   out.bernoulli = ll.dataSync()[0];
+  out.ganLoss = adversarial.discriminatorLoss(tf.tensor1d([0]), tf.tensor1d([0])).dataSync()[0];
   console.log(JSON.stringify(out));
 }
 main();
@@ -42,6 +43,7 @@ import * as flows from '@genmod/flows';
 import * as flowsTesting from '@genmod/flows/testing';
 import * as diffusion from '@genmod/diffusion';
 import * as vae from '@genmod/vae';
+import * as adversarial from '@genmod/adversarial';
 ${body}`;
 const cjs = `const tf = require('@tensorflow/tfjs');
 const reparam = require('@genmod/reparam');
@@ -50,6 +52,7 @@ const flows = require('@genmod/flows');
 const flowsTesting = require('@genmod/flows/testing');
 const diffusion = require('@genmod/diffusion');
 const vae = require('@genmod/vae');
+const adversarial = require('@genmod/adversarial');
 ${body}`;
 
 describe('every package installed from its tarball', () => {
@@ -83,5 +86,6 @@ describe('every package installed from its tarball', () => {
     expect(out.checked).toBe(true);
     expect(out.alphaBarLast).toBeCloseTo(4.035e-5, 7);
     expect(out.bernoulli).toBeCloseTo(2 * -Math.log(2), 5);
+    expect(out.ganLoss).toBeCloseTo(2 * Math.log(2), 5); // softplus(0) + softplus(0)
   });
 });

@@ -1,0 +1,100 @@
+// @genmod/adversarial's workload, matching the peer's `wgan_gp_critic_step` (bench_torch.py, wl_wgan_gp):
+// one WGAN-GP critic update on a batch of 256 standardized two-moons points (cycled in order):
+//   critic D 2-128-128-1 LeakyReLU(0.2), generator G 2-128-128-2 ReLU (PyTorch nn.Linear init),
+//   fake = G(z), z ~ N(0, I), forward without gradients (inside the timing),
+//   loss = E D(fake) − E D(real) + 10·E(‖∇D(x̂)‖₂ − 1)², x̂ = εx + (1 − ε)x̃, ε ~ U(0, 1) per example,
+//   Adam(lr 1e-4, β = (0.5, 0.9)) on D's variables.
+// The penalty differentiates a gradient through LeakyReLU, which tfjs 4.22 cannot do by itself:
+// enableHigherOrderGradients() is on for the workload and restored after it.
+// Measured (2026-11, 2 cores): wasm ≈ 55-70 ms/step against torch ≈ 4 ms. Most of it is tfjs's MatMul gradient,
+// which calls matMul with transposeA/transposeB: the wasm kernel's transposed paths are 14-19x slower than an
+// explicit tf.transpose + plain matMul ([256,128]x[128,128]: 5.5-7.6 ms against 0.4-0.5 ms). With the gradient
+// re-registered to transpose explicitly, this workload takes ≈ 20 ms on wasm (cpu unchanged); it is not done
+// here, so the number is what users get by default.
+import * as tf from '@tensorflow/tfjs';
+import { discriminatorStep, enableHigherOrderGradients, gradientPenalty, wassersteinLoss } from '@genmod/adversarial';
+import { mulberry32 } from '@genmod-internal/core';
+import type { Workload } from '../workload.js';
+
+/** The peer's two_moons(n, noise 0.05): first moon then second, standardized (population sd); a seeded host RNG, not numpy's. */
+function twoMoons(n: number, seed: number): Float32Array {
+  const u = mulberry32(seed);
+  const g = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const x = new Float64Array(2 * n);
+  const n1 = Math.floor(n / 2);
+  for (let i = 0; i < n; i++) {
+    const t = Math.PI * u();
+    x[2 * i] = (i < n1 ? Math.cos(t) : 1 - Math.cos(t)) + 0.05 * g();
+    x[2 * i + 1] = (i < n1 ? Math.sin(t) : 0.5 - Math.sin(t)) + 0.05 * g();
+  }
+  for (const c of [0, 1]) {
+    let m = 0;
+    for (let i = 0; i < n; i++) m += x[2 * i + c]! / n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (x[2 * i + c]! - m) ** 2 / n;
+    for (let i = 0; i < n; i++) x[2 * i + c] = (x[2 * i + c]! - m) / Math.sqrt(v);
+  }
+  return Float32Array.from(x);
+}
+
+/** An MLP over tf.Variables with nn.Linear's U(±1/√fan_in) init for weights and biases. */
+function mlp(sizes: number[], act: (h: tf.Tensor) => tf.Tensor, seed: number) {
+  const vars = tf.tidy(() =>
+    sizes.slice(1).flatMap((out, l) => {
+      const b = 1 / Math.sqrt(sizes[l]!);
+      return [tf.variable(tf.randomUniform([sizes[l]!, out], -b, b, 'float32', seed + 2 * l)), tf.variable(tf.randomUniform([out], -b, b, 'float32', seed + 2 * l + 1))];
+    }),
+  );
+  const f = (x: tf.Tensor) => {
+    let h = x;
+    for (let l = 0; l < sizes.length - 1; l++) {
+      h = tf.add(tf.matMul(h, vars[2 * l]!), vars[2 * l + 1]!);
+      if (l < sizes.length - 2) h = act(h);
+    }
+    return h;
+  };
+  return { f, vars };
+}
+
+const wganGpCriticStep: Workload = {
+  name: 'wgan_gp_critic_step',
+  description: 'WGAN-GP critic update: D 2-128-128-1 LeakyReLU(0.2), G 2-128-128-2 ReLU forward (no grad), λ = 10, Adam 1e-4 (0.5, 0.9), batch 256',
+  setup() {
+    const restore = enableHigherOrderGradients();
+    const batch = 256;
+    const nBatches = 32; // the peer's X2 = two_moons(512·16), batches of 256 in order
+    const data = tf.tensor2d(twoMoons(batch * nBatches, 2), [batch * nBatches, 2]);
+    const critic = mlp([2, 128, 128, 1], (h) => tf.leakyRelu(h, 0.2), 300);
+    const generator = mlp([2, 128, 128, 2], tf.relu, 400);
+    const optimizer = tf.train.adam(1e-4, 0.5, 0.9);
+    return {
+      step(iteration: number) {
+        const loss = tf.tidy(() => {
+          const real = tf.slice(data, [(iteration % nBatches) * batch, 0], [batch, 2]);
+          const noise = tf.randomNormal([batch, 2], 0, 1, 'float32', 2 * iteration + 1);
+          return discriminatorStep({
+            discriminator: critic.f,
+            discriminatorVariables: critic.vars,
+            generator: generator.f,
+            noise,
+            real,
+            optimizer,
+            loss: wassersteinLoss,
+            penalty: ({ discriminator, real: x, fake, seed }) => gradientPenalty(discriminator, x, fake, { seed, weight: 10 }),
+            seed: 2 * iteration + 2,
+          }).loss;
+        });
+        const value = loss.dataSync()[0]!;
+        loss.dispose();
+        return value;
+      },
+      dispose() {
+        tf.dispose([data, ...critic.vars, ...generator.vars]);
+        optimizer.dispose();
+        restore();
+      },
+    };
+  },
+};
+
+export const adversarialWorkloads: Workload[] = [wganGpCriticStep];

@@ -1,0 +1,176 @@
+/**
+ * Spectral normalization of a weight by power iteration.
+ *
+ * @see Miyato, Kataoka, Koyama & Yoshida 2018, "Spectral Normalization for Generative Adversarial
+ *   Networks", arXiv:1802.05957, Algorithm 1.
+ * @see torch.nn.utils.parametrizations.spectral_norm (the same algorithm; tfjs kernels are [in, out], so
+ *   the matrix here is the transpose of PyTorch's and u lives on the output axis as in PyTorch).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import { fail, nonDifferentiable } from '@genmod-internal/core';
+import { checkInteger, checkNumber, checkOptions } from './internal/checks.js';
+
+/** Options of {@link spectralNorm}. */
+export interface SpectralNormOptions {
+  /** power-iteration steps per call. Default 1 (the paper's: u is carried over between training steps). */
+  iterations?: number;
+  /** added to norms before dividing. Default 1e-12. */
+  epsilon?: number;
+}
+
+/** What {@link spectralNorm} returns; the caller owns the three tensors. */
+export interface SpectralNormResult {
+  /** W / σ(W), the weight's shape */
+  weight: Tensor;
+  /** the estimate σ = vᵀ W u of the largest singular value */
+  sigma: Scalar;
+  /** the updated left vector u, `[out]`: pass it to the next call */
+  u: Tensor;
+}
+
+function l2normalize(x: Tensor, epsilon: number): Tensor {
+  return tf.div(x, tf.add(tf.norm(x), epsilon));
+}
+
+function checkWeight(fn: string, weight: unknown): number[] {
+  if (!(weight instanceof tf.Tensor) || weight.dtype !== 'float32') fail(fn, 'weight', 'a float32 tensor', weight);
+  if (weight.rank < 2) fail(fn, 'weight', 'a kernel of rank ≥ 2 ([in, out], or [kh, kw, in, out]: the last axis is the output)', weight);
+  return weight.shape;
+}
+
+/**
+ * Spectral normalization: W divided by an estimate of its largest singular value σ(W), so that the layer
+ * is (about) 1-Lipschitz. With W as a matrix `[m, n]` (every axis but the last flattened: tfjs kernels are
+ * `[in, out]` or `[kh, kw, in, out]`) and u ∈ ℝⁿ from the previous call, one power-iteration step is
+ *
+ *   v ← W u / ‖W u‖,   u ← Wᵀ v / ‖Wᵀ v‖,   σ = vᵀ W u,   W_SN = W / σ.
+ *
+ * As in the paper, u and v are constants for differentiation (no gradient flows through the power
+ * iteration): ∂σ/∂W = v uᵀ. One step per training step suffices because u is carried over; more
+ * `iterations` give an accurate σ from any u.
+ *
+ * @param weight the kernel W, rank ≥ 2, float32
+ * @param u the current estimate of the top left singular vector, `[n]` (n = the last axis of W), any
+ *   non-zero start (e.g. normal noise)
+ * @returns `{ weight, sigma, u }`; pass `u` to the next call (see {@link spectralNormalizer} for a helper
+ *   that keeps it)
+ * @see Miyato et al. 2018, arXiv:1802.05957, Algorithm 1
+ * @example
+ * ```ts
+ * const W = tf.tensor2d([[3, 0], [0, 1]]);
+ * const { weight, sigma, u } = spectralNorm(W, tf.tensor1d([1, 1]), { iterations: 20 });
+ * sigma.print(); // 3
+ * ```
+ * @since 0.1.0
+ */
+export function spectralNorm(weight: Tensor, u: Tensor, options: SpectralNormOptions = {}): SpectralNormResult {
+  const fn = 'spectralNorm';
+  const shape = checkWeight(fn, weight);
+  const n = shape[shape.length - 1]!;
+  if (!(u instanceof tf.Tensor) || u.dtype !== 'float32' || u.size !== n) fail(fn, 'u', `a float32 tensor of ${n} elements (the weight's last axis)`, u);
+  const o = checkOptions(fn, options);
+  const iterations = checkInteger(fn, 'options.iterations', o.iterations, 1);
+  const epsilon = checkNumber(fn, 'options.epsilon', o.epsilon, 1e-12, 'positive');
+  return tf.tidy(fn, () => {
+    const W = tf.reshape(weight, [-1, n]);
+    const m = W.shape[0]!;
+    // the power iteration as one node with a zero gradient: u and v are constants for differentiation
+    const uv = nonDifferentiable(
+      (w, u0) => {
+        let uu = tf.reshape(u0, [n, 1]);
+        let vv = tf.zeros([m, 1]);
+        for (let i = 0; i < iterations; i++) {
+          vv = l2normalize(tf.matMul(w, uu), epsilon);
+          uu = l2normalize(tf.matMul(w, vv, true, false), epsilon);
+        }
+        return tf.concat([tf.reshape(vv, [m]), tf.reshape(uu, [n])]);
+      },
+      W,
+      u,
+    );
+    const v = tf.reshape(tf.slice(uv, [0], [m]), [m, 1]);
+    const uNew = tf.slice(uv, [m], [n]);
+    const sigma = tf.reshape(tf.matMul(tf.matMul(v, W, true, false), tf.reshape(uNew, [n, 1])), []) as Scalar;
+    return { weight: tf.div(weight, sigma), sigma, u: tf.reshape(uNew, u.shape) };
+  });
+}
+
+/** Options of {@link spectralNormalizer}. */
+export interface SpectralNormalizerOptions extends SpectralNormOptions {
+  /** seed of the initial u ~ N(0, I). */
+  seed?: number;
+}
+
+/** A stateful spectral normalization for one weight: it owns u (a non-trainable Variable). */
+export interface SpectralNormalizer {
+  /**
+   * W / σ(W), updating u by `iterations` power steps. Use inside the critic's forward pass (also inside
+   * `optimizer.minimize` / `tf.variableGrads`); the caller owns the result.
+   */
+  apply(weight: Tensor): Tensor;
+  /** the σ estimate of the last `apply` (NaN before the first): one synchronous read when accessed */
+  readonly sigma: number;
+  /** the current u, `[out]` (owned by the normalizer) */
+  readonly u: Variable;
+  /** frees u */
+  dispose(): void;
+}
+
+/**
+ * A spectral normalizer for one weight of shape `shape`: keeps the power-iteration vector u between calls,
+ * as SN-GAN does (one step per training step).
+ *
+ * @param shape the weight's shape (rank ≥ 2; the last axis is the output)
+ * @see Miyato et al. 2018, arXiv:1802.05957
+ * @example
+ * ```ts
+ * const W = tf.variable(tf.tensor2d([[2, 0], [0, 0.5]]));
+ * const sn = spectralNormalizer(W.shape, { seed: 1 });
+ * for (let i = 0; i < 10; i++) tf.dispose(sn.apply(W)); // as in 10 training steps
+ * console.log(sn.sigma.toFixed(3)); // 2.000
+ * sn.dispose();
+ * ```
+ * @since 0.1.0
+ */
+export function spectralNormalizer(shape: number[], options: SpectralNormalizerOptions = {}): SpectralNormalizer {
+  const fn = 'spectralNormalizer';
+  if (!Array.isArray(shape) || shape.length < 2 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    fail(fn, 'shape', 'the weight shape, rank ≥ 2 with positive sizes', shape);
+  }
+  const o = checkOptions(fn, options);
+  const seed = checkNumber(fn, 'options.seed', o.seed, NaN);
+  const iterations = checkInteger(fn, 'options.iterations', o.iterations, 1);
+  const epsilon = checkNumber(fn, 'options.epsilon', o.epsilon, 1e-12, 'positive');
+  const n = shape[shape.length - 1]!;
+  const u = tf.tidy(() => tf.variable(l2normalize(tf.randomNormal([n], 0, 1, 'float32', Number.isNaN(seed) ? undefined : seed), epsilon), false));
+  let sigma: Scalar | undefined; // kept; read only when asked (no synchronous read per training step)
+  let disposed = false;
+  return {
+    apply(weight: Tensor): Tensor {
+      if (disposed) throw new Error(`${fn}: apply() after dispose()`);
+      const got = checkWeight(`${fn}.apply`, weight);
+      if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) fail(`${fn}.apply`, 'weight', `of shape [${shape.join(', ')}]`, weight);
+      const r = spectralNorm(weight, u, { iterations, epsilon });
+      // u is a Variable: assigning it leaves the tensor recorded on a gradient tape valid
+      u.assign(r.u);
+      r.u.dispose();
+      sigma?.dispose();
+      sigma = tf.keep(r.sigma);
+      return r.weight;
+    },
+    get sigma() {
+      return sigma && !sigma.isDisposed ? (sigma.dataSync()[0] as number) : NaN;
+    },
+    get u() {
+      return u;
+    },
+    dispose() {
+      if (!disposed) {
+        u.dispose();
+        sigma?.dispose();
+      }
+      disposed = true;
+    },
+  };
+}

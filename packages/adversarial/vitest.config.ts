@@ -1,0 +1,9 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import { genmodTestConfig } from '@genmod-internal/testing/vitest';
+
+const config = genmodTestConfig();
+export default defineConfig({
+  ...config,
+  resolve: { alias: { '@genmod/adversarial': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
+});
