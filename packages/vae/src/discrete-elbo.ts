@@ -9,10 +9,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkSeed, checkTemperature, fail, toFloat } from '@genmod-internal/core';
+import { entropyCategorical } from '@genmod/divergences';
 import { gumbelSoftmax } from '@genmod/gumbel';
 import { categoricalKl } from './categorical-kl.js';
 import { checkFunction, checkNonNegative, checkObject, checkReturned, checkTensor, showShape } from './internal/checks.js';
 import type { Likelihood } from './likelihood.js';
+import type { DiscretePrior } from './prior.js';
 
 export interface DiscreteElboOptions {
   /** the data, float32 `[B, ...]` */
@@ -29,8 +31,13 @@ export interface DiscreteElboOptions {
   hard?: boolean;
   /** the KL weight β ≥ 0 in the loss; default 1 */
   beta?: number;
-  /** the prior's logits (`[N, K]` or `[K]`); default the uniform prior */
+  /** the prior's logits (`[N, K]` or `[K]`), a factorised prior; default the uniform prior */
   priorLogits?: Tensor | TensorLike;
+  /**
+   * any prior over the codes with `logProb(c)` (e.g. {@link autoregressivePrior}), used in place of the
+   * uniform prior; not with `priorLogits`. Its parameters get gradients, so it can be trained jointly.
+   */
+  prior?: DiscretePrior;
   /** seed of the Gumbel noise; vary it per step */
   seed?: number | string;
   /** the Gumbel noise itself, `[B, N, K]` */
@@ -44,7 +51,11 @@ export interface DiscreteElboResult {
   loss: tf.Scalar;
   /** log p(x|y) at the relaxed sample y, `[B]` */
   reconstruction: Tensor;
-  /** Σ_n KL(q(c_n|x) ‖ p(c_n)), analytic, `[B]` (Σ_n (log K − H(q_n)) for the uniform prior) */
+  /**
+   * KL(q(c|x) ‖ p(c)), `[B]`: analytic for the uniform prior (Σ_n (log K − H(q_n))) and for `priorLogits`;
+   * with a `prior`, −Σ_n H(q_n) − Σ_n Σ_k q_nk·log p(c_n = k | y_<n) when it has `conditionalLogProbs`
+   * (exact for factorised priors), else −Σ_n H(q_n) − log p(y), estimated at the sample y
+   */
   kl: Tensor;
 }
 
@@ -53,6 +64,12 @@ export interface DiscreteElboResult {
  *
  *   y_n = softmax((logits_n + g_n)/τ),  g ~ Gumbel(0, 1)   (hard: one_hot(argmax y_n), straight-through)
  *   ELBO(x) ≈ log p(x | y) − Σ_n KL(q(c_n|x) ‖ p(c_n)),  KL to uniform = Σ_n (log K − H(q_n)).
+ *
+ * With a learned `prior` p(c) (e.g. an {@link autoregressivePrior} over the code grid) the KL is
+ * E_q[log q(c|x) − log p(c)] = −Σ_n H(q_n) − E_q[log p(c)]: the entropies stay analytic (q factorises) and the
+ * cross-entropy is taken at the sample y, as Σ_n Σ_k q_nk·log p(c_n = k | y_<n) when the prior gives its
+ * conditionals (each c_n averaged out exactly given the earlier codes: exact for a factorised prior) or as
+ * log p(y) otherwise. A uniform prior gives the uniform path's value either way.
  *
  * @returns `{ elbo [B], loss, reconstruction [B], kl [B] }`
  * @see Jang et al. 2017, arXiv:1611.01144 · Maddison et al. 2017, arXiv:1611.00712 · Ramesh et al. 2021, arXiv:2102.12092
@@ -78,6 +95,11 @@ export function discreteElbo(options: DiscreteElboOptions): DiscreteElboResult {
   const beta = checkNonNegative(fn, 'options.beta', options.beta ?? 1);
   const seed = checkSeed(fn, options.seed);
   if (options.noise !== undefined) checkTensor(fn, 'options.noise', options.noise);
+  const prior = options.prior;
+  if (prior !== undefined) {
+    if (prior === null || typeof prior !== 'object' || typeof prior.logProb !== 'function') fail(fn, 'options.prior', 'an object with logProb(c) (and sample)', prior);
+    if (options.priorLogits !== undefined) fail(fn, 'options', 'an object with at most one of prior and priorLogits', 'both');
+  }
   return tf.tidy(fn, () => {
     const x = toFloat(fn, 'options.x', options.x);
     const logits = checkReturned(fn, 'encode(x)', options.encode(x), undefined, xShape[0]);
@@ -87,8 +109,19 @@ export function discreteElbo(options: DiscreteElboOptions): DiscreteElboResult {
     const y = gumbelSoftmax(logits, { temperature, hard: options.hard ?? false, seed, ...(options.noise !== undefined ? { noise: options.noise } : {}) });
     const decoded = checkReturned(fn, 'decode(y)', options.decode(y), undefined, xShape[0]);
     const reconstruction = checkReturned(fn, 'likelihood(x, decode(y))', options.likelihood(x, decoded), [xShape[0]!]);
-    const kl = categoricalKl(logits, options.priorLogits === undefined ? {} : { priorLogits: options.priorLogits });
+    const kl = prior === undefined ? categoricalKl(logits, options.priorLogits === undefined ? {} : { priorLogits: options.priorLogits }) : priorKl(fn, logits, y, prior);
     const loss = tf.add(tf.neg(tf.mean(reconstruction)), tf.mul(tf.mean(kl), beta)) as tf.Scalar;
     return { elbo: tf.sub(reconstruction, kl), loss, reconstruction, kl };
   });
+}
+
+/** KL(q(c|x) ‖ p(c)) `[B]` against a structural prior, estimated at the sample y `[B, N, K]`. */
+function priorKl(fn: string, logits: Tensor, y: Tensor, prior: DiscretePrior): Tensor {
+  const [b] = logits.shape as [number, number, number];
+  const negEntropy = tf.neg(tf.sum(entropyCategorical({ logits }), -1)); // −Σ_n H(q_n), [B]
+  if (typeof prior.conditionalLogProbs === 'function') {
+    const conditional = checkReturned(fn, 'prior.conditionalLogProbs(y)', prior.conditionalLogProbs(y), logits.shape);
+    return tf.sub(negEntropy, tf.sum(tf.mul(tf.softmax(logits), conditional), [1, 2]));
+  }
+  return tf.sub(negEntropy, checkReturned(fn, 'prior.logProb(y)', prior.logProb(y), [b]));
 }

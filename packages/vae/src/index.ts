@@ -1,7 +1,7 @@
 /**
  * @genmod/vae: variational autoencoders for TensorFlow.js: the ELBO (analytic or Monte Carlo KL, β,
  * annealing, free bits), likelihoods, the IWAE bound, discrete VAEs with Gumbel-softmax latents, VQ-VAE,
- * flow and aggregated-posterior priors, and ELBO surgery.
+ * flow, aggregated-posterior and autoregressive priors, and ELBO surgery.
  *
  * Needs `@tensorflow/tfjs-core` (peer) with a backend and gradients registered by the app
  * (importing the @tensorflow/tfjs umbrella in the app does both).
@@ -9,7 +9,7 @@
 export type { Likelihood } from './likelihood.js';
 export type { GaussianPosterior, Posterior, Encoding } from './posterior.js';
 export type { ModelOptions } from './internal/latents.js';
-export { standardNormalPrior, type Prior, type ShapedPrior } from './prior.js';
+export { standardNormalPrior, type Prior, type ShapedPrior, type DiscretePrior } from './prior.js';
 export { bernoulliLogLikelihood } from './bernoulli-log-likelihood.js';
 export { gaussianLikelihood, type GaussianLikelihoodOptions } from './gaussian-likelihood.js';
 export { discretizedLogisticLikelihood, type DiscretizedLogisticOptions } from './discretized-logistic-likelihood.js';
@@ -22,5 +22,8 @@ export { discreteElbo, type DiscreteElboOptions, type DiscreteElboResult } from 
 export { vectorQuantize, type VectorQuantizeOptions, type VectorQuantizeResult } from './vector-quantize.js';
 export { VectorQuantizer, type VectorQuantizerOptions } from './vector-quantizer.js';
 export { flowPrior, type PriorBijector } from './flow-prior.js';
+export { causalMask, type CausalMaskOptions } from './causal-mask.js';
+export { autoregressiveSample, type AutoregressiveSampleOptions } from './autoregressive-sample.js';
+export { autoregressivePrior, type AutoregressivePrior, type AutoregressivePriorOptions, type AutoregressivePriorSampleOptions } from './autoregressive-prior.js';
 export { aggregatePosterior } from './aggregate-posterior.js';
 export { elboSurgery, type ElboSurgeryOptions, type ElboSurgeryResult } from './elbo-surgery.js';

@@ -23,6 +23,10 @@ const shift: api.PriorBijector = {
   inverse: (z) => ({ x: tf.sub(z, 1), logDet: tf.zeros(z.shape.slice(0, -1)) }),
 };
 const grad = (f: (t: tf.Tensor) => tf.Scalar, at: tf.Tensor) => tf.grad(f)(at);
+// a causal network over N = 2 codes with K = 3 classes: code 1's logits from code 0 through a table
+const table = tf.keep(tf.tensor2d([[0.2, -0.4, 1], [1, 0, -1], [-0.5, 0.5, 0]]));
+const markovWith = (t: tf.Tensor) => (c: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(tf.pad(tf.slice(c, [0, 0, 0], [-1, 1, -1]), [[0, 0], [1, 0], [0, 0]]), [-1, 3]), t), [-1, 2, 3]);
+const markov = markovWith(table);
 
 const functions: Call[] = [
   ['bernoulliLogLikelihood', () => api.bernoulliLogLikelihood(x, w)],
@@ -44,6 +48,15 @@ const functions: Call[] = [
   ['flowPrior', () => { const p = api.flowPrior(shift, api.standardNormalPrior([2])); return [p.sample([3], { seed: 1 }), p.logProb(loc)]; }],
   ['aggregatePosterior', () => { const p = api.aggregatePosterior(loc, logVar); return [p.sample([3], { seed: 1 }), p.logProb(loc)]; }],
   ['elboSurgery', () => api.elboSurgery(loc, logVar, { samples: 3, seed: 1 })],
+  ['causalMask', () => api.causalMask(4)],
+  ['autoregressiveSample', () => api.autoregressiveSample((p) => tf.add(tf.zeros([2, 3]), tf.cast(tf.sum(p), 'float32')), { length: 4, batch: 2, temperature: 0.5, topK: 2, seed: 1 })],
+  ['autoregressivePrior', () => {
+    const p = api.autoregressivePrior(markov, { length: 2, classes: 3 });
+    const c = p.sample([3], { seed: 1, topK: 2 });
+    return [c, p.logProb(c), p.conditionalLogProbs(c)];
+  }],
+  ['autoregressivePrior gradient', () => grad((t) => tf.mean(api.autoregressivePrior(markovWith(t), { length: 2, classes: 3 }).logProb(tf.softmax(logits3))) as tf.Scalar, table)],
+  ['discreteElbo with a prior', () => api.discreteElbo({ x, encode: () => logits3, decode: (y) => tf.sum(api.codebookLookup(y, codebook), 1), likelihood: api.bernoulliLogLikelihood, seed: 1, prior: api.autoregressivePrior(markov, { length: 2, classes: 3 }) })],
 ];
 
 describe('no public function leaks', () => {

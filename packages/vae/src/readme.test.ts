@@ -18,6 +18,14 @@ describe('README examples', () => {
       expect(iwaeAboveElbo).toBe(true);
       expect(perplexity).toBeGreaterThan(1);
     }
+    // the second trains a causal-attention prior on code sequences: [bits before, bits after, valid samples, min KL]
+    if (file === 'example-2.ts') {
+      const [before, after, valid, minKl] = log.mock.calls[0] as [number, number, number, number];
+      expect(before).toBeGreaterThan(1.5);
+      expect(after).toBeLessThan(0.5);
+      expect(valid).toBeGreaterThan(12);
+      expect(Number.isFinite(minKl)).toBe(true);
+    }
     log.mockRestore();
   });
 });

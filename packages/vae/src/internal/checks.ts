@@ -104,7 +104,8 @@ export function normalNoise(shape: number[], seed: number | string | undefined):
   return tf.randomNormal(shape, 0, 1, 'float32', typeof seed === 'string' ? hashSeed(seed) : seed);
 }
 
-function hashSeed(s: string): number {
+/** FNV-1a hash of a string seed to a 32-bit number. */
+export function hashSeed(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
   return h;
