@@ -89,7 +89,11 @@ export function movingAverageBaseline(decay = 0.9, options: { initial?: number }
  * @see Kool, van Hoof & Welling 2019 (RLOO) · Mnih & Rezende 2016, arXiv:1602.06725 (VIMCO's leave-one-out)
  * @example
  * ```ts
- * const est = scoreFunctionGradient(f, make, params, { samples: 8, baseline: leaveOneOutBaseline(), seed: 1 });
+ * // ∇_θ E_{z ~ N(θ, 1)}[z²] = 2θ, estimated from 8 samples with the other samples' mean as baseline
+ * const theta = tf.variable(tf.scalar(1));
+ * const est = scoreFunctionGradient((z) => tf.square(z), ([t]) => new Normal({ loc: t!, scale: 1 }), [theta],
+ *   { samples: 8, baseline: leaveOneOutBaseline(), seed: 1 });
+ * est.grads[0]!.print(); // ≈ 2, noisily
  * ```
  * @since 0.1.0
  */
