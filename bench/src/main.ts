@@ -2,10 +2,17 @@
  * genmod benchmarks: each package's real workload on the Node backends (wasm, cpu) beside the PyTorch CPU
  * peer (../shared/peer/bench_torch.py), in the same run, printing median ms/step and the ratio to PyTorch.
  *
- *   npm run bench -- [--backends=wasm,cpu] [--iters=50] [--warmup=10] [--budget=30] [--only=gumbel]
+ *   npm run bench -- [--backends=wasm,cpu | --backend=NAME] [--iters=50] [--warmup=10] [--budget=30] [--only=gumbel]
+ *                    [--matmul-gradient=both|fast|tfjs]
  *
  * Each workload runs up to `warmup` untimed steps (at least 2, at most a third of the budget), then timed steps until `iters` are done or `budget` seconds have
  * passed (at least 5): the cpu backend is slow enough on the larger workloads to need the cap.
+ *
+ * On wasm, apps run with the explicit-transpose matMul gradient that chooseBackend installs
+ * (enableFastMatMulGradient in examples/backend; tfjs's own is 10–20× slower there). `--matmul-gradient=both`
+ * (the default) times each wasm workload both ways in one process, alternating steps between the two so that
+ * machine noise hits both alike: row `wasm` (as apps run) and row `wasm/tfjs-grad` (tfjs's own gradient).
+ * `fast` or `tfjs` times one way only. On cpu the two are the same computation, so cpu gets one row.
  *
  * GENMOD_TORCH_PEER: path of the peer script (default ../shared/peer/bench_torch.py beside the checkout).
  * GENMOD_PYTHON: the interpreter (default /usr/bin/python3, Debian's, which sees Debian's python3-torch).
@@ -15,7 +22,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend, type BackendName } from '@genmod-examples/backend';
+import { backendListFromArgs, chooseBackend, enableFastMatMulGradient, type BackendName } from '@genmod-examples/backend';
 import type { Workload } from './workload.js';
 import { diffusionWorkloads } from './workloads/diffusion.js';
 import { flowsWorkloads } from './workloads/flows.js';
@@ -30,7 +37,10 @@ const iters = Number(arg('iters', '50'));
 const warmup = Number(arg('warmup', '10'));
 const only = arg('only', '');
 const budgetMs = 1000 * Number(arg('budget', '30'));
-const backends = arg('backends', 'wasm,cpu').split(',') as BackendName[];
+// --backends=wasm,cpu, or the single --backend=NAME / GENMOD_BACKEND every app takes
+const backends = backendListFromArgs();
+const matMulGradient = arg('matmul-gradient', 'both');
+if (!['both', 'fast', 'tfjs'].includes(matMulGradient)) throw new Error(`--matmul-gradient must be both, fast or tfjs, got "${matMulGradient}"`);
 const selected = workloads.filter((w) => !only || only.split(',').some((p) => w.name.startsWith(p)));
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -73,23 +83,53 @@ function runPeer(): { results: Map<string, Timing>; note: string } {
   return { results, note: `PyTorch peer: ${meta || 'no result lines'}` };
 }
 
-async function timeOurs(backend: BackendName): Promise<Map<string, Timing>> {
-  const out = new Map<string, Timing>();
-  await chooseBackend(backend);
+/** The rows timed on a backend: `fast` = with enableFastMatMulGradient (as chooseBackend sets apps up). */
+function variantsFor(backend: BackendName): { label: string; fast: boolean }[] {
+  if (backend !== 'wasm') return [{ label: backend, fast: true }];
+  const both = [
+    { label: backend, fast: true },
+    { label: `${backend}/tfjs-grad`, fast: false },
+  ];
+  return matMulGradient === 'both' ? both : both.filter((v) => v.fast === (matMulGradient === 'fast'));
+}
+
+async function timeOurs(backend: BackendName): Promise<Map<string, Map<string, Timing>>> {
+  const out = new Map<string, Map<string, Timing>>();
+  const variants = variantsFor(backend);
+  for (const v of variants) out.set(v.label, new Map());
+  // start from tfjs's own gradient; the fast one is switched on around each of its steps
+  await chooseBackend(backend, { fastMatMulGradient: false });
+  const stepWith = (fast: boolean, step: () => void) => {
+    const restore = fast ? enableFastMatMulGradient() : () => {};
+    try {
+      step();
+    } finally {
+      restore();
+    }
+  };
   for (const w of selected) {
-    const state = w.setup();
+    const states = variants.map(() => w.setup());
     const warmStart = performance.now();
-    for (let i = 0; i < warmup && (i < 2 || performance.now() - warmStart < budgetMs / 3); i++) state.step(i);
-    const times: number[] = [];
+    for (let i = 0; i < warmup && (i < 2 || performance.now() - warmStart < budgetMs / 3); i++) {
+      variants.forEach((v, j) => stepWith(v.fast, () => states[j]!.step(i)));
+    }
+    const times: number[][] = variants.map(() => []);
     const start = performance.now();
     for (let i = 0; i < iters && (i < 5 || performance.now() - start < budgetMs); i++) {
-      const t0 = performance.now();
-      state.step(warmup + i);
-      times.push(performance.now() - t0);
+      // alternate which variant goes first, so that neither always runs right after the other
+      const order = variants.map((_, j) => (i % 2 ? variants.length - 1 - j : j));
+      for (const j of order) {
+        stepWith(variants[j]!.fast, () => {
+          const t0 = performance.now();
+          states[j]!.step(warmup + i);
+          times[j]!.push(performance.now() - t0);
+        });
+      }
     }
-    state.dispose();
-    out.set(w.name, quantiles(times));
+    states.forEach((s) => s.dispose());
+    variants.forEach((v, j) => out.get(v.label)!.set(w.name, quantiles(times[j]!)));
   }
+  await chooseBackend(backend); // leave the backend as apps run it
   return out;
 }
 
@@ -97,8 +137,8 @@ async function main() {
   console.log(`genmod bench: ${selected.length} workload(s), ${warmup} warm-up + ${iters} timed iterations each, backends ${backends.join(', ')}`);
   const peer = runPeer();
   console.log(peer.note);
-  const ours = new Map<BackendName, Map<string, Timing>>();
-  for (const b of backends) ours.set(b, await timeOurs(b));
+  const ours = new Map<string, Map<string, Timing>>();
+  for (const b of backends) for (const [label, m] of await timeOurs(b)) ours.set(label, m);
   // the peer once more after ours, so that a drift of the machine's speed shows
   const peerAfter = peer.results.size ? runPeer().results : new Map<string, Timing>();
 
@@ -108,8 +148,8 @@ async function main() {
     const t = peer.results.get(w.name);
     const t2 = peerAfter.get(w.name);
     const torchMedian = t && t2 ? (t.median + t2.median) / 2 : t?.median;
-    for (const b of backends) {
-      const o = ours.get(b)!.get(w.name)!;
+    for (const [b, m] of ours) {
+      const o = m.get(w.name)!;
       const ratio = torchMedian ? o.median / torchMedian : undefined;
       rows.push([w.name, b, o.median.toFixed(2), `${o.p10.toFixed(2)}-${o.p90.toFixed(2)}`, String(o.iterations), torchMedian ? torchMedian.toFixed(2) : 'n/a', ratio ? `${ratio.toFixed(2)}x` : 'n/a']);
       records.push({ workload: w.name, backend: b, ...o, torchMedian, torchBefore: t?.median, torchAfter: t2?.median, ratio });
