@@ -6,36 +6,14 @@
 //   Adam(lr 1e-4, β = (0.5, 0.9)) on D's variables.
 // The penalty differentiates a gradient through LeakyReLU, which tfjs 4.22 cannot do by itself:
 // enableHigherOrderGradients() is on for the workload and restored after it.
-// Measured (2026-11, 2 cores): wasm ≈ 55-70 ms/step against torch ≈ 4 ms. Most of it is tfjs's MatMul gradient,
-// which calls matMul with transposeA/transposeB: the wasm kernel's transposed paths are 14-19x slower than an
-// explicit tf.transpose + plain matMul ([256,128]x[128,128]: 5.5-7.6 ms against 0.4-0.5 ms). With the gradient
-// re-registered to transpose explicitly, this workload takes ≈ 20 ms on wasm (cpu unchanged); it is not done
-// here, so the number is what users get by default.
+// Most of tfjs's time here is its MatMul gradient, which multiplies with transposeA/transposeB: on wasm those
+// paths are 14-19x slower than an explicit transpose + plain matMul. main.ts times this workload both with tfjs's
+// gradient and with enableFastMatMulGradient (examples/backend), which apps get from chooseBackend on wasm.
 import * as tf from '@tensorflow/tfjs';
 import { discriminatorStep, enableHigherOrderGradients, gradientPenalty, wassersteinLoss } from '@genmod/adversarial';
-import { mulberry32 } from '@genmod-internal/core';
 import type { Workload } from '../workload.js';
+import { twoMoons } from '../data.js';
 
-/** The peer's two_moons(n, noise 0.05): first moon then second, standardized (population sd); a seeded host RNG, not numpy's. */
-function twoMoons(n: number, seed: number): Float32Array {
-  const u = mulberry32(seed);
-  const g = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-  const x = new Float64Array(2 * n);
-  const n1 = Math.floor(n / 2);
-  for (let i = 0; i < n; i++) {
-    const t = Math.PI * u();
-    x[2 * i] = (i < n1 ? Math.cos(t) : 1 - Math.cos(t)) + 0.05 * g();
-    x[2 * i + 1] = (i < n1 ? Math.sin(t) : 0.5 - Math.sin(t)) + 0.05 * g();
-  }
-  for (const c of [0, 1]) {
-    let m = 0;
-    for (let i = 0; i < n; i++) m += x[2 * i + c]! / n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (x[2 * i + c]! - m) ** 2 / n;
-    for (let i = 0; i < n; i++) x[2 * i + c] = (x[2 * i + c]! - m) / Math.sqrt(v);
-  }
-  return Float32Array.from(x);
-}
 
 /** An MLP over tf.Variables with nn.Linear's U(±1/√fan_in) init for weights and biases. */
 function mlp(sizes: number[], act: (h: tf.Tensor) => tf.Tensor, seed: number) {

@@ -8,33 +8,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { diffusionLoss, linearSchedule, sinusoidalTimestepEmbedding } from '@genmod/diffusion';
 import type { Workload } from '../workload.js';
-import { mulberry32 } from '@genmod-internal/core';
+import { twoMoons } from '../data.js';
 
-const rng = mulberry32;
 
-/** The peer's two_moons(n, noise = 0.05): two half circles plus Gaussian noise, standardized per column. */
-export function twoMoons(n: number, noise = 0.05, seed = 2): Float32Array {
-  const u = rng(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-  const n1 = Math.floor(n / 2);
-  const x = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const t = u() * Math.PI;
-    const [a, b] = i < n1 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
-    x[2 * i] = a + noise * normal();
-    x[2 * i + 1] = b + noise * normal();
-  }
-  for (const d of [0, 1]) {
-    let m = 0;
-    for (let i = 0; i < n; i++) m += x[2 * i + d]!;
-    m /= n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (x[2 * i + d]! - m) ** 2;
-    const sd = Math.sqrt(v / n); // numpy's std (ddof = 0)
-    for (let i = 0; i < n; i++) x[2 * i + d] = (x[2 * i + d]! - m) / sd;
-  }
-  return Float32Array.from(x);
-}
 
 /** nn.Linear with PyTorch's default init: W, b ~ U(−1/√fan_in, 1/√fan_in). */
 function linear(fanIn: number, fanOut: number, seed: number): { w: tf.Variable; b: tf.Variable } {

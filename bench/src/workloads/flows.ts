@@ -4,30 +4,9 @@
 // N(0, I) base; loss −mean log p(x) over a batch of 512; Adam(1e−3). One step = forward + backward + update.
 import * as tf from '@tensorflow/tfjs';
 import { StandardNormal, TransformedDistribution, affineCoupling, chain, invert, tanhBound, type Network } from '@genmod/flows';
-import { mulberry32 } from '@genmod-internal/core';
 import type { Workload } from '../workload.js';
+import { twoMoons } from '../data.js';
 
-/** The peer's two_moons(n, noise 0.05), standardized with its own mean and sd (population sd, as numpy's std); a seeded host RNG, not numpy's. */
-function twoMoons(n: number, seed: number): Float32Array {
-  const u = mulberry32(seed);
-  const g = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-  const x = new Float64Array(2 * n);
-  const n1 = Math.floor(n / 2);
-  for (let i = 0; i < n; i++) {
-    const t = Math.PI * u();
-    x[2 * i] = (i < n1 ? Math.cos(t) : 1 - Math.cos(t)) + 0.05 * g();
-    x[2 * i + 1] = (i < n1 ? Math.sin(t) : 0.5 - Math.sin(t)) + 0.05 * g();
-  }
-  for (const c of [0, 1]) {
-    let m = 0;
-    for (let i = 0; i < n; i++) m += x[2 * i + c]! / n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (x[2 * i + c]! - m) ** 2 / n;
-    for (let i = 0; i < n; i++) x[2 * i + c] = (x[2 * i + c]! - m) / Math.sqrt(v);
-  }
-  // like the peer: the first moon, then the second, batches taken in order (no shuffle)
-  return Float32Array.from(x);
-}
 
 /** A 2-64-64-2 MLP with LeakyReLU (slope 0.01, PyTorch's default), nn.Linear's U(±1/√fan_in) init. */
 function net(seed: number): Network & { trainableVariables: tf.Variable[]; dispose(): void } {

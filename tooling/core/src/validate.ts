@@ -168,3 +168,10 @@ export function takeLogitsOrProbs<T extends Tensor | TensorLike>(
   }
   return { logits: kind === 'logits' ? tensor : undefined, probs: kind === 'probs' ? tensor : undefined, tensor, created };
 }
+
+/** An options bag: undefined (read as `{}`) or a plain object; arrays and tensors are refused. */
+export function checkOptions<T extends object>(fn: string, options: T | undefined): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof tf.Tensor) fail(fn, 'options', 'an object', options);
+  return options;
+}

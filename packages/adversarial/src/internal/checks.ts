@@ -6,12 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkFloatDtype, fail, inferShape } from '@genmod-internal/core';
 
-/** An options bag: undefined or a plain object. */
-export function checkOptions<T extends object>(fn: string, options: T | undefined): T {
-  if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof tf.Tensor) fail(fn, 'options', 'an object', options);
-  return options;
-}
+export { checkOptions } from '@genmod-internal/core';
 
 /**
  * Discriminator outputs (logits or critic scores): a float32 tensor or a (nested) array of numbers with at

@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkFloatDtype, checkPositive, checkProbabilities, fail, inferShape } from '@genmod-internal/core';
 
+export { checkOptions } from '@genmod-internal/core';
+
 /** What every value-reading function accepts: skip the synchronous value checks in a hot loop. */
 export interface ValidateOptions {
   /**
@@ -20,13 +22,6 @@ export type Reduction = 'mean' | 'sum' | 'none';
 export function checkValidate(fn: string, options: ValidateOptions): boolean {
   if (options.validate !== undefined && typeof options.validate !== 'boolean') fail(fn, 'options.validate', 'a boolean', options.validate);
   return options.validate ?? true;
-}
-
-/** An options bag: undefined or a plain object. */
-export function checkOptions<T extends object>(fn: string, options: T | undefined): T {
-  if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof tf.Tensor) fail(fn, 'options', 'an object', options);
-  return options;
 }
 
 /** A tensor argument: present, float32 if a tensor, and array-like otherwise. Returns its shape. */
