@@ -7,7 +7,7 @@
  *   npx tsx src/main.ts                 about 4 minutes in all (wasm)
  *   npx tsx src/main.ts --only=vq       the VQ-VAE + prior alone (about 1½ minutes); --only=vae: the two VAEs alone
  *   npx tsx src/main.ts --minutes=20    a longer run (or --seconds=N: the training budget of the stages run, shared
- *                                       72 : 48 : 44 : 36 by the Gaussian VAE, the dVAE, the VQ-VAE and its prior)
+ *                                       72 : 48 : 30 : 50 by the Gaussian VAE, the dVAE, the VQ-VAE and its prior)
  *   npx tsx src/main.ts --backend=cpu   another backend (cuda, wasm, cpu; see @genmod-examples/backend)
  *
  * Writes out/reconstructions.png, out/samples.png, out/traversal.png, out/loss-curves.png (the VAEs),
@@ -33,7 +33,7 @@ const D = 784;
 const LEARNING_RATE = 2e-3;
 
 /** The training seconds of each stage: the default shares, scaled to --seconds=N / --minutes=N if given. */
-const SHARES = { gaussian: 72, dvae: 48, vq: 44, prior: 36 };
+const SHARES = { gaussian: 72, dvae: 48, vq: 30, prior: 50 };
 type Stage = keyof typeof SHARES;
 
 function stagesFromArgs(argv = process.argv): Stage[] {
