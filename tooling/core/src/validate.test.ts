@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectThrowsClean } from '@genmod-internal/testing';
-import { checkAxis, checkLogits, checkOptions, checkNoise, checkOneOf, checkPositive, checkProbabilities, checkShape, checkTemperature, inferShape, nonDifferentiable, show, takeLogitsOrProbs, toFloat } from './index.js';
+import { checkAxis, checkLogits, checkNoise, checkOneOf, checkPositive, checkProbabilities, checkShape, checkTemperature, inferShape, nonDifferentiable, show, takeLogitsOrProbs, toFloat } from './index.js';
 
 describe('argument checks', () => {
   it('render what came', () => {
@@ -58,18 +58,5 @@ describe('nonDifferentiable', () => {
     // without it, tfjs throws
     expect(() => tf.grad((v: tf.Tensor) => tf.sum(tf.where(tf.greater(v, 0), tf.square(v), tf.zerosLike(v))))(x)).toThrow(/gradient function not found for Greater/);
     x.dispose();
-  });
-});
-
-describe('checkOptions', () => {
-  it('reads undefined as {} and passes objects through', () => {
-    expect(checkOptions('f', undefined)).toEqual({});
-    const o = { a: 1 };
-    expect(checkOptions('f', o)).toBe(o);
-  });
-  it('refuses null, numbers, arrays and tensors, naming the argument', () => {
-    for (const bad of [null, 3, [1], tf.scalar(1)]) {
-      expect(() => checkOptions('f', bad as object)).toThrow(/f: options must be an object, got/);
-    }
   });
 });

@@ -33,14 +33,6 @@ export function checkShape(fn: string, shape: unknown, arg = 'shape'): number[] 
   return shape as number[];
 }
 
-/** A seed for tf.randomUniform: a finite number or a string, or absent. */
-export function checkSeed(fn: string, seed: unknown): number | string | undefined {
-  if (seed === undefined || (typeof seed === 'number' && Number.isFinite(seed)) || typeof seed === 'string') {
-    return seed as number | string | undefined;
-  }
-  return fail(fn, 'seed', 'a finite number or a string', seed);
-}
-
 /** A tensor's dtype must be float32 when the caller passed a tensor; TensorLike values become float32. */
 export function checkFloatDtype(fn: string, arg: string, x: Tensor | TensorLike): void {
   if (x instanceof tf.Tensor && x.dtype !== 'float32') fail(fn, arg, 'a float32 tensor', x);
@@ -169,9 +161,3 @@ export function takeLogitsOrProbs<T extends Tensor | TensorLike>(
   return { logits: kind === 'logits' ? tensor : undefined, probs: kind === 'probs' ? tensor : undefined, tensor, created };
 }
 
-/** An options bag: undefined (read as `{}`) or a plain object; arrays and tensors are refused. */
-export function checkOptions<T extends object>(fn: string, options: T | undefined): T {
-  if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof tf.Tensor) fail(fn, 'options', 'an object', options);
-  return options;
-}
