@@ -144,3 +144,48 @@ export function supportWithin(inner: Support, outer: Support): boolean {
   if (outer === 'real') return inner === 'positive' || inner === 'unit-interval' || inner === 'interval' || inner === 'binary' || inner === 'index';
   return false;
 }
+
+/**
+ * What the `Normal` family tag guarantees: N(loc, scale²) elementwise (`@genmod/reparam`'s Normal).
+ * `logStddev()` is log σ computed exactly (from a log-scale or log-variance parameterization where the law
+ * was built from one), so divergences stay exact where σ under- or overflows.
+ * @since 0.2.0
+ */
+export interface NormalLaw extends ReparameterizedDistribution {
+  readonly family: 'Normal';
+  readonly loc: Tensor;
+  readonly scale: Tensor;
+  logStddev(): Tensor;
+}
+
+/** The `MultivariateNormalTriL` family: N(loc, L·Lᵀ) over the last axis, L = `scaleTril`. @since 0.2.0 */
+export interface MultivariateNormalTriLLaw extends ReparameterizedDistribution {
+  readonly family: 'MultivariateNormalTriL';
+  readonly loc: Tensor;
+  readonly scaleTril: Tensor;
+}
+
+/** The `Categorical` family: classes on the last axis of exactly one of `logits` / `probs`. @since 0.2.0 */
+export interface CategoricalLaw extends Distribution {
+  readonly family: 'Categorical';
+  readonly logits: Tensor | undefined;
+  readonly probs: Tensor | undefined;
+}
+
+/** The `Bernoulli` family: P(x = 1) given by exactly one of `logits` / `probs`. @since 0.2.0 */
+export interface BernoulliLaw extends Distribution {
+  readonly family: 'Bernoulli';
+  readonly logits: Tensor | undefined;
+  readonly probs: Tensor | undefined;
+}
+
+/**
+ * The `Independent` family: `base` with its last `reinterpretedBatchRank` batch axes read as event axes
+ * (log-densities summed over them).
+ * @since 0.2.0
+ */
+export interface IndependentLaw<D extends Distribution = Distribution> extends Distribution {
+  readonly family: 'Independent';
+  readonly base: D;
+  readonly reinterpretedBatchRank: number;
+}
