@@ -180,12 +180,12 @@ export interface BernoulliLaw extends Distribution {
 }
 
 /**
- * The `Independent` family: `base` with its last `reinterpretedBatchRank` batch axes read as event axes
+ * The `Independent` family: `base` with its last `reinterpretedBatchNdims` batch axes read as event axes
  * (log-densities summed over them).
  * @since 0.2.0
  */
 export interface IndependentLaw<D extends Distribution = Distribution> extends Distribution {
   readonly family: 'Independent';
   readonly base: D;
-  readonly reinterpretedBatchRank: number;
+  readonly reinterpretedBatchNdims: number;
 }
