@@ -1,11 +1,9 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readmeExamples } from '@genmod-internal/testing';
+import { afterAll, beforeEach, expect } from 'vitest';
+import { describeReadmeExamples } from '@genmod-internal/testing';
 import { disableHigherOrderGradients } from './higher-order-gradients.js';
 
 // README examples are extracted to readme-examples/, type-checked by the package's typecheck task, and run
 // here: the README cannot drift from the code.
-const examples = readmeExamples(import.meta.url);
-
 // what the examples of the sections "Losses", "Penalties and constraints" and "Second-order gradients"
 // print (other sections' examples only have to run)
 const checks: Record<string, (out: unknown[]) => void> = {
@@ -27,20 +25,8 @@ const checks: Record<string, (out: unknown[]) => void> = {
   'example-3.ts': (out) => expect(out).toEqual([true, false, true, true, true]),
 };
 
-describe('README examples', () => {
-  // the examples opt in as an app would, and each is a program of its own; the suite shares one tfjs
-  beforeEach(() => disableHigherOrderGradients());
-  afterAll(() => disableHigherOrderGradients());
+// the examples opt in as an app would, and each is a program of its own; the suite shares one tfjs
+beforeEach(() => disableHigherOrderGradients());
+afterAll(() => disableHigherOrderGradients());
 
-  it('has at least one', () => expect(examples.length).toBeGreaterThan(0));
-
-  it.each(examples)('%s runs', async (file) => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    try {
-      await import(/* @vite-ignore */ new URL(`../readme-examples/${file}`, import.meta.url).href);
-      checks[file]?.(log.mock.calls[0] ?? []);
-    } finally {
-      log.mockRestore();
-    }
-  });
-});
+describeReadmeExamples(import.meta.url, checks);

@@ -1,27 +1,18 @@
-import { describe, expect, it, vi } from 'vitest';
-import { readmeExamples } from '@genmod-internal/testing';
+import { expect } from 'vitest';
+import { describeReadmeExamples } from '@genmod-internal/testing';
 
 // README examples are extracted to readme-examples/, type-checked by the package's typecheck task, and run
 // here: the README cannot drift from the code.
-const examples = readmeExamples(import.meta.url);
-
-describe('README examples', () => {
-  it('has at least one', () => expect(examples.length).toBeGreaterThan(0));
-
-  it.each(examples)('%s runs', async (file) => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    await import(/* @vite-ignore */ new URL(`../readme-examples/${file}`, import.meta.url).href);
-    // the example trains θ toward −b/a = −0.5 and prints [θ, variance ratio, log q(z), REINFORCE gradient]
-    if (file === 'example-1.ts') {
-      const [theta, ratio, logQ, grad] = log.mock.calls[0] as [number, number, number[], number[]];
-      expect(Math.abs(theta + 0.5)).toBeLessThan(0.1);
-      expect(ratio).toBeGreaterThan(10); // closed form 55.5
-      expect(logQ.length).toBe(4);
-      expect(logQ.every(Number.isFinite)).toBe(true);
-      // ∇ E[r_k] = π ⊙ (r − π·r) = [−0.44, −0.11, 0.56] at uniform π: the best class is pushed up
-      expect(grad[2]!).toBeGreaterThan(0.3);
-      expect(grad[0]!).toBeLessThan(0);
-    }
-    log.mockRestore();
-  });
+describeReadmeExamples(import.meta.url, {
+  // the example trains θ toward −b/a = −0.5 and prints [θ, variance ratio, log q(z), REINFORCE gradient]
+  'example-1.ts': (logged) => {
+    const [theta, ratio, logQ, grad] = logged as [number, number, number[], number[]];
+    expect(Math.abs(theta + 0.5)).toBeLessThan(0.1);
+    expect(ratio).toBeGreaterThan(10); // closed form 55.5
+    expect(logQ.length).toBe(4);
+    expect(logQ.every(Number.isFinite)).toBe(true);
+    // ∇ E[r_k] = π ⊙ (r − π·r) = [−0.44, −0.11, 0.56] at uniform π: the best class is pushed up
+    expect(grad[2]!).toBeGreaterThan(0.3);
+    expect(grad[0]!).toBeLessThan(0);
+  },
 });

@@ -3,4 +3,4 @@ export { expectClose, expectFinite, valuesOf, type Tolerance, type Numeric } fro
 export { checkGradient, type GradCheckOptions } from './gradcheck.js';
 export { goldenDir, goldenFiles, loadGolden, repoRoot, sharedGoldenDir } from './golden.js';
 export { chiSquare, chiSquareCritical, countLabels, ksCritical, ksStatistic, zCritical } from './stats.js';
-export { readmeExamples } from './readme.js';
+export { describeReadmeExamples, readmeExamples } from './readme.js';
