@@ -1,5 +1,8 @@
-import { fail } from '@genmod-internal/core';
+import { checkNumber, checkOptions, fail } from '@genmod-internal/core';
 
+const KEYS = ['initial', 'rate', 'min'] as const;
+
+/** Options of {@link exponentialDecay}. @since 0.1.0 */
 export interface ExponentialDecayOptions {
   /** the value at step 0, > 0 */
   initial: number;
@@ -11,7 +14,8 @@ export interface ExponentialDecayOptions {
 
 /**
  * Temperature annealing for Gumbel-softmax training: step ↦ max(min, initial·exp(−rate·step)).
- * Jang et al. anneal τ = max(0.5, exp(−r·t)) with r ∈ {1e−5, 1e−4}, updating every 1000 steps.
+ * Jang et al. anneal τ = max(0.5, exp(−r·t)) with r ∈ {1e−5, 1e−4}, updating every 1000 steps. Unknown
+ * option keys throw.
  *
  * @returns a pure function of the (non-negative) step number
  * @see Jang, Gu & Poole 2017, arXiv:1611.01144, §4 (the annealing schedule)
@@ -25,10 +29,11 @@ export interface ExponentialDecayOptions {
  */
 export function exponentialDecay(options: ExponentialDecayOptions): (step: number) => number {
   const fn = 'exponentialDecay';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { initial, rate, min }', options);
-  const { initial, rate, min } = options;
-  if (typeof initial !== 'number' || !Number.isFinite(initial) || initial <= 0) fail(fn, 'options.initial', 'a finite number > 0', initial);
-  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) fail(fn, 'options.rate', 'a finite number ≥ 0', rate);
+  if (options === undefined) fail(fn, 'options', 'an object { initial, rate, min }', options);
+  const opts = checkOptions(fn, options, KEYS);
+  const initial = checkNumber(fn, 'options.initial', opts.initial, { above: 0 });
+  const rate = checkNumber(fn, 'options.rate', opts.rate, { min: 0 });
+  const min = opts.min;
   if (typeof min !== 'number' || !Number.isFinite(min) || min < 0 || min > initial) {
     fail(fn, 'options.min', `a finite number in [0, initial] = [0, ${initial}]`, min);
   }

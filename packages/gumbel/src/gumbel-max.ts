@@ -4,9 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkNoiseOptions, gumbelNoise, type NoiseOptions } from './internal/perturb.js';
-import { checkLogits, toFloat } from '@genmod-internal/core';
+import { checkNoiseOptions, gumbelNoise, NOISE_KEYS, type NoiseOptions } from './internal/perturb.js';
+import { checkLogits, checkOptions, toFloat } from '@genmod-internal/core';
 
+const KEYS = [...NOISE_KEYS, 'axis'] as const;
+
+/** Options of {@link gumbelMax}. @since 0.1.0 */
 export interface GumbelMaxOptions extends NoiseOptions {
   /** the class axis, default −1 */
   axis?: number;
@@ -17,7 +20,9 @@ export interface GumbelMaxOptions extends NoiseOptions {
  *
  *   k = argmax_i (logits_i + g_i),   g_i ~ Gumbel(0, 1) i.i.d.,   P(k = i) = softmax(logits)_i
  *
- * Logits may be unnormalized and may hold −Infinity for masked classes (never drawn).
+ * Logits may be unnormalized and may hold −Infinity for masked classes (never drawn). The noise is
+ * seeded by `deriveSeed(seed)` (the same noise as {@link gumbelSoftmax} with the same seed); unknown option
+ * keys throw.
  *
  * @param logits float32 `[...batch, K]` (classes on `axis`)
  * @returns int32 indices, the logits' shape without the class axis
@@ -28,12 +33,13 @@ export interface GumbelMaxOptions extends NoiseOptions {
  * ```
  * @since 0.1.0
  */
-export function gumbelMax(logits: Tensor | TensorLike, options: GumbelMaxOptions = {}): Tensor {
+export function gumbelMax(logits: Tensor | TensorLike, options?: GumbelMaxOptions): Tensor {
   const fn = 'gumbelMax';
-  const { shape, axis } = checkLogits(fn, logits, options.axis ?? -1, 'logits');
-  const seed = checkNoiseOptions(fn, options, shape);
+  const opts = checkOptions(fn, options, KEYS);
+  const { shape, axis } = checkLogits(fn, logits, opts.axis ?? -1, 'logits');
+  const seed = checkNoiseOptions(fn, opts, shape);
   return tf.tidy(fn, () => {
     const l = toFloat(fn, 'logits', logits);
-    return tf.argMax(tf.add(l, gumbelNoise(fn, options, shape, seed)), axis);
+    return tf.argMax(tf.add(l, gumbelNoise(fn, opts, shape, seed)), axis);
   });
 }

@@ -5,9 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkNoiseOptions, gumbelNoise, moveAxis, type NoiseOptions } from './internal/perturb.js';
-import { checkLogits, checkTemperature, fail, toFloat } from '@genmod-internal/core';
+import { checkNoiseOptions, gumbelNoise, NOISE_KEYS, oneHotArgmax, softmaxAlong, type NoiseOptions } from './internal/perturb.js';
+import { checkBoolean, checkLogits, checkOptions, checkTemperature, toFloat } from '@genmod-internal/core';
 
+const KEYS = [...NOISE_KEYS, 'temperature', 'hard', 'axis'] as const;
+
+/** Options of {@link gumbelSoftmax}. @since 0.1.0 */
 export interface GumbelSoftmaxOptions extends NoiseOptions {
   /** temperature τ > 0 (finite); small τ → nearly one-hot samples with high-variance gradients. Default 1. */
   temperature?: number;
@@ -20,20 +23,6 @@ export interface GumbelSoftmaxOptions extends NoiseOptions {
   axis?: number;
 }
 
-/** softmax along `axis` (tf.softmax works on the last axis only). */
-export function softmaxAlong(z: Tensor, axis: number): Tensor {
-  if (axis === z.rank - 1) return tf.softmax(z);
-  const e = tf.exp(tf.sub(z, tf.max(z, axis, true)));
-  return tf.div(e, tf.sum(e, axis, true));
-}
-
-/** one_hot(argmax y) along `axis`, float32. */
-export function oneHotArgmax(y: Tensor, axis: number): Tensor {
-  const k = y.shape[axis]!;
-  // int32 then cast: tfjs-backend-wasm 4.22's OneHot writes integer bits into a float32 output (1 → 1.4e−45)
-  return moveAxis(tf.cast(tf.oneHot(tf.argMax(y, axis), k), 'float32'), y.rank - 1, axis);
-}
-
 /**
  * Gumbel-softmax (Concrete) relaxed sample of Categorical(softmax(logits)):
  *
@@ -44,7 +33,10 @@ export function oneHotArgmax(y: Tensor, axis: number): Tensor {
  *
  * With `hard: true` the forward value is the exact one-hot sample one_hot(argmax y) (the Gumbel-max
  * sample) and the gradient is that of the soft y: the straight-through Gumbel-softmax estimator, whose
- * gradient equals PyTorch's `y_hard − y_soft.detach() + y_soft`.
+ * gradient equals PyTorch's `y_hard − y_soft.detach() + y_soft` (one class, K = 1, gives [1]).
+ *
+ * The noise is seeded by `deriveSeed(seed)` (the same noise as {@link gumbelMax} with the same seed);
+ * unknown option keys throw (`temprature` → "did you mean 'temperature'?").
  *
  * @param logits float32 `[...batch, K]` unnormalized log-probabilities (classes on `axis`); −Infinity masks a class
  * @returns float32 of the logits' shape; each slice along `axis` lies on the simplex (soft) or is one-hot (hard)
@@ -57,16 +49,16 @@ export function oneHotArgmax(y: Tensor, axis: number): Tensor {
  * ```
  * @since 0.1.0
  */
-export function gumbelSoftmax(logits: Tensor | TensorLike, options: GumbelSoftmaxOptions = {}): Tensor {
+export function gumbelSoftmax(logits: Tensor | TensorLike, options?: GumbelSoftmaxOptions): Tensor {
   const fn = 'gumbelSoftmax';
-  const tau = checkTemperature(fn, options.temperature ?? 1, 'options.temperature');
-  if (options.hard !== undefined && typeof options.hard !== 'boolean') fail(fn, 'options.hard', 'a boolean', options.hard);
-  const { shape, axis } = checkLogits(fn, logits, options.axis ?? -1);
-  const seed = checkNoiseOptions(fn, options, shape);
-  const hard = options.hard ?? false;
+  const opts = checkOptions(fn, options, KEYS);
+  const tau = checkTemperature(fn, opts.temperature ?? 1, 'options.temperature');
+  const hard = opts.hard === undefined ? false : checkBoolean(fn, 'options.hard', opts.hard);
+  const { shape, axis } = checkLogits(fn, logits, opts.axis ?? -1);
+  const seed = checkNoiseOptions(fn, opts, shape);
   return tf.tidy(fn, () => {
     const l = toFloat(fn, 'logits', logits);
-    const g = gumbelNoise(fn, options, shape, seed);
+    const g = gumbelNoise(fn, opts, shape, seed);
     const relax = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
       const [lt, gt, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
       const y = softmaxAlong(tf.div(tf.add(lt, gt), tau), axis);

@@ -4,9 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkNoiseOptions, gumbelNoise, type NoiseOptions } from './internal/perturb.js';
-import { checkLogits, fail, toFloat } from '@genmod-internal/core';
+import { checkClassCount, checkNoiseOptions, gumbelNoise, NOISE_KEYS, type NoiseOptions } from './internal/perturb.js';
+import { checkLogits, checkOptions, toFloat } from '@genmod-internal/core';
 
+/** Options of {@link gumbelTopK}: the seed, or the noise. @since 0.1.0 */
 export type GumbelTopKOptions = NoiseOptions;
 
 /**
@@ -15,7 +16,8 @@ export type GumbelTopKOptions = NoiseOptions;
  * The ordered tuple (i₁, …, i_k) has the Plackett–Luce probability Π_j p_{i_j} / (1 − Σ_{l<j} p_{i_l}).
  *
  * Masked classes (logit −Infinity) come only after every unmasked class, so k must not exceed the number
- * of unmasked classes for the draws to be meaningful.
+ * of unmasked classes for the draws to be meaningful. The noise is seeded by `deriveSeed(seed)`; unknown
+ * option keys throw.
  *
  * @param logits float32 `[...batch, K]`
  * @param k the number of draws, 1 ≤ k ≤ K
@@ -27,16 +29,14 @@ export type GumbelTopKOptions = NoiseOptions;
  * ```
  * @since 0.1.0
  */
-export function gumbelTopK(logits: Tensor | TensorLike, k: number, options: GumbelTopKOptions = {}): Tensor {
+export function gumbelTopK(logits: Tensor | TensorLike, k: number, options?: GumbelTopKOptions): Tensor {
   const fn = 'gumbelTopK';
+  const opts = checkOptions(fn, options, NOISE_KEYS);
   const { shape } = checkLogits(fn, logits);
-  const K = shape[shape.length - 1]!;
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > K) {
-    fail(fn, 'k', `an integer in [1, K] = [1, ${K}] (K = the logits' last dimension)`, k);
-  }
-  const seed = checkNoiseOptions(fn, options, shape);
+  checkClassCount(fn, 'k', k, shape[shape.length - 1]!);
+  const seed = checkNoiseOptions(fn, opts, shape);
   return tf.tidy(fn, () => {
     const l = toFloat(fn, 'logits', logits);
-    return tf.topk(tf.add(l, gumbelNoise(fn, options, shape, seed)), k, true).indices;
+    return tf.topk(tf.add(l, gumbelNoise(fn, opts, shape, seed)), k, true).indices;
   });
 }

@@ -6,12 +6,38 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { gumbelFromUniform } from './internal/noise.js';
-import { checkFloatDtype, checkPositive, checkSeed, checkShape, fail, toFloat } from '@genmod-internal/core';
+import { standardGumbelNoise } from './internal/noise.js';
+import {
+  broadcastShapes,
+  checkFloatDtype,
+  checkOptions,
+  checkPositive,
+  checkSeed,
+  checkShape,
+  fail,
+  inferShape,
+  stopGradient,
+  toFloat,
+  type ReparameterizedDistribution,
+  type SampleOptions,
+  type Support,
+} from '@genmod-internal/core';
 
-/** The Euler–Mascheroni constant γ. */
+/**
+ * The Euler–Mascheroni constant γ = lim (Σ_{k≤n} 1/k − log n), the mean of the standard Gumbel.
+ * @see Gumbel 1954
+ * @example
+ * ```ts
+ * EULER_GAMMA; // 0.5772156649015329
+ * ```
+ * @since 0.1.0
+ */
 export const EULER_GAMMA = 0.5772156649015329;
 
+const PARAM_KEYS = ['loc', 'scale'] as const;
+const SAMPLE_KEYS = ['seed'] as const;
+
+/** Parameters of {@link Gumbel}. @since 0.1.0 */
 export interface GumbelParams {
   /** location μ, any shape (the batch shape is the broadcast of `loc` and `scale`) */
   loc: Tensor | TensorLike;
@@ -24,19 +50,28 @@ export interface GumbelParams {
  *
  * Parameters broadcast against each other and against `x`. Tensors passed in are used as they are (so
  * gradients flow to them) and stay the caller's; arrays and numbers are converted to tensors that this
- * object owns and frees in {@link Gumbel.dispose}.
+ * object owns and frees in {@link Gumbel.dispose}. Implements the shared `ReparameterizedDistribution`
+ * contract (family 'Gumbel', support 'real', eventShape []): `rsample` is pathwise, `sample` carries no
+ * gradient.
  *
  * @see Gumbel 1954 · scipy.stats.gumbel_r
  * @example
  * ```ts
  * const d = new Gumbel({ loc: 0, scale: 2 });
  * d.logProb([0, 1, 5]).print();      // log-density at three points
- * d.sample([100], { seed: 1 });      // shape [100]
+ * d.sample([100], { seed: 1 });      // shape [100], no gradient
+ * d.rsample([100], { seed: 1 });     // the same values, differentiable in loc and scale
  * d.dispose();
  * ```
  * @since 0.1.0
  */
-export class Gumbel {
+export class Gumbel implements ReparameterizedDistribution {
+  /** The family tag of the distribution contract. @since 0.2.0 */
+  readonly family = 'Gumbel' as const;
+  /** The draws are real numbers. @since 0.2.0 */
+  readonly support: Support = 'real';
+  /** A scalar law: `[]`. @since 0.2.0 */
+  readonly eventShape: readonly number[] = [];
   readonly loc: Tensor;
   readonly scale: Tensor;
   /** The broadcast shape of `loc` and `scale`. */
@@ -45,11 +80,13 @@ export class Gumbel {
 
   constructor(params: GumbelParams) {
     const fn = 'Gumbel';
-    if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { loc, scale }', params);
+    if (params === undefined) fail(fn, 'params', 'an object { loc, scale }', params);
+    checkOptions(fn, params, PARAM_KEYS, 'params');
     if (params.loc === undefined) fail(fn, 'params.loc', 'a number or float32 tensor', params.loc);
     if (params.scale === undefined) fail(fn, 'params.scale', 'a number or float32 tensor', params.scale);
     checkFloatDtype(fn, 'params.loc', params.loc);
     checkFloatDtype(fn, 'params.scale', params.scale);
+    this.batchShape = broadcastShapes(fn, 'params.loc and params.scale', inferShape(params.loc), inferShape(params.scale));
     const loc = toFloat(fn, 'params.loc', params.loc);
     if (loc !== params.loc) this.owned.push(loc);
     try {
@@ -58,11 +95,6 @@ export class Gumbel {
       checkPositive(fn, scale, 'params.scale');
       this.loc = loc;
       this.scale = scale;
-      try {
-        this.batchShape = tf.broadcast_util.assertAndGetBroadcastShape(loc.shape, scale.shape);
-      } catch {
-        fail(fn, 'params.loc and params.scale', 'broadcastable shapes', `[${loc.shape}] and [${scale.shape}]`);
-      }
     } catch (e) {
       this.dispose();
       throw e;
@@ -79,21 +111,28 @@ export class Gumbel {
   }
 
   /**
-   * Draws samples g = μ − β·log(−log u) (u clamped as in {@link sampleGumbel}).
+   * Draws x = μ + β·g, g = −log(−log u) (u clamped as in {@link sampleGumbel}), without gradient: the same
+   * values as {@link Gumbel.rsample} with the same seed.
    * @param sampleShape leading sample dimensions; the result has shape `[...sampleShape, ...batchShape]`
+   * @since 0.1.0 (no gradient since 0.2.0)
    */
-  sample(sampleShape: number[] = [], options: { seed?: number | string } = {}): Tensor {
-    checkShape('Gumbel.sample', sampleShape, 'sampleShape');
-    const seed = checkSeed('Gumbel.sample', options.seed);
-    return tf.tidy('Gumbel.sample', () => {
-      const g = gumbelFromUniform(tf.randomUniform([...sampleShape, ...this.batchShape], 0, 1, 'float32', seed));
-      return tf.add(this.loc, tf.mul(this.scale, g));
-    });
+  sample(sampleShape: number[] = [], options?: SampleOptions): Tensor {
+    return tf.tidy('Gumbel.sample', () => stopGradient(this.draw('Gumbel.sample', sampleShape, options)));
   }
 
-  /** Reparameterized samples: the same as {@link Gumbel.sample}, differentiable with respect to μ and β. */
-  rsample(sampleShape: number[] = [], options: { seed?: number | string } = {}): Tensor {
-    return this.sample(sampleShape, options);
+  /**
+   * Reparameterized draws x = μ + β·g (the pathwise estimator): differentiable with respect to μ and β.
+   * @since 0.1.0
+   */
+  rsample(sampleShape: number[] = [], options?: SampleOptions): Tensor {
+    return tf.tidy('Gumbel.rsample', () => this.draw('Gumbel.rsample', sampleShape, options));
+  }
+
+  private draw(fn: string, sampleShape: number[], options: SampleOptions | undefined): Tensor {
+    const opts = checkOptions(fn, options, SAMPLE_KEYS);
+    checkShape(fn, sampleShape, 'sampleShape');
+    const seed = checkSeed(fn, opts.seed);
+    return tf.add(this.loc, tf.mul(this.scale, standardGumbelNoise([...sampleShape, ...this.batchShape], seed)));
   }
 
   /** log p(x) = −log β − z − e^(−z). */

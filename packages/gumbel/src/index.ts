@@ -14,3 +14,4 @@ export { RelaxedOneHotCategorical, ExpRelaxedOneHotCategorical, type RelaxedCate
 export { RelaxedBernoulli, type RelaxedBernoulliParams, type RelaxedBernoulliSampleOptions } from './relaxed-bernoulli.js';
 export { exponentialDecay, type ExponentialDecayOptions } from './exponential-decay.js';
 export type { NoiseOptions } from './internal/perturb.js';
+export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';

@@ -6,9 +6,29 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { FLOAT32_ONE_MINUS_EPS, FLOAT32_TINY, standardLogisticNoise } from './internal/noise.js';
-import { checkFloatDtype, checkNoise, checkSeed, checkShape, checkTemperature, fail, takeLogitsOrProbs, toFloat } from '@genmod-internal/core';
+import { standardLogisticNoise } from './internal/noise.js';
+import {
+  checkFloatDtype,
+  checkNoise,
+  checkOptions,
+  checkSeed,
+  checkShape,
+  checkTemperature,
+  fail,
+  FLOAT32_ONE_MINUS_EPS,
+  FLOAT32_TINY,
+  stopGradient,
+  takeLogitsOrProbs,
+  toFloat,
+  type ReparameterizedDistribution,
+  type Seed,
+  type Support,
+} from '@genmod-internal/core';
 
+const PARAM_KEYS = ['logits', 'probs', 'temperature'] as const;
+const SAMPLE_KEYS = ['seed', 'noise'] as const;
+
+/** Parameters of {@link RelaxedBernoulli}. @since 0.1.0 */
 export interface RelaxedBernoulliParams {
   /** log-odds log(p/(1 − p)), any shape (give this or `probs`) */
   logits?: Tensor | TensorLike;
@@ -18,9 +38,13 @@ export interface RelaxedBernoulliParams {
   temperature: number;
 }
 
+/** Options of {@link RelaxedBernoulli.sample} and {@link RelaxedBernoulli.rsample}. @since 0.1.0 */
 export interface RelaxedBernoulliSampleOptions {
-  /** seed of the uniform draws (same seed, same output on every backend; vary it per training step) */
-  seed?: number | string;
+  /**
+   * seed of the uniform draws: any finite number (0 included) or string, through `deriveSeed` (same seed,
+   * same output on every backend; vary it per training step)
+   */
+  seed?: Seed;
   /** caller-provided standard logistic noise l of shape `[...sampleShape, ...batchShape]` */
   noise?: Tensor | TensorLike;
 }
@@ -32,19 +56,29 @@ export interface RelaxedBernoulliSampleOptions {
  *   p(y) = τ·α·y^(−τ−1)·(1 − y)^(−τ−1) / (α·y^(−τ) + (1 − y)^(−τ))²,   α = p/(1 − p),
  *
  * evaluated stably as log τ − |z| − 2·log(1 + e^(−|z|)) − log y − log(1 − y), z = τ·logit(y) − logit(p).
- * It equals the two-class Concrete density at x = (y, 1 − y). Samples are reparameterized.
+ * It equals the two-class Concrete density at x = (y, 1 − y). `rsample` is reparameterized; `sample` gives
+ * the same values without gradient. Implements the shared `ReparameterizedDistribution` contract (family
+ * 'RelaxedBernoulli', support 'unit-interval', eventShape []). Tensors passed in stay the caller's; arrays
+ * are converted to tensors this object owns and frees in `dispose()`.
  *
  * @see Maddison, Mnih & Teh 2017, arXiv:1611.00712 · Jang, Gu & Poole 2017, arXiv:1611.01144
  * @example
  * ```ts
  * const b = new RelaxedBernoulli({ probs: [0.1, 0.5, 0.9], temperature: 0.3 });
- * const y = b.sample([2], { seed: 4 });   // [2, 3], values in (0, 1)
+ * const y = b.sample([2], { seed: 4 });   // [2, 3], values in (0, 1), no gradient
+ * const yr = b.rsample([2], { seed: 4 }); // the same values, differentiable in the parameters
  * b.logProb(y);                           // [2, 3]
  * b.dispose();
  * ```
  * @since 0.1.0
  */
-export class RelaxedBernoulli {
+export class RelaxedBernoulli implements ReparameterizedDistribution {
+  /** The family tag of the distribution contract. @since 0.2.0 */
+  readonly family = 'RelaxedBernoulli' as const;
+  /** The draws lie in (0, 1). @since 0.2.0 */
+  readonly support: Support = 'unit-interval';
+  /** A scalar law: `[]`. @since 0.2.0 */
+  readonly eventShape: readonly number[] = [];
   readonly temperature: number;
   readonly logits: Tensor | undefined;
   readonly probs: Tensor | undefined;
@@ -54,7 +88,8 @@ export class RelaxedBernoulli {
 
   constructor(params: RelaxedBernoulliParams) {
     const fn = this.fn;
-    if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { logits | probs, temperature }', params);
+    if (params === undefined) fail(fn, 'params', 'an object { logits | probs, temperature }', params);
+    checkOptions(fn, params, PARAM_KEYS, 'params');
     this.temperature = checkTemperature(fn, params.temperature, 'params.temperature');
     const { logits, probs, tensor, created } = takeLogitsOrProbs(fn, params);
     if (created) this.owned.push(created);
@@ -73,22 +108,34 @@ export class RelaxedBernoulli {
     return tf.tidy(() => (this.probs ? tf.clone(this.probs) : tf.sigmoid(this.logits!)));
   }
 
-  /** Draws y = σ((logit p + l)/τ), shape `[...sampleShape, ...batchShape]`, reparameterized. */
-  sample(sampleShape: number[] = [], options: RelaxedBernoulliSampleOptions = {}): Tensor {
+  /**
+   * Draws y = σ((logit p + l)/τ), shape `[...sampleShape, ...batchShape]`, without gradient: the values of
+   * {@link RelaxedBernoulli.rsample} with the same seed (or noise).
+   * @since 0.1.0 (no gradient since 0.2.0)
+   */
+  sample(sampleShape: number[] = [], options?: RelaxedBernoulliSampleOptions): Tensor {
     const fn = `${this.fn}.sample`;
-    checkShape(fn, sampleShape, 'sampleShape');
-    const seed = checkSeed(fn, options.seed);
-    const shape = [...sampleShape, ...this.batchShape];
-    if (options.noise !== undefined) checkNoise(fn, options.noise, shape, 'options.noise');
-    return tf.tidy(fn, () => {
-      const l = options.noise !== undefined ? toFloat(fn, 'options.noise', options.noise) : standardLogisticNoise(shape, seed);
-      return tf.sigmoid(tf.div(tf.add(this.logitsParameter(), l), this.temperature));
-    });
+    return tf.tidy(fn, () => stopGradient(this.draw(fn, sampleShape, options)));
   }
 
-  /** The same as {@link RelaxedBernoulli.sample}. */
-  rsample(sampleShape: number[] = [], options: RelaxedBernoulliSampleOptions = {}): Tensor {
-    return this.sample(sampleShape, options);
+  /**
+   * Reparameterized draws y = σ((logit p + l)/τ), l = log u − log(1 − u), differentiable with respect to
+   * the parameters.
+   * @since 0.1.0
+   */
+  rsample(sampleShape: number[] = [], options?: RelaxedBernoulliSampleOptions): Tensor {
+    const fn = `${this.fn}.rsample`;
+    return tf.tidy(fn, () => this.draw(fn, sampleShape, options));
+  }
+
+  private draw(fn: string, sampleShape: number[], options: RelaxedBernoulliSampleOptions | undefined): Tensor {
+    const opts = checkOptions(fn, options, SAMPLE_KEYS);
+    checkShape(fn, sampleShape, 'sampleShape');
+    const seed = checkSeed(fn, opts.seed);
+    const shape = [...sampleShape, ...this.batchShape];
+    if (opts.noise !== undefined) checkNoise(fn, opts.noise, shape, 'options.noise');
+    const l = opts.noise !== undefined ? toFloat(fn, 'options.noise', opts.noise) : standardLogisticNoise(shape, seed);
+    return tf.sigmoid(tf.div(tf.add(this.logitsParameter(), l), this.temperature));
   }
 
   /**

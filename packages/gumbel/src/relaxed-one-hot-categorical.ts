@@ -8,111 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { logGammaTable } from './internal/log-factorial.js';
-import { FLOAT32_TINY } from './internal/noise.js';
-import { checkNoiseOptions, gumbelNoise, type NoiseOptions } from './internal/perturb.js';
-import { checkShape, checkTemperature, fail, inferShape, nonDifferentiable, takeLogitsOrProbs, toFloat } from '@genmod-internal/core';
+import { ConcreteBase, type RelaxedCategoricalParams } from './internal/concrete.js';
+import { FLOAT32_TINY, nonDifferentiable, toFloat, type ReparameterizedDistribution, type Support } from '@genmod-internal/core';
 
-export interface RelaxedCategoricalParams {
-  /** unnormalized log-probabilities `[...batch, K]`; −Infinity masks a class (give this or `probs`) */
-  logits?: Tensor | TensorLike;
-  /** probabilities in [0, 1] `[...batch, K]`, normalized along the last axis (give this or `logits`) */
-  probs?: Tensor | TensorLike;
-  /** temperature τ > 0 */
-  temperature: number;
-}
-
-/**
- * Shared machinery of the two Concrete parameterizations: the parameter, the temperature, sampling of
- * y = logSoftmax((logits + g)/τ), and the log-space density.
- */
-abstract class ConcreteBase {
-  /** The temperature τ. */
-  readonly temperature: number;
-  /** The logits as given (undefined when built from `probs`). */
-  readonly logits: Tensor | undefined;
-  /** The probabilities as given (undefined when built from `logits`). */
-  readonly probs: Tensor | undefined;
-  /** The number of categories K. */
-  readonly numCategories: number;
-  readonly batchShape: number[];
-  readonly eventShape: [number];
-  private readonly owned: Tensor[] = [];
-
-  protected constructor(
-    protected readonly fn: string,
-    params: RelaxedCategoricalParams,
-  ) {
-    if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { logits | probs, temperature }', params);
-    this.temperature = checkTemperature(fn, params.temperature, 'params.temperature');
-    const { logits, probs, tensor, created } = takeLogitsOrProbs(fn, params, { categorical: true });
-    if (created) this.owned.push(created);
-    this.logits = logits;
-    this.probs = probs;
-    const shape = tensor.shape;
-    this.numCategories = shape[shape.length - 1]!;
-    this.batchShape = shape.slice(0, -1);
-    this.eventShape = [this.numCategories];
-  }
-
-  /** log π = logSoftmax(logits), or log(probs / Σ probs): a new tensor. */
-  logitsParameter(): Tensor {
-    return tf.tidy(() => (this.logits ? tf.logSoftmax(this.logits) : tf.sub(tf.log(this.probs!), tf.log(tf.sum(this.probs!, -1, true)))));
-  }
-
-  /** π = softmax(logits), or probs / Σ probs: a new tensor. */
-  probsParameter(): Tensor {
-    return tf.tidy(() => tf.exp(this.logitsParameter()));
-  }
-
-  /** y = logSoftmax((log π + g)/τ), shape `[...sampleShape, ...batchShape, K]`. */
-  protected logSample(method: string, sampleShape: number[], options: NoiseOptions): Tensor {
-    const fn = `${this.fn}.${method}`;
-    checkShape(fn, sampleShape, 'sampleShape');
-    const shape = [...sampleShape, ...this.batchShape, this.numCategories];
-    const seed = checkNoiseOptions(fn, options, shape);
-    return tf.tidy(() => tf.logSoftmax(tf.div(tf.add(this.logitsParameter(), gumbelNoise(fn, options, shape, seed)), this.temperature)));
-  }
-
-  /**
-   * The log-density of the log-space variable y = log x (ExpRelaxed / ExpConcrete):
-   *
-   *   log p(y) = log Γ(K) + (K−1)·log τ + Σ_k (log π_k − τ·y_k) − K·logsumexp_k(log π_k − τ·y_k)
-   *
-   * Classes with π_k = 0 (masked) are left out, with K counting the others; a point that puts mass on a
-   * masked class has log-density −Infinity.
-   */
-  protected logDensityOfLog(y: Tensor): Tensor {
-    const tau = this.temperature;
-    const logPi = this.logitsParameter();
-    const live = nonDifferentiable((l) => tf.isFinite(l), logPi);
-    const zero = tf.scalar(0);
-    // K per batch element (masked classes left out) and log Γ(K), looked up in a float64-built table
-    const nLive = nonDifferentiable((l) => tf.sum(tf.cast(tf.isFinite(l), 'float32'), -1), logPi);
-    const table = logGammaTable(this.numCategories);
-    const logGammaK = nonDifferentiable((n) => tf.gather(tf.tensor1d(table, 'float32'), tf.cast(n, 'int32')), nLive);
-    // a_k = log π_k − τ·y_k on live classes, 0 on masked ones (so sums skip them)
-    const a = tf.sub(tf.where(live, logPi, zero), tf.mul(tf.where(live, y, zero), tau));
-    const lse = tf.logSumExp(tf.where(live, a, tf.scalar(-Infinity)), -1);
-    const body = tf.add(tf.add(logGammaK, tf.mul(tf.sub(nLive, 1), Math.log(tau))), tf.sub(tf.sum(a, -1), tf.mul(nLive, lse)));
-    // mass on a masked class (y_k > −∞ where π_k = 0) has probability zero
-    const offSupport = nonDifferentiable((l, v) => tf.any(tf.logicalAnd(tf.logicalNot(tf.isFinite(l)), tf.greater(v, -Infinity)), -1), logPi, y);
-    return tf.where(offSupport, tf.scalar(-Infinity), body);
-  }
-
-  protected checkPoint(method: string, x: Tensor | TensorLike, arg: string): void {
-    const fn = `${this.fn}.${method}`;
-    const shape = inferShape(x);
-    if (shape.length === 0 || shape[shape.length - 1] !== this.numCategories) {
-      fail(fn, arg, `a float32 tensor of shape [..., K] with K = ${this.numCategories}`, x instanceof tf.Tensor ? x : `shape [${shape.join(', ')}]`);
-    }
-  }
-
-  /** Frees the tensors this object created from non-tensor parameters. */
-  dispose(): void {
-    for (const t of this.owned.splice(0)) t.dispose();
-  }
-}
+export type { RelaxedCategoricalParams } from './internal/concrete.js';
 
 /**
  * The Concrete distribution (a.k.a. Gumbel-softmax, RelaxedOneHotCategorical) on the open simplex:
@@ -123,36 +22,35 @@ abstract class ConcreteBase {
  * evaluated in log space with a logsumexp (log Γ(K) summed on the host in float64). As τ → 0 samples
  * approach one-hot vectors distributed as Categorical(π); `argmax x` is exactly Categorical(π) for every τ.
  *
- * `sample`/`rsample` are reparameterized: differentiable with respect to the logits (or probs).
- * Tensors passed in are used as they are (gradients flow to them) and stay the caller's; arrays are
+ * `rsample` is reparameterized (differentiable with respect to the logits or probs); `sample` gives the
+ * same values without gradient. Implements the shared `ReparameterizedDistribution` contract (family
+ * 'RelaxedOneHotCategorical', support 'simplex', eventShape [K]). Tensors passed in are used as they are (gradients flow to them) and stay the caller's; arrays are
  * converted to tensors this object owns and frees in `dispose()`.
  *
  * @see Maddison, Mnih & Teh 2017, arXiv:1611.00712 · Jang, Gu & Poole 2017, arXiv:1611.01144
  * @example
  * ```ts
  * const d = new RelaxedOneHotCategorical({ logits: [1, 0.5, -0.3], temperature: 0.5 });
- * const x = d.sample([4], { seed: 2 });    // [4, 3], rows on the simplex
+ * const x = d.sample([4], { seed: 2 });    // [4, 3], rows on the simplex, no gradient
+ * const xr = d.rsample([4], { seed: 2 });  // the same values, differentiable in the logits
  * const lp = d.logProb(x);                 // [4]
  * d.dispose();
  * ```
  * @since 0.1.0
  */
-export class RelaxedOneHotCategorical extends ConcreteBase {
+export class RelaxedOneHotCategorical extends ConcreteBase implements ReparameterizedDistribution {
+  /** The family tag of the distribution contract. @since 0.2.0 */
+  readonly family = 'RelaxedOneHotCategorical' as const;
+  /** The draws lie on the probability simplex (last axis). @since 0.2.0 */
+  readonly support: Support = 'simplex';
+
   constructor(params: RelaxedCategoricalParams) {
     super('RelaxedOneHotCategorical', params);
   }
 
-  /**
-   * Draws x = softmax((log π + g)/τ), shape `[...sampleShape, ...batchShape, K]`, differentiable with
-   * respect to the parameters.
-   */
-  sample(sampleShape: number[] = [], options: NoiseOptions = {}): Tensor {
-    return tf.tidy(`${this.fn}.sample`, () => tf.exp(this.logSample('sample', sampleShape, options)));
-  }
-
-  /** The same as {@link RelaxedOneHotCategorical.sample} (every Concrete sample is reparameterized). */
-  rsample(sampleShape: number[] = [], options: NoiseOptions = {}): Tensor {
-    return this.sample(sampleShape, options);
+  /** x = exp y = softmax((log π + g)/τ). */
+  protected fromLog(y: Tensor): Tensor {
+    return tf.exp(y);
   }
 
   /**
@@ -192,7 +90,9 @@ export class RelaxedOneHotCategorical extends ConcreteBase {
  *            = log p_Concrete(exp y) + Σ_k y_k.
  *
  * The numerically safe choice for training at small temperatures: y never underflows where x would, so
- * log-densities (e.g. the KL term of a relaxed discrete VAE) stay finite.
+ * log-densities (e.g. the KL term of a relaxed discrete VAE) stay finite. Implements the shared
+ * `ReparameterizedDistribution` contract (family 'ExpRelaxedOneHotCategorical', support 'log-simplex',
+ * eventShape [K]); `sample` carries no gradient, `rsample` does.
  *
  * @see Maddison, Mnih & Teh 2017, arXiv:1611.00712, appendix C
  * @example
@@ -204,19 +104,19 @@ export class RelaxedOneHotCategorical extends ConcreteBase {
  * ```
  * @since 0.1.0
  */
-export class ExpRelaxedOneHotCategorical extends ConcreteBase {
+export class ExpRelaxedOneHotCategorical extends ConcreteBase implements ReparameterizedDistribution {
+  /** The family tag of the distribution contract. @since 0.2.0 */
+  readonly family = 'ExpRelaxedOneHotCategorical' as const;
+  /** The draws are logarithms of points of the simplex. @since 0.2.0 */
+  readonly support: Support = 'log-simplex';
+
   constructor(params: RelaxedCategoricalParams) {
     super('ExpRelaxedOneHotCategorical', params);
   }
 
-  /** Draws y = logSoftmax((log π + g)/τ), shape `[...sampleShape, ...batchShape, K]`, reparameterized. */
-  sample(sampleShape: number[] = [], options: NoiseOptions = {}): Tensor {
-    return tf.tidy(`${this.fn}.sample`, () => this.logSample('sample', sampleShape, options));
-  }
-
-  /** The same as {@link ExpRelaxedOneHotCategorical.sample}. */
-  rsample(sampleShape: number[] = [], options: NoiseOptions = {}): Tensor {
-    return this.sample(sampleShape, options);
+  /** y = logSoftmax((log π + g)/τ) itself. */
+  protected fromLog(y: Tensor): Tensor {
+    return y;
   }
 
   /**

@@ -5,9 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkLogits, checkTemperature, fail, toFloat } from '@genmod-internal/core';
-import { checkNoiseOptions, gumbelNoise, type NoiseOptions } from './internal/perturb.js';
+import { checkLogits, checkOptions, checkTemperature, toFloat } from '@genmod-internal/core';
+import { checkClassCount, checkNoiseOptions, gumbelNoise, NOISE_KEYS, type NoiseOptions } from './internal/perturb.js';
 
+const KEYS = [...NOISE_KEYS, 'temperature', 'topK'] as const;
+
+/** Options of {@link sampleCategorical}. @since 0.1.0 */
 export interface SampleCategoricalOptions extends NoiseOptions {
   /** τ > 0: divides the logits; τ < 1 sharpens the distribution, τ > 1 flattens it; default 1 */
   temperature?: number;
@@ -24,7 +27,8 @@ export interface SampleCategoricalOptions extends NoiseOptions {
  *   i = argmax_{j∈S} (ℓ_j/τ + g_j),   g_j ~ Gumbel(0, 1) i.i.d.
  *
  * With τ = 1 and no `topK` it is {@link gumbelMax}. Logits tied with the k-th largest are all kept (ties
- * have probability zero for continuous logits). Masked classes (logit −Infinity) are never drawn.
+ * have probability zero for continuous logits). Masked classes (logit −Infinity) are never drawn. The noise
+ * is seeded by `deriveSeed(seed)`; unknown option keys throw.
  *
  * @param logits float32 `[...batch, K]`, classes on the last axis
  * @returns int32 `[...batch]`
@@ -35,17 +39,14 @@ export interface SampleCategoricalOptions extends NoiseOptions {
  * ```
  * @since 0.1.0
  */
-export function sampleCategorical(logits: Tensor | TensorLike, options: SampleCategoricalOptions = {}): Tensor {
+export function sampleCategorical(logits: Tensor | TensorLike, options?: SampleCategoricalOptions): Tensor {
   const fn = 'sampleCategorical';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
+  const opts = checkOptions(fn, options, KEYS);
   const { shape } = checkLogits(fn, logits);
   const k = shape[shape.length - 1]!;
-  const temperature = checkTemperature(fn, options.temperature ?? 1, 'options.temperature');
-  const topK = options.topK ?? k;
-  if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1 || topK > k) {
-    fail(fn, 'options.topK', `an integer in [1, K] = [1, ${k}] (K = the logits' last dimension)`, topK);
-  }
-  const seed = checkNoiseOptions(fn, options, shape);
+  const temperature = checkTemperature(fn, opts.temperature ?? 1, 'options.temperature');
+  const topK = checkClassCount(fn, 'options.topK', opts.topK ?? k, k);
+  const seed = checkNoiseOptions(fn, opts, shape);
   return tf.tidy(fn, () => {
     let l = toFloat(fn, 'logits', logits);
     if (topK < k) {
@@ -53,6 +54,6 @@ export function sampleCategorical(logits: Tensor | TensorLike, options: SampleCa
       l = tf.where(tf.greaterEqual(l, kth), l, tf.fill(shape, -Infinity));
     }
     const scaled = temperature === 1 ? l : tf.div(l, temperature);
-    return tf.argMax(tf.add(scaled, gumbelNoise(fn, options, shape, seed)), -1);
+    return tf.argMax(tf.add(scaled, gumbelNoise(fn, opts, shape, seed)), -1);
   });
 }

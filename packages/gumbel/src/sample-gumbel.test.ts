@@ -74,7 +74,7 @@ describe('sampleGumbel', () => {
 
   it('names the argument on bad input and leaves nothing behind', () => {
     expectThrowsClean(() => sampleGumbel([2, -1]), /sampleGumbel: shape must be an array of non-negative integers, got \[2, -1\]/);
-    expectThrowsClean(() => sampleGumbel([2], { seed: NaN }), /sampleGumbel: seed must be a finite number or a string, got NaN/);
+    expectThrowsClean(() => sampleGumbel([2], { seed: NaN }), /sampleGumbel: options\.seed must be a finite number or a string, got NaN/);
     const ints = tf.tensor1d([1, 2], 'int32');
     expectThrowsClean(() => sampleGumbel([2], { loc: ints }), /options\.loc must be a float32 tensor, got a int32 tensor of shape \[2\]/);
     ints.dispose();

@@ -1,14 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { standardGumbelNoise } from './noise.js';
-import { checkNoise, checkSeed, toFloat } from '@genmod-internal/core';
+import { checkNoise, checkSeed, fail, oneHotFloat, toFloat, type Seed } from '@genmod-internal/core';
 
+/**
+ * The randomness options of every Gumbel-perturbation sampler: a seed, or the noise itself.
+ * @since 0.1.0
+ */
 export interface NoiseOptions {
   /**
-   * Seed of the Gumbel noise: the same seed gives the same output on every backend (numbers are drawn on the
-   * host). A fixed seed gives the same noise on every call: vary it per step in a training loop.
+   * Seed of the Gumbel noise: any finite number (0 included) or string, mixed by the one seed scheme of
+   * every @genmod package (`deriveSeed`). The same seed gives the same output on every backend (numbers are
+   * drawn on the host). A fixed seed gives the same noise on every call: vary it per step in a training loop.
    */
-  seed?: number | string;
+  seed?: Seed;
   /**
    * Caller-provided standard Gumbel noise g of the logits' shape, used instead of drawing it: common random
    * numbers across calls, reproducible tests.
@@ -16,16 +21,27 @@ export interface NoiseOptions {
   noise?: Tensor | TensorLike;
 }
 
+/** The keys of {@link NoiseOptions}, for strict options checks. */
+export const NOISE_KEYS = ['seed', 'noise'] as const;
+
 /** Validates the noise options against the logits' shape (before anything is allocated). */
-export function checkNoiseOptions(fn: string, options: NoiseOptions, shape: number[]): number | string | undefined {
+export function checkNoiseOptions(fn: string, options: NoiseOptions, shape: number[]): Seed | undefined {
   const seed = checkSeed(fn, options.seed);
   if (options.noise !== undefined) checkNoise(fn, options.noise, shape, 'options.noise');
   return seed;
 }
 
-/** The Gumbel noise for `logits`: the caller's, or a fresh draw. Call inside a tidy. */
-export function gumbelNoise(fn: string, options: NoiseOptions, shape: number[], seed: number | string | undefined): Tensor {
+/** The Gumbel noise for `logits`: the caller's, or a fresh draw from deriveSeed(seed). Call inside a tidy. */
+export function gumbelNoise(fn: string, options: NoiseOptions, shape: number[], seed: Seed | undefined): Tensor {
   return options.noise !== undefined ? toFloat(fn, 'options.noise', options.noise) : standardGumbelNoise(shape, seed);
+}
+
+/** A class count k in [1, K] (gumbelTopK's k, sampleCategorical's topK), with K in the message. */
+export function checkClassCount(fn: string, arg: string, k: unknown, K: number): number {
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > K) {
+    fail(fn, arg, `an integer in [1, K] = [1, ${K}] (K = the logits' last dimension)`, k);
+  }
+  return k as number;
 }
 
 /** Moves axis `from` of a rank-r tensor to position `to`. */
@@ -34,4 +50,16 @@ export function moveAxis(x: Tensor, from: number, to: number): Tensor {
   const perm = Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== from);
   perm.splice(to, 0, from);
   return tf.transpose(x, perm);
+}
+
+/** softmax along `axis` (tf.softmax works on the last axis only). */
+export function softmaxAlong(z: Tensor, axis: number): Tensor {
+  if (axis === z.rank - 1) return tf.softmax(z);
+  const e = tf.exp(tf.sub(z, tf.max(z, axis, true)));
+  return tf.div(e, tf.sum(e, axis, true));
+}
+
+/** one_hot(argmax y) along `axis`, float32 (core's oneHotFloat: wasm-safe, and valid for one class). */
+export function oneHotArgmax(y: Tensor, axis: number): Tensor {
+  return moveAxis(oneHotFloat(tf.argMax(y, axis), y.shape[axis]!), y.rank - 1, axis);
 }
