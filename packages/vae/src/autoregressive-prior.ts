@@ -8,11 +8,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkSeed, checkShape, checkTemperature, fail } from '@genmod-internal/core';
+import { checkFunction, checkInteger, checkNumber, checkOptions, fail, oneHotFloat, sameShape, showShape, type Seed } from '@genmod-internal/core';
 import { autoregressiveSample } from './autoregressive-sample.js';
-import { checkFunction, checkInt, checkObject, checkReturned, sameShape, showShape } from './internal/checks.js';
+import { checkReturned, sizeOf } from './internal/checks.js';
+import { checkEventPoint, checkSampleCall } from './internal/laws.js';
 import type { DiscretePrior } from './prior.js';
 
+/** Options of {@link autoregressivePrior}. @since 0.1.0 */
 export interface AutoregressivePriorOptions {
   /** N ≥ 1: the number of codes per example (a grid read in raster order, e.g. 7 × 7 = 49) */
   length: number;
@@ -20,21 +22,29 @@ export interface AutoregressivePriorOptions {
   classes: number;
 }
 
-/** Sampling options of {@link AutoregressivePrior.sample}. */
+/** Sampling options of {@link AutoregressivePrior.sample}. @since 0.1.0 */
 export interface AutoregressivePriorSampleOptions {
-  seed?: number | string;
+  /** seed (a number, 0 included, or a string), as {@link autoregressiveSample}'s */
+  seed?: Seed;
   /** τ > 0; default 1 (exact samples of the model) */
   temperature?: number;
   /** keep the k most likely codes at every step; default all */
   topK?: number;
 }
 
-/** What {@link autoregressivePrior} returns. It owns no tensors (the network's variables stay yours). */
+/**
+ * What {@link autoregressivePrior} returns: a {@link DiscretePrior} with family 'AutoregressivePrior', batch
+ * shape `[]`, event shape `[N, K]` and support 'one-hot'. It owns no tensors (the network's variables stay
+ * yours).
+ * @since 0.1.0
+ */
 export interface AutoregressivePrior extends DiscretePrior {
+  readonly family: 'AutoregressivePrior';
+  readonly support: 'one-hot';
   /** `[N, K]` */
   readonly eventShape: readonly number[];
-  /** one-hots `[...sampleShape, N, K]`, drawn one code at a time */
-  sample(sampleShape: number[], options?: AutoregressivePriorSampleOptions): Tensor;
+  /** one-hots `[...sampleShape, N, K]`, drawn one code at a time, without gradient */
+  sample(sampleShape?: number[], options?: AutoregressivePriorSampleOptions): Tensor;
   /** log p(c) = Σ_n Σ_k c_nk·log p(c_n = k | c_<n), `[...]` for (relaxed) one-hots `[..., N, K]` */
   logProb(c: Tensor): Tensor;
   /** log p(c_n = k | c_<n) for every n and k, `[..., N, K]`, from one teacher-forced pass */
@@ -68,7 +78,7 @@ export interface AutoregressivePrior extends DiscretePrior {
  *   return tf.reshape(tf.matMul(tf.reshape(previous, [-1, 4]), table), [-1, 6, 4]);
  * };
  * const prior = autoregressivePrior(network, { length: 6, classes: 4 });
- * const c = prior.sample([10], { seed: 1, temperature: 0.9, topK: 3 });   // one-hots [10, 6, 4]
+ * const c = prior.sample([10], { seed: 0, temperature: 0.9, topK: 3 });   // one-hots [10, 6, 4]
  * const bitsPerCode = tf.div(tf.neg(tf.mean(prior.logProb(c))), 6 * Math.LN2); // log2(4) = 2 for this uniform start
  * ```
  * @since 0.1.0
@@ -76,9 +86,10 @@ export interface AutoregressivePrior extends DiscretePrior {
 export function autoregressivePrior(network: (c: Tensor) => Tensor, options: AutoregressivePriorOptions): AutoregressivePrior {
   const fn = 'autoregressivePrior';
   checkFunction(fn, 'network', network);
-  checkObject(fn, 'options', options);
-  const n = checkInt(fn, 'options.length', options.length);
-  const k = checkInt(fn, 'options.classes', options.classes, 2);
+  if (options === undefined) fail(fn, 'options', 'an object { length, classes }', options);
+  checkOptions(fn, options, ['length', 'classes']);
+  const n = checkInteger(fn, 'options.length', options.length, { min: 1 });
+  const k = checkInteger(fn, 'options.classes', options.classes, { min: 2 });
   const event = [n, k];
 
   /** network(c) checked, as log-probabilities; c `[M, N, K]`. */
@@ -89,26 +100,26 @@ export function autoregressivePrior(network: (c: Tensor) => Tensor, options: Aut
   };
   const checkCodes = (f: string, c: unknown): { batch: number[]; m: number } => {
     if (!(c instanceof tf.Tensor) || c.dtype !== 'float32') fail(f, 'c', 'a float32 tensor of one-hots [..., N, K]', c);
-    const t = c as Tensor;
-    if (t.rank < 2 || t.shape[t.rank - 2] !== n || t.shape[t.rank - 1] !== k) fail(f, 'c', `a tensor ending in the event shape [${n}, ${k}]`, t);
-    const batch = t.shape.slice(0, -2);
-    return { batch, m: batch.reduce((a, b) => a * b, 1) };
+    const batch = checkEventPoint(f, c, event, 'c').shape.slice(0, -2);
+    return { batch, m: sizeOf(batch) };
   };
 
   return {
+    family: 'AutoregressivePrior',
+    batchShape: [],
     eventShape: event,
-    sample(sampleShape: number[] = [], o: AutoregressivePriorSampleOptions = {}): Tensor {
+    support: 'one-hot',
+    sample(sampleShape: number[] = [], options?: AutoregressivePriorSampleOptions): Tensor {
       const f = 'autoregressivePrior.sample';
-      checkShape(f, sampleShape, 'sampleShape');
-      checkObject(f, 'options', o);
-      if (o.temperature !== undefined) checkTemperature(f, o.temperature, 'options.temperature');
+      checkSampleCall(f, sampleShape, options, ['seed', 'temperature', 'topK']);
+      const o = options ?? {};
+      if (o.temperature !== undefined) checkNumber(f, 'options.temperature', o.temperature, { above: 0 });
       if (o.topK !== undefined && (!Number.isInteger(o.topK) || o.topK < 1 || o.topK > k)) fail(f, 'options.topK', `an integer in [1, K] = [1, ${k}]`, o.topK);
-      checkSeed(f, o.seed);
-      const m = sampleShape.reduce((a, b) => a * b, 1);
+      const m = sizeOf(sampleShape);
       if (m === 0) return tf.zeros([...sampleShape, n, k]);
       const step = (prefix: Tensor, i: number): Tensor => {
         // the codes drawn so far, one-hot, padded with zeros to N positions: a causal network ignores the padding
-        const drawn = i === 0 ? tf.zeros([m, n, k]) : tf.pad(tf.cast(tf.oneHot(prefix, k), 'float32'), [[0, 0], [0, n - i], [0, 0]]);
+        const drawn = i === 0 ? tf.zeros([m, n, k]) : tf.pad(oneHotFloat(prefix, k), [[0, 0], [0, n - i], [0, 0]]);
         return tf.reshape(tf.slice(logits(f, drawn), [0, i, 0], [-1, 1, -1]), [m, k]);
       };
       return tf.tidy(f, () => {
@@ -119,7 +130,7 @@ export function autoregressivePrior(network: (c: Tensor) => Tensor, options: Aut
           ...(o.topK !== undefined ? { topK: o.topK } : {}),
           ...(o.seed !== undefined ? { seed: o.seed } : {}),
         });
-        return tf.reshape(tf.cast(tf.oneHot(codes, k), 'float32'), [...sampleShape, n, k]);
+        return tf.reshape(oneHotFloat(codes, k), [...sampleShape, n, k]);
       });
     },
     logProb(c: Tensor): Tensor {

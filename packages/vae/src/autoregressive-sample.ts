@@ -8,10 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkSeed, checkTemperature, fail, mulberry32 } from '@genmod-internal/core';
+import { checkFunction, checkInteger, checkNumber, checkOptions, checkSeed, deriveSeed, fail, mulberry32, showShape, type Seed } from '@genmod-internal/core';
 import { sampleCategorical } from '@genmod/gumbel';
-import { checkFunction, checkInt, checkObject, hashSeed, showShape } from './internal/checks.js';
 
+/** Options of {@link autoregressiveSample}. @since 0.1.0 */
 export interface AutoregressiveSampleOptions {
   /** N ≥ 1: the number of codes to draw per sequence */
   length: number;
@@ -21,8 +21,8 @@ export interface AutoregressiveSampleOptions {
   temperature?: number;
   /** keep the k most likely codes at every step and renormalise; default all */
   topK?: number;
-  /** seed: step i uses a seed derived from it, so the whole draw is reproducible */
-  seed?: number | string;
+  /** seed (a number, 0 included, or a string): step i uses a seed derived from it, so the whole draw is reproducible */
+  seed?: Seed;
 }
 
 /**
@@ -46,18 +46,19 @@ export interface AutoregressiveSampleOptions {
  * // a Markov chain over K = 3 codes that prefers to repeat the previous code
  * const step = (prefix: tf.Tensor, i: number) =>
  *   i === 0 ? tf.zeros([prefix.shape[0]!, 3]) : tf.mul(tf.cast(tf.oneHot(tf.squeeze(tf.slice(prefix, [0, i - 1], [-1, 1]), [1]), 3), 'float32'), 3);
- * const codes = autoregressiveSample(step, { length: 8, batch: 4, temperature: 0.8, topK: 2, seed: 1 }); // int32 [4, 8]
+ * const codes = autoregressiveSample(step, { length: 8, batch: 4, temperature: 0.8, topK: 2, seed: 0 }); // int32 [4, 8]
  * ```
  * @since 0.1.0
  */
 export function autoregressiveSample(stepLogits: (prefix: Tensor, position: number) => Tensor, options: AutoregressiveSampleOptions): Tensor {
   const fn = 'autoregressiveSample';
   checkFunction(fn, 'stepLogits', stepLogits);
-  checkObject(fn, 'options', options);
-  const length = checkInt(fn, 'options.length', options.length);
-  const batch = checkInt(fn, 'options.batch', options.batch ?? 1);
-  const temperature = checkTemperature(fn, options.temperature ?? 1, 'options.temperature');
-  const topK = options.topK === undefined ? undefined : checkInt(fn, 'options.topK', options.topK);
+  if (options === undefined) fail(fn, 'options', 'an object { length, … }', options);
+  checkOptions(fn, options, ['length', 'batch', 'temperature', 'topK', 'seed']);
+  const length = checkInteger(fn, 'options.length', options.length, { min: 1 });
+  const batch = checkInteger(fn, 'options.batch', options.batch ?? 1, { min: 1 });
+  const temperature = checkNumber(fn, 'options.temperature', options.temperature ?? 1, { above: 0 });
+  const topK = options.topK === undefined ? undefined : checkInteger(fn, 'options.topK', options.topK, { min: 1 });
   const seeds = stepSeeds(checkSeed(fn, options.seed), length);
   return tf.tidy(fn, () => {
     let codes = tf.zeros([batch, 0], 'int32');
@@ -88,9 +89,9 @@ export function autoregressiveSample(stepLogits: (prefix: Tensor, position: numb
   });
 }
 
-/** One seed per step from the caller's seed (non-zero: tfjs treats some zero seeds as "unseeded"). */
-function stepSeeds(seed: number | string | undefined, n: number): number[] | undefined {
+/** One seed per step from the caller's seed (its 'sample' stream; non-zero: tfjs reads 0 as "unseeded"). */
+function stepSeeds(seed: Seed | undefined, n: number): number[] | undefined {
   if (seed === undefined) return undefined;
-  const rng = mulberry32(hashSeed(String(seed)));
+  const rng = mulberry32(deriveSeed(seed, 'sample'));
   return Array.from({ length: n }, () => 1 + Math.floor(rng() * 2147483646));
 }

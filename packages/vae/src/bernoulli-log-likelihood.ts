@@ -5,8 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
-import { checkTensor, sameShape, showShape, sumFrom } from './internal/checks.js';
+import { checkTensorArg, fail, sameShape, showShape, softplus, sumTrailing, toFloat } from '@genmod-internal/core';
 
 /**
  * log p(x | l) = Σ_d [x_d·l_d − softplus(l_d)] = −BCEWithLogits(l, x) summed per example: stable at logits
@@ -25,12 +24,12 @@ import { checkTensor, sameShape, showShape, sumFrom } from './internal/checks.js
  */
 export function bernoulliLogLikelihood(x: Tensor | TensorLike, logits: Tensor | TensorLike): Tensor {
   const fn = 'bernoulliLogLikelihood';
-  const xs = checkTensor(fn, 'x', x);
-  const ls = checkTensor(fn, 'logits', logits);
+  const xs = checkTensorArg(fn, 'x', x, 1);
+  const ls = checkTensorArg(fn, 'logits', logits, 1);
   if (!sameShape(xs, ls)) fail(fn, 'logits', `of the shape of x (${showShape(xs)})`, showShape(ls));
   return tf.tidy(fn, () => {
     const xt = toFloat(fn, 'x', x);
     const l = toFloat(fn, 'logits', logits);
-    return sumFrom(tf.sub(tf.mul(xt, l), tf.softplus(l)), 1);
+    return sumTrailing(tf.sub(tf.mul(xt, l), softplus(l)), xt.rank - 1);
   });
 }

@@ -5,10 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, inferShape, toFloat } from '@genmod-internal/core';
+import { checkOptions, checkTensorArg, fail, inferShape, showShape, sumTrailing, toFloat } from '@genmod-internal/core';
 import { klCategorical, klToUniform } from '@genmod/divergences';
-import { checkTensor, showShape } from './internal/checks.js';
 
+/** Options of {@link categoricalKl}. @since 0.1.0 */
 export interface CategoricalKlOptions {
   /** the prior's logits, broadcastable with the posterior's (e.g. `[N, K]` or `[K]`); default uniform */
   priorLogits?: Tensor | TensorLike;
@@ -30,18 +30,18 @@ export interface CategoricalKlOptions {
  */
 export function categoricalKl(logits: Tensor | TensorLike, options: CategoricalKlOptions = {}): Tensor {
   const fn = 'categoricalKl';
-  const shape = checkTensor(fn, 'logits', logits, 2);
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
+  const shape = checkTensorArg(fn, 'logits', logits, 2);
+  checkOptions(fn, options, ['priorLogits']);
   const k = shape[shape.length - 1]!;
   if (k < 2) fail(fn, 'logits', 'a tensor with K ≥ 2 classes on the last axis', showShape(shape));
   if (options.priorLogits !== undefined) {
-    const ps = checkTensor(fn, 'options.priorLogits', options.priorLogits);
+    const ps = checkTensorArg(fn, 'options.priorLogits', options.priorLogits, 1);
     if (ps[ps.length - 1] !== k) fail(fn, 'options.priorLogits', `a tensor with K = ${k} classes on the last axis`, showShape(inferShape(options.priorLogits)));
   }
   return tf.tidy(fn, () => {
     const l = toFloat(fn, 'logits', logits);
     const perLatent =
       options.priorLogits === undefined ? klToUniform(l) : klCategorical({ logits: l }, { logits: toFloat(fn, 'options.priorLogits', options.priorLogits) });
-    return perLatent.rank > 1 ? tf.sum(perLatent, Array.from({ length: perLatent.rank - 1 }, (_, i) => i + 1)) : perLatent;
+    return sumTrailing(perLatent, perLatent.rank - 1);
   });
 }

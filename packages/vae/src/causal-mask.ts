@@ -7,9 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { fail } from '@genmod-internal/core';
-import { checkInt } from './internal/checks.js';
+import { checkInteger, checkOptions, fail } from '@genmod-internal/core';
 
+/** Options of {@link causalMask}. @since 0.1.0 */
 export interface CausalMaskOptions {
   /** the value above the diagonal: a large negative number or −Infinity; default −1e9 */
   fill?: number;
@@ -36,8 +36,8 @@ export interface CausalMaskOptions {
  */
 export function causalMask(n: number, options: CausalMaskOptions = {}): Tensor {
   const fn = 'causalMask';
-  checkInt(fn, 'n', n);
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
+  checkInteger(fn, 'n', n, { min: 1 });
+  checkOptions(fn, options, ['fill']);
   const value = options.fill ?? -1e9;
   if (typeof value !== 'number' || Number.isNaN(value) || value > -1e4) fail(fn, 'options.fill', 'a number ≤ −1e4 (or −Infinity)', value);
   const m = new Float32Array(n * n);

@@ -7,8 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
-import { checkTensor, showShape } from './internal/checks.js';
+import { checkTensorArg, fail, showShape, toFloat } from '@genmod-internal/core';
 
 /**
  * e = Σ_k y_k·c_k: each (relaxed) one-hot y over K codes becomes the y-weighted mix of the codebook rows
@@ -27,8 +26,8 @@ import { checkTensor, showShape } from './internal/checks.js';
  */
 export function codebookLookup(y: Tensor | TensorLike, codebook: Tensor | TensorLike): Tensor {
   const fn = 'codebookLookup';
-  const ys = checkTensor(fn, 'y', y);
-  const cs = checkTensor(fn, 'codebook', codebook, 2);
+  const ys = checkTensorArg(fn, 'y', y, 1);
+  const cs = checkTensorArg(fn, 'codebook', codebook, 2);
   if (cs.length !== 2) fail(fn, 'codebook', 'a matrix [K, D]', showShape(cs));
   if (ys[ys.length - 1] !== cs[0]) fail(fn, 'y', `a tensor whose last axis has the codebook's ${cs[0]} codes`, showShape(ys));
   return tf.tidy(fn, () => {

@@ -8,23 +8,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkSeed, checkTemperature, fail, toFloat } from '@genmod-internal/core';
+import { checkBoolean, checkDistribution, checkNumber, deriveSeed, fail, showShape, toFloat } from '@genmod-internal/core';
 import { entropyCategorical } from '@genmod/divergences';
 import { gumbelSoftmax } from '@genmod/gumbel';
 import { categoricalKl } from './categorical-kl.js';
-import { checkFunction, checkNonNegative, checkObject, checkReturned, checkTensor, showShape } from './internal/checks.js';
-import type { Likelihood } from './likelihood.js';
+import { checkReturned } from './internal/checks.js';
+import { checkLatentModel, type LatentModelOptions } from './internal/latents.js';
 import type { DiscretePrior } from './prior.js';
 
-export interface DiscreteElboOptions {
-  /** the data, float32 `[B, ...]` */
-  x: Tensor | TensorLike;
-  /** the encoder: x ↦ logits `[B, N, K]` of q(c_n|x) */
-  encode: (x: Tensor) => Tensor;
-  /** the decoder: relaxed one-hots `[B, N, K]` ↦ its output (e.g. through {@link codebookLookup}) */
-  decode: (y: Tensor) => Tensor;
-  /** log p(x|y) from the decoder's output */
-  likelihood: Likelihood;
+/** Options of {@link discreteElbo}: `encode` gives logits `[B, N, K]`, `decode` takes relaxed one-hots `[B, N, K]`. @since 0.1.0 */
+export interface DiscreteElboOptions extends LatentModelOptions<Tensor, Tensor> {
   /** the Gumbel-softmax temperature τ > 0 (anneal it, e.g. with `@genmod/gumbel`'s exponentialDecay); default 1 */
   temperature?: number;
   /** straight-through: one-hot samples forward, soft gradients backward; default false */
@@ -34,16 +27,17 @@ export interface DiscreteElboOptions {
   /** the prior's logits (`[N, K]` or `[K]`), a factorised prior; default the uniform prior */
   priorLogits?: Tensor | TensorLike;
   /**
-   * any prior over the codes with `logProb(c)` (e.g. {@link autoregressivePrior}), used in place of the
-   * uniform prior; not with `priorLogits`. Its parameters get gradients, so it can be trained jointly.
+   * any prior over the codes, a {@link DiscretePrior} (e.g. {@link autoregressivePrior}), used in place of
+   * the uniform prior; not with `priorLogits`. Its parameters get gradients, so it can be trained jointly.
    */
   prior?: DiscretePrior;
-  /** seed of the Gumbel noise; vary it per step */
-  seed?: number | string;
   /** the Gumbel noise itself, `[B, N, K]` */
   noise?: Tensor | TensorLike;
 }
 
+const DISCRETE_KEYS = ['x', 'encode', 'decode', 'likelihood', 'seed', 'noise', 'temperature', 'hard', 'beta', 'priorLogits', 'prior'];
+
+/** What {@link discreteElbo} returns. @since 0.1.0 */
 export interface DiscreteElboResult {
   /** reconstruction − KL, `[B]`, in nats (with relaxed samples, a surrogate of the discrete ELBO) */
   elbo: Tensor;
@@ -79,25 +73,19 @@ export interface DiscreteElboResult {
  * const x = tf.tensor2d([[1, 0, 1, 1, 0, 0]]);
  * const encode = (x: tf.Tensor) => tf.zeros([x.shape[0]!, 3, 10]);             // N = 3 latents
  * const decode = (y: tf.Tensor) => tf.sum(codebookLookup(y, codebook), 1);     // logits [B, 6]
- * const { loss } = discreteElbo({ x, encode, decode, likelihood: bernoulliLogLikelihood, temperature: 0.5, seed: 1 });
+ * const { loss } = discreteElbo({ x, encode, decode, likelihood: bernoulliLogLikelihood, temperature: 0.5, seed: 0 });
  * ```
  * @since 0.1.0
  */
 export function discreteElbo(options: DiscreteElboOptions): DiscreteElboResult {
   const fn = 'discreteElbo';
-  checkObject(fn, 'options', options);
-  const xShape = checkTensor(fn, 'options.x', options.x);
-  checkFunction(fn, 'options.encode', options.encode);
-  checkFunction(fn, 'options.decode', options.decode);
-  checkFunction(fn, 'options.likelihood', options.likelihood);
-  const temperature = checkTemperature(fn, options.temperature ?? 1, 'options.temperature');
-  if (options.hard !== undefined && typeof options.hard !== 'boolean') fail(fn, 'options.hard', 'a boolean', options.hard);
-  const beta = checkNonNegative(fn, 'options.beta', options.beta ?? 1);
-  const seed = checkSeed(fn, options.seed);
-  if (options.noise !== undefined) checkTensor(fn, 'options.noise', options.noise);
+  const { xShape, seed } = checkLatentModel(fn, options as LatentModelOptions<unknown, never>, DISCRETE_KEYS);
+  const temperature = checkNumber(fn, 'options.temperature', options.temperature ?? 1, { above: 0 });
+  const hard = checkBoolean(fn, 'options.hard', options.hard ?? false);
+  const beta = checkNumber(fn, 'options.beta', options.beta ?? 1, { min: 0 });
   const prior = options.prior;
   if (prior !== undefined) {
-    if (prior === null || typeof prior !== 'object' || typeof prior.logProb !== 'function') fail(fn, 'options.prior', 'an object with logProb(c) (and sample)', prior);
+    checkDistribution(fn, 'options.prior', prior);
     if (options.priorLogits !== undefined) fail(fn, 'options', 'an object with at most one of prior and priorLogits', 'both');
   }
   return tf.tidy(fn, () => {
@@ -106,7 +94,8 @@ export function discreteElbo(options: DiscreteElboOptions): DiscreteElboResult {
     if (logits.rank !== 3) fail(fn, 'encode(x)', 'logits of shape [B, N, K]', logits);
     if (logits.shape[2]! < 2) fail(fn, 'encode(x)', 'logits with K ≥ 2 classes', showShape(logits.shape));
     if (logits.shape[1]! < 1) fail(fn, 'encode(x)', 'logits with N ≥ 1 latents', showShape(logits.shape));
-    const y = gumbelSoftmax(logits, { temperature, hard: options.hard ?? false, seed, ...(options.noise !== undefined ? { noise: options.noise } : {}) });
+    const gumbelSeed = deriveSeed(seed, 'gumbel');
+    const y = gumbelSoftmax(logits, { temperature, hard, ...(options.noise !== undefined ? { noise: options.noise } : gumbelSeed !== undefined ? { seed: gumbelSeed } : {}) });
     const decoded = checkReturned(fn, 'decode(y)', options.decode(y), undefined, xShape[0]);
     const reconstruction = checkReturned(fn, 'likelihood(x, decode(y))', options.likelihood(x, decoded), [xShape[0]!]);
     const kl = prior === undefined ? categoricalKl(logits, options.priorLogits === undefined ? {} : { priorLogits: options.priorLogits }) : priorKl(fn, logits, y, prior);

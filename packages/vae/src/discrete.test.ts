@@ -92,6 +92,9 @@ describe('discreteElbo', () => {
   });
 });
 
+/** The contract fields of a hand-written prior over N = 2 codes with K = 3 classes. */
+const CONTRACT = { family: 'Factorised', batchShape: [], eventShape: [2, 3], support: 'one-hot' } as const;
+
 describe('discreteElbo with a prior', () => {
   const x = [[1, 0, 1, 1], [0, 1, 0, 0]];
   const codebook = [[1, -1, 0.5, 0], [0, 1, -1, 2], [0.3, 0.3, 0.3, 0.3]];
@@ -101,6 +104,7 @@ describe('discreteElbo with a prior', () => {
   const factorised = (priorLogits: number[][], conditionals: boolean): DiscretePrior => {
     const lp = () => tf.logSoftmax(tf.tensor2d(priorLogits)); // [N, K]
     return {
+      ...CONTRACT,
       sample: () => {
         throw new Error('not needed');
       },
@@ -172,11 +176,11 @@ describe('discreteElbo with a prior', () => {
 
   it('fails clearly for a bad prior', () => {
     const b = { x, encode: () => tf.tensor3d(logits), decode: decodeWith(tf.tensor2d(codebook)), likelihood: bernoulliLogLikelihood };
-    expectThrowsClean(() => discreteElbo({ ...b, prior: {} as DiscretePrior }), /^discreteElbo: options\.prior must be an object with logProb\(c\) \(and sample\), got \[object Object\]$/);
+    expectThrowsClean(() => discreteElbo({ ...b, prior: {} as DiscretePrior }), /^discreteElbo: options\.prior must be a distribution \(family, batchShape, eventShape, support, sample, logProb\), got a plain object \(missing family\)$/);
     expectThrowsClean(() => discreteElbo({ ...b, prior: factorised(uniform, true), priorLogits: [0, 0, 0] }), /^discreteElbo: options must be an object with at most one of prior and priorLogits, got both$/);
-    const short: DiscretePrior = { sample: () => tf.zeros([1]), logProb: () => tf.zeros([5]) };
+    const short: DiscretePrior = { ...CONTRACT, sample: () => tf.zeros([1]), logProb: () => tf.zeros([5]) };
     expectThrowsClean(() => discreteElbo({ ...b, prior: short }), /discreteElbo: prior\.logProb\(y\) must be of shape \[2\], got a float32 tensor of shape \[5\]/);
-    const badCond: DiscretePrior = { sample: () => tf.zeros([1]), logProb: () => tf.zeros([2]), conditionalLogProbs: () => tf.zeros([2, 3]) };
+    const badCond: DiscretePrior = { ...CONTRACT, sample: () => tf.zeros([1]), logProb: () => tf.zeros([2]), conditionalLogProbs: () => tf.zeros([2, 3]) };
     expectThrowsClean(() => discreteElbo({ ...b, prior: badCond }), /prior\.conditionalLogProbs\(y\) must be of shape \[2, 2, 3\]/);
   });
 });

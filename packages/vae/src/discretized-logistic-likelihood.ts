@@ -6,10 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { fail, nonDifferentiable } from '@genmod-internal/core';
-import { checkInt, checkReturned, sameShape, showShape, sumFrom } from './internal/checks.js';
+import { checkInteger, checkOptions, fail, nonDifferentiable, sameShape, showShape, softplus, sumTrailing } from '@genmod-internal/core';
+import { checkReturned } from './internal/checks.js';
 import type { Likelihood } from './likelihood.js';
 
+/** Options of {@link discretizedLogisticLikelihood}. @since 0.1.0 */
 export interface DiscretizedLogisticOptions {
   /** the number of intensity levels (256 for 8-bit images) */
   bins?: number;
@@ -43,8 +44,8 @@ export interface DiscretizedLogisticOptions {
  */
 export function discretizedLogisticLikelihood(options: DiscretizedLogisticOptions = {}): Likelihood {
   const fn = 'discretizedLogisticLikelihood';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
-  const bins = checkInt(fn, 'options.bins', options.bins ?? 256, 2);
+  checkOptions(fn, options, ['bins', 'logScale']);
+  const bins = checkInteger(fn, 'options.bins', options.bins ?? 256, { min: 2 });
   const ls = options.logScale;
   if (ls !== undefined && !(typeof ls === 'number' && Number.isFinite(ls)) && !(ls instanceof tf.Tensor && ls.dtype === 'float32')) {
     fail(fn, 'options.logScale', 'a finite number or a float32 tensor', ls);
@@ -64,16 +65,16 @@ export function discretizedLogisticLikelihood(options: DiscretizedLogisticOption
       const invS = tf.exp(tf.neg(logS));
       const plusIn = tf.mul(invS, tf.add(centered, half));
       const minIn = tf.mul(invS, tf.sub(centered, half));
-      const logCdfPlus = tf.sub(plusIn, tf.softplus(plusIn)); // log σ(plusIn): the x = −1 bin
-      const logSfMin = tf.neg(tf.softplus(minIn)); // log(1 − σ(minIn)): the x = 1 bin
+      const logCdfPlus = tf.sub(plusIn, softplus(plusIn)); // log σ(plusIn): the x = −1 bin
+      const logSfMin = tf.neg(softplus(minIn)); // log(1 − σ(minIn)): the x = 1 bin
       const delta = tf.sub(tf.sigmoid(plusIn), tf.sigmoid(minIn));
       const midIn = tf.mul(invS, centered);
-      const logPdfMid = tf.sub(tf.sub(midIn, logS), tf.mul(tf.softplus(midIn), 2));
+      const logPdfMid = tf.sub(tf.sub(midIn, logS), tf.mul(softplus(midIn), 2));
       const inner = nonDifferentiable((d) => tf.cast(tf.greater(d, 1e-5), 'float32'), delta);
       const logMid = tf.add(tf.mul(inner, tf.log(tf.maximum(delta, 1e-12))), tf.mul(tf.sub(1, inner), tf.add(logPdfMid, Math.log(2 * half))));
       const low = nonDifferentiable((v) => tf.cast(tf.less(v, -1 + half / 2), 'float32'), x);
       const high = nonDifferentiable((v) => tf.cast(tf.greater(v, 1 - half / 2), 'float32'), x);
       const mid = tf.sub(tf.sub(1, low), high);
-      return sumFrom(tf.add(tf.add(tf.mul(low, logCdfPlus), tf.mul(high, logSfMin)), tf.mul(mid, logMid)), 1);
+      return sumTrailing(tf.add(tf.add(tf.mul(low, logCdfPlus), tf.mul(high, logSfMin)), tf.mul(mid, logMid)), x.rank - 1);
     });
 }

@@ -7,20 +7,22 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkSeed, fail, toFloat } from '@genmod-internal/core';
-import { klStandardNormal } from '@genmod/divergences';
-import { checkEncodings, mixtureLogProb } from './aggregate-posterior.js';
-import { checkInt, checkReturned, normalLogDensity, normalNoise, standardLogDensity, sumFrom } from './internal/checks.js';
+import { checkDistribution, checkInteger, checkOptions, checkSeed, deriveSeed, normalKlLogScale, toFloat, type Seed } from '@genmod-internal/core';
+import { gaussianLaw, logPrior } from './internal/latents.js';
+import { checkEncodings, mixtureLogProb } from './internal/mixture.js';
 import type { Prior } from './prior.js';
 
+/** Options of {@link elboSurgery}. @since 0.1.0 */
 export interface ElboSurgeryOptions {
   /** the prior p(z); default the standard normal (then `averageKl` is analytic) */
   prior?: Prior;
   /** S, latent samples per data point, default 1 */
   samples?: number;
-  seed?: number | string;
+  /** seed of the latent samples (a number, 0 included, or a string) */
+  seed?: Seed;
 }
 
+/** What {@link elboSurgery} returns. @since 0.1.0 */
 export interface ElboSurgeryResult {
   /** (1/n)·Σ_i KL(q(z|x_i) ‖ p(z)): analytic for the standard normal prior, else `averageKlMonteCarlo` */
   averageKl: tf.Scalar;
@@ -58,22 +60,24 @@ export interface ElboSurgeryResult {
 export function elboSurgery(loc: Tensor | TensorLike, logVar: Tensor | TensorLike, options: ElboSurgeryOptions = {}): ElboSurgeryResult {
   const fn = 'elboSurgery';
   const [n, d] = checkEncodings(fn, loc, logVar) as [number, number];
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
-  const samples = checkInt(fn, 'options.samples', options.samples ?? 1);
+  checkOptions(fn, options, ['prior', 'samples', 'seed']);
+  const samples = checkInteger(fn, 'options.samples', options.samples ?? 1, { min: 1 });
   const seed = checkSeed(fn, options.seed);
   const prior = options.prior;
-  if (prior !== undefined && (prior === null || typeof prior !== 'object' || typeof prior.logProb !== 'function')) fail(fn, 'options.prior', 'an object with logProb(z)', prior);
+  if (prior !== undefined) checkDistribution(fn, 'options.prior', prior);
   return tf.tidy(fn, () => {
     const mu = toFloat(fn, 'loc', loc);
     const lv = toFloat(fn, 'logVar', logVar);
-    const z = tf.add(mu, tf.mul(tf.exp(tf.mul(lv, 0.5)), normalNoise([samples, n, d], seed))); // [S, n, d]
-    const logQ = sumFrom(normalLogDensity(z, mu, lv), 2); // [S, n]
+    const q = gaussianLaw(mu, lv); // batch [n], event [d]
+    const eps = deriveSeed(seed, 'eps');
+    const z = q.rsample([samples], eps === undefined ? {} : { seed: eps }); // [S, n, d]
+    const logQ = q.logProb(z); // [S, n]
     const logAgg = tf.reshape(mixtureLogProb(tf.reshape(z, [-1, d]), mu, lv), [samples, n]);
-    const logP = prior === undefined ? sumFrom(standardLogDensity(z), 2) : checkReturned(fn, 'prior.logProb(z)', prior.logProb(z), [samples, n]);
+    const logP = logPrior(fn, prior, z); // [S, n]
     const mutualInformation = tf.mean(tf.sub(logQ, logAgg)) as tf.Scalar;
     const marginalKl = tf.mean(tf.sub(logAgg, logP)) as tf.Scalar;
     const averageKlMonteCarlo = tf.mean(tf.sub(logQ, logP)) as tf.Scalar;
-    const averageKl = (prior === undefined ? tf.mean(sumFrom(klStandardNormal(mu, lv), 1)) : tf.clone(averageKlMonteCarlo)) as tf.Scalar;
+    const averageKl = (prior === undefined ? tf.mean(tf.sum(normalKlLogScale(mu, tf.mul(lv, 0.5), 0, 0), 1)) : tf.clone(averageKlMonteCarlo)) as tf.Scalar;
     return { averageKl, mutualInformation, marginalKl, averageKlMonteCarlo };
   });
 }

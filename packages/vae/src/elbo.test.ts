@@ -34,7 +34,7 @@ describe('elbo against the golden values (PyTorch, float64)', () => {
 
   it('Monte Carlo KL on the same sample: log q(z|x) and log p(z)', () => {
     const { encode, decode } = fixed();
-    const flat: Prior = { sample: (s) => tf.zeros([...s, 5]), logProb: (z) => tf.zeros(z.shape.slice(0, -1)) };
+    const flat: Prior = { family: 'Flat', batchShape: [], eventShape: [5], support: 'real', sample: (s = []) => tf.zeros([...s, 5]), logProb: (z) => tf.zeros(z.shape.slice(0, -1)) };
     tf.tidy(() => {
       const mc = elbo({ x: g.x, encode, decode, likelihood: bernoulliLogLikelihood, noise: g.eps, analyticKl: false });
       expectClose(mc.elbo, g.elbo_mc_kl, { rtol: 1e-5, label: 'elbo_mc_kl' });

@@ -7,11 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
-import { klStandardNormal } from '@genmod/divergences';
-import { checkNonNegative } from './internal/checks.js';
-import { checkInt, checkModel, drawLatents, encodeChecked, isGaussian, logLikelihood, logPosterior, logPrior, type ModelOptions } from './internal/latents.js';
+import { checkBoolean, checkInteger, checkNumber, normalKlLogScale, toFloat } from '@genmod-internal/core';
+import { sameShape } from '@genmod-internal/core';
+import type { Prior } from './prior.js';
+import { MODEL_KEYS, checkModel, drawLatents, encodeChecked, logLikelihood, logPosterior, logPrior, type ModelOptions } from './internal/latents.js';
 
+/** Options of {@link elbo}. @since 0.1.0 */
 export interface ElboOptions extends ModelOptions {
   /** the KL weight β ≥ 0 in the loss (1: the ELBO; anneal it with {@link linearWarmup}); default 1 */
   beta?: number;
@@ -19,7 +20,7 @@ export interface ElboOptions extends ModelOptions {
   samples?: number;
   /**
    * use the closed-form KL (default `true`, possible for a {@link GaussianPosterior} and the standard
-   * normal prior); `false`, or any other prior or posterior, gives the Monte Carlo estimate
+   * normal prior: no `prior`, or {@link standardNormalPrior} over the latent shape); `false`, or any other prior or posterior, gives the Monte Carlo estimate
    * mean_s [log q(z_s|x) − log p(z_s)] on the same samples
    */
   analyticKl?: boolean;
@@ -31,6 +32,7 @@ export interface ElboOptions extends ModelOptions {
   freeBits?: number;
 }
 
+/** What {@link elbo} returns. @since 0.1.0 */
 export interface ElboResult {
   /** the per-example ELBO E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)), `[B]`, in nats (a lower bound on log p(x)) */
   elbo: Tensor;
@@ -42,6 +44,11 @@ export interface ElboResult {
   kl: Tensor;
 }
 
+/** No prior, or {@link standardNormalPrior} over the latent shape: the analytic KL applies. */
+const isStandardNormal = (prior: Prior | undefined, latent: number[]): boolean => prior === undefined || (prior.family === 'StandardNormal' && sameShape(prior.eventShape, latent));
+
+const ELBO_KEYS = [...MODEL_KEYS, 'beta', 'samples', 'analyticKl', 'freeBits'];
+
 /**
  * The ELBO of a VAE and a loss to minimize:
  *
@@ -50,9 +57,10 @@ export interface ElboResult {
  *
  * with z = μ + σ·ε (reparameterized, so the loss is differentiable in the encoder and the decoder), the
  * expectation averaged over S samples, and for a Gaussian posterior with the standard normal prior the
- * analytic KL ½·Σ_j (σ_j² + μ_j² − 1 − log σ_j²) (from `@genmod/divergences`' klStandardNormal);
+ * analytic KL ½·Σ_j (σ_j² + μ_j² − 1 − log σ_j²) (core's log-scale form, exact for tiny and huge σ);
  * otherwise the Monte Carlo KL mean_s [log q(z_s|x) − log p(z_s)] with any prior that has `logProb`
- * (a flow, a mixture, the aggregated posterior). β ≠ 1 is the β-VAE; a β schedule is KL annealing.
+ * (a flow, a mixture, the aggregated posterior). The Gaussian posterior is `@genmod/reparam`'s
+ * `independent(Normal.fromLogVariance(loc, logVar), rank − 1)`; its noise comes from the seed's 'eps' stream. β ≠ 1 is the β-VAE; a β schedule is KL annealing.
  *
  * The decoder is called once on all S·B latents `[S·B, ...latent]` (sample-major).
  *
@@ -64,27 +72,27 @@ export interface ElboResult {
  * const x = tf.tensor2d([[1, 0, 1, 1, 0, 0]]);
  * const encode = (x: tf.Tensor) => ({ loc: tf.zeros([x.shape[0]!, 2]), logVar: tf.zeros([x.shape[0]!, 2]) });
  * const decode = (z: tf.Tensor) => tf.matMul(z, w);                       // logits [B, 6]
- * const { elbo: bound, loss } = elbo({ x, encode, decode, likelihood: bernoulliLogLikelihood, seed: 1 });
+ * const { elbo: bound, loss } = elbo({ x, encode, decode, likelihood: bernoulliLogLikelihood, seed: 0 });
  * ```
  * @since 0.1.0
  */
 export function elbo(options: ElboOptions): ElboResult {
   const fn = 'elbo';
-  const { seed } = checkModel(fn, options);
-  const beta = checkNonNegative(fn, 'options.beta', options.beta ?? 1);
-  const samples = checkInt(fn, 'options.samples', options.samples ?? 1);
-  const freeBits = checkNonNegative(fn, 'options.freeBits', options.freeBits ?? 0);
-  if (options.analyticKl !== undefined && typeof options.analyticKl !== 'boolean') fail(fn, 'options.analyticKl', 'a boolean', options.analyticKl);
+  const { seed } = checkModel(fn, options, ELBO_KEYS);
+  const beta = checkNumber(fn, 'options.beta', options.beta ?? 1, { min: 0 });
+  const samples = checkInteger(fn, 'options.samples', options.samples ?? 1, { min: 1 });
+  const freeBits = checkNumber(fn, 'options.freeBits', options.freeBits ?? 0, { min: 0 });
+  const analyticKl = checkBoolean(fn, 'options.analyticKl', options.analyticKl ?? true);
   return tf.tidy(fn, () => {
     const x = toFloat(fn, 'options.x', options.x);
     const q = encodeChecked(fn, options.encode, x);
     const z = drawLatents(fn, q, samples, seed, options.noise);
     const reconstruction = tf.mean(logLikelihood(fn, options, x, z), 0);
-    const analytic = options.analyticKl !== false && options.prior === undefined && isGaussian(q);
     let kl: Tensor;
     let klTerm: Tensor;
-    if (analytic) {
-      const perDim = tf.reshape(klStandardNormal(q.loc, q.logVar), [q.loc.shape[0]!, -1]); // [B, dim]
+    if (analyticKl && q.gaussian && isStandardNormal(options.prior, q.gaussian.loc.shape.slice(1))) {
+      const { loc, logVar } = q.gaussian;
+      const perDim = tf.reshape(normalKlLogScale(loc, tf.mul(logVar, 0.5), 0, 0), [loc.shape[0]!, -1]); // [B, dim]
       kl = tf.sum(perDim, 1);
       klTerm = freeBits > 0 ? tf.sum(tf.maximum(tf.mean(perDim, 0), freeBits)) : tf.mean(kl);
     } else {

@@ -1,15 +1,16 @@
 /**
  * A flow prior p(z) = p₀(f⁻¹(z))·|det ∂f⁻¹/∂z| through a structural bijector interface (the one of
- * `@genmod/flows`, without depending on it).
+ * `@genmod/flows`, without depending on it). (`@genmod/flows`' own `TransformedDistribution` is a prior as it is.)
  *
  * @see Rezende & Mohamed 2015, "Variational Inference with Normalizing Flows", ICML, arXiv:1505.05770.
  * @see Chen et al. 2017, "Variational Lossy Autoencoder", ICLR, arXiv:1611.02731 (a flow prior in a VAE).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkSeed, checkShape, fail } from '@genmod-internal/core';
+import { checkDistribution, fail, stopGradient, type Distribution, type SampleOptions, type Support } from '@genmod-internal/core';
 import { checkReturned } from './internal/checks.js';
-import type { Prior, ShapedPrior } from './prior.js';
+import { checkSampleCall } from './internal/laws.js';
+import type { Prior } from './prior.js';
 
 /**
  * A bijection f (forward = the sampling direction, base → latent), each direction with its
@@ -31,17 +32,31 @@ export interface PriorBijector {
 }
 
 /**
+ * What {@link flowPrior} returns: a {@link Distribution} with the base's batch and event shapes, on the real
+ * line. It owns nothing.
+ * @since 0.2.0
+ */
+export interface FlowPrior extends Distribution {
+  readonly family: 'FlowPrior';
+  readonly support: Support;
+  /** the bijector f, base → latent */
+  readonly bijector: PriorBijector;
+  /** the base p₀ */
+  readonly base: Prior;
+}
+
+/**
  * The flow prior: z = f(u), u ~ p₀, so
  *
  *   log p(z) = log p₀(f⁻¹(z)) + log|det ∂f⁻¹/∂z|,
  *
  * differentiable in z and in the flow's parameters (train them with the encoder and the decoder by
- * minimizing {@link elbo}'s loss: the KL is then Monte Carlo). It owns nothing: the bijector and the base
- * stay the caller's.
+ * minimizing {@link elbo}'s loss: the KL is then Monte Carlo). `sample` gives f(u) without gradient. It owns
+ * nothing: the bijector and the base stay the caller's.
  *
  * @param bijector f, base → latent (e.g. a `@genmod/flows` chain)
- * @param base p₀, e.g. {@link standardNormalPrior}`([d])`
- * @returns a {@link Prior} (with the base's event shape when it has one)
+ * @param base p₀, a {@link Distribution}, e.g. {@link standardNormalPrior}`([d])`
+ * @returns a {@link FlowPrior} (family 'FlowPrior', the base's shapes, support 'real')
  * @see Rezende & Mohamed 2015, arXiv:1505.05770 · Chen et al. 2017, arXiv:1611.02731
  * @example
  * ```ts
@@ -51,25 +66,27 @@ export interface PriorBijector {
  * };
  * const prior = flowPrior(scale, standardNormalPrior([2]));   // N(0, 4·I)
  * prior.logProb(tf.zeros([1, 2]));                             // [−log(8π)]
+ * prior.sample([5], { seed: 0 });                              // [5, 2]
  * ```
  * @since 0.1.0
  */
-export function flowPrior(bijector: PriorBijector, base: Prior): Prior & Partial<ShapedPrior> {
+export function flowPrior(bijector: PriorBijector, base: Prior): FlowPrior {
   const fn = 'flowPrior';
   if (bijector === null || typeof bijector !== 'object' || typeof bijector.forward !== 'function' || typeof bijector.inverse !== 'function') {
     fail(fn, 'bijector', 'an object with forward(x) and inverse(y)', bijector);
   }
-  if (base === null || typeof base !== 'object' || typeof base.sample !== 'function' || typeof base.logProb !== 'function') {
-    fail(fn, 'base', 'an object with sample and logProb', base);
-  }
-  const eventShape = (base as Partial<ShapedPrior>).eventShape;
+  checkDistribution(fn, 'base', base);
   return {
-    ...(eventShape ? { eventShape } : {}),
-    sample(sampleShape: number[] = [], options: { seed?: number | string } = {}): Tensor {
+    family: 'FlowPrior',
+    batchShape: base.batchShape,
+    eventShape: base.eventShape,
+    support: 'real',
+    bijector,
+    base,
+    sample(sampleShape: number[] = [], options?: SampleOptions): Tensor {
       const f = 'flowPrior.sample';
-      checkShape(f, sampleShape, 'sampleShape');
-      checkSeed(f, options.seed);
-      return tf.tidy(f, () => checkReturned(f, 'bijector.forward(u).y', bijector.forward(base.sample(sampleShape, options)).y));
+      const seed = checkSampleCall(f, sampleShape, options);
+      return tf.tidy(f, () => stopGradient(checkReturned(f, 'bijector.forward(u).y', bijector.forward(base.sample(sampleShape, seed === undefined ? {} : { seed })).y)));
     },
     logProb(z: Tensor): Tensor {
       const f = 'flowPrior.logProb';

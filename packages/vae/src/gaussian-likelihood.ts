@@ -5,10 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { fail } from '@genmod-internal/core';
-import { checkPositiveNumber, checkReturned, normalLogDensity, sameShape, showShape, sumFrom } from './internal/checks.js';
+import { checkNumber, checkOptions, fail, normalLogDensity, sameShape, showShape, sumTrailing } from '@genmod-internal/core';
+import { checkReturned } from './internal/checks.js';
 import type { Likelihood } from './likelihood.js';
 
+/** Options of {@link gaussianLikelihood}. @since 0.1.0 */
 export interface GaussianLikelihoodOptions {
   /** a fixed variance σ² > 0 for every pixel (default 1 when nothing else is given) */
   variance?: number;
@@ -39,10 +40,10 @@ export interface GaussianLikelihoodOptions {
  */
 export function gaussianLikelihood(options: GaussianLikelihoodOptions = {}): Likelihood {
   const fn = 'gaussianLikelihood';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
+  checkOptions(fn, options, ['variance', 'logVariance', 'split']);
   const given = [options.variance !== undefined, options.logVariance !== undefined, options.split === true].filter(Boolean).length;
   if (given > 1) fail(fn, 'options', 'at most one of `variance`, `logVariance` or `split: true`', `${given} of them`);
-  const logVar = options.variance === undefined ? 0 : Math.log(checkPositiveNumber(fn, 'options.variance', options.variance));
+  const logVar = options.variance === undefined ? 0 : Math.log(checkNumber(fn, 'options.variance', options.variance, { above: 0 }));
   if (options.logVariance !== undefined && !(options.logVariance instanceof tf.Tensor && options.logVariance.dtype === 'float32')) {
     fail(fn, 'options.logVariance', 'a float32 tensor', options.logVariance);
   }
@@ -60,6 +61,6 @@ export function gaussianLikelihood(options: GaussianLikelihoodOptions = {}): Lik
       } else {
         lv = options.logVariance ?? tf.scalar(logVar);
       }
-      return sumFrom(normalLogDensity(x, mean, lv), 1);
+      return sumTrailing(normalLogDensity(x, mean, tf.mul(lv, 0.5)), x.rank - 1);
     });
 }

@@ -8,8 +8,9 @@
  */
 export type { Likelihood } from './likelihood.js';
 export type { GaussianPosterior, Posterior, Encoding } from './posterior.js';
-export type { ModelOptions } from './internal/latents.js';
-export { standardNormalPrior, type Prior, type ShapedPrior, type DiscretePrior } from './prior.js';
+export type { ModelOptions, LatentModelOptions } from './internal/latents.js';
+export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
+export { standardNormalPrior, type Prior, type DiscretePrior, type StandardNormalPrior } from './prior.js';
 export { bernoulliLogLikelihood } from './bernoulli-log-likelihood.js';
 export { gaussianLikelihood, type GaussianLikelihoodOptions } from './gaussian-likelihood.js';
 export { discretizedLogisticLikelihood, type DiscretizedLogisticOptions } from './discretized-logistic-likelihood.js';
@@ -21,9 +22,9 @@ export { categoricalKl, type CategoricalKlOptions } from './categorical-kl.js';
 export { discreteElbo, type DiscreteElboOptions, type DiscreteElboResult } from './discrete-elbo.js';
 export { vectorQuantize, type VectorQuantizeOptions, type VectorQuantizeResult } from './vector-quantize.js';
 export { VectorQuantizer, type VectorQuantizerOptions } from './vector-quantizer.js';
-export { flowPrior, type PriorBijector } from './flow-prior.js';
+export { flowPrior, type PriorBijector, type FlowPrior } from './flow-prior.js';
 export { causalMask, type CausalMaskOptions } from './causal-mask.js';
 export { autoregressiveSample, type AutoregressiveSampleOptions } from './autoregressive-sample.js';
 export { autoregressivePrior, type AutoregressivePrior, type AutoregressivePriorOptions, type AutoregressivePriorSampleOptions } from './autoregressive-prior.js';
-export { aggregatePosterior } from './aggregate-posterior.js';
+export { aggregatePosterior, type AggregatePosterior } from './aggregate-posterior.js';
 export { elboSurgery, type ElboSurgeryOptions, type ElboSurgeryResult } from './elbo-surgery.js';

@@ -5,15 +5,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkAxis, toFloat } from '@genmod-internal/core';
-import { checkTensor, logMeanExpAlong } from './internal/checks.js';
-import { checkInt, checkModel, drawLatents, encodeChecked, logLikelihood, logPosterior, logPrior, type ModelOptions } from './internal/latents.js';
+import { checkAxis, checkInteger, checkTensorArg, toFloat } from '@genmod-internal/core';
+import { logMeanExpAlong } from './internal/checks.js';
+import { MODEL_KEYS, checkModel, drawLatents, encodeChecked, logLikelihood, logPosterior, logPrior, type ModelOptions } from './internal/latents.js';
 
+/** Options of {@link iwaeBound}. @since 0.1.0 */
 export interface IwaeOptions extends ModelOptions {
   /** k ≥ 1, the number of importance samples per example (k = 1 is the ELBO with a Monte Carlo KL) */
   k: number;
 }
 
+/** What {@link iwaeBound} returns. @since 0.1.0 */
 export interface IwaeResult {
   /** the per-example bound L_k(x) ≤ log p(x), `[B]`, in nats; −L_k with large k estimates the NLL */
   bound: Tensor;
@@ -22,6 +24,8 @@ export interface IwaeResult {
   /** the log importance weights log w_i = log p(x|z_i) + log p(z_i) − log q(z_i|x), `[k, B]` */
   logWeights: Tensor;
 }
+
+const IWAE_KEYS = [...MODEL_KEYS, 'k'];
 
 /**
  * The importance-weighted lower bound
@@ -40,14 +44,14 @@ export interface IwaeResult {
  * const w = tf.variable(tf.randomNormal([2, 6], 0, 0.1, 'float32', 1));
  * const x = tf.tensor2d([[1, 0, 1, 1, 0, 0]]);
  * const encode = (x: tf.Tensor) => ({ loc: tf.zeros([x.shape[0]!, 2]), logVar: tf.zeros([x.shape[0]!, 2]) });
- * const { bound } = iwaeBound({ x, encode, decode: (z) => tf.matMul(z, w), likelihood: bernoulliLogLikelihood, k: 64, seed: 1 });
+ * const { bound } = iwaeBound({ x, encode, decode: (z) => tf.matMul(z, w), likelihood: bernoulliLogLikelihood, k: 64, seed: 0 });
  * ```
  * @since 0.1.0
  */
 export function iwaeBound(options: IwaeOptions): IwaeResult {
   const fn = 'iwaeBound';
-  const { seed } = checkModel(fn, options);
-  const k = checkInt(fn, 'options.k', options.k);
+  const { seed } = checkModel(fn, options, IWAE_KEYS);
+  const k = checkInteger(fn, 'options.k', options.k, { min: 1 });
   return tf.tidy(fn, () => {
     const x = toFloat(fn, 'options.x', options.x);
     const q = encodeChecked(fn, options.encode, x);
@@ -72,7 +76,7 @@ export function iwaeBound(options: IwaeOptions): IwaeResult {
  */
 export function logMeanExp(x: Tensor | tf.TensorLike, axis = 0): Tensor {
   const fn = 'logMeanExp';
-  const shape = checkTensor(fn, 'x', x);
+  const shape = checkTensorArg(fn, 'x', x, 1);
   const a = checkAxis(fn, axis, shape.length);
   return tf.tidy(fn, () => logMeanExpAlong(toFloat(fn, 'x', x), a));
 }

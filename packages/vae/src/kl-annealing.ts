@@ -4,9 +4,9 @@
  * @see Bowman et al. 2016, "Generating Sentences from a Continuous Space", CoNLL, arXiv:1511.06349 (KL annealing).
  * @see Fu et al. 2019, "Cyclical Annealing Schedule", NAACL, arXiv:1903.10145.
  */
-import { fail } from '@genmod-internal/core';
-import { checkInt, checkNonNegative } from './internal/checks.js';
+import { checkInteger, checkNumber, checkOptions, fail } from '@genmod-internal/core';
 
+/** Options of {@link linearWarmup}. @since 0.1.0 */
 export interface LinearWarmupOptions {
   /** steps to go from `from` to `to` (integer ≥ 1) */
   steps: number;
@@ -14,6 +14,26 @@ export interface LinearWarmupOptions {
   from?: number;
   /** β from step `steps` on, default 1 */
   to?: number;
+}
+
+/** Options of {@link cyclicalAnnealing}. @since 0.1.0 */
+export interface CyclicalAnnealingOptions {
+  /** steps per cycle (integer ≥ 1) */
+  period: number;
+  /** the fraction of each cycle spent increasing β (the rest holds β at `to`), default 0.5 */
+  ratio?: number;
+  /** default 1 */
+  to?: number;
+}
+
+/** The checks both schedules share: a required options bag with a step count, and the final β. */
+function checkSchedule<T extends { to?: number }>(fn: string, options: T, keys: readonly string[], countKey: keyof T & string): { count: number; to: number } {
+  if (options === undefined) fail(fn, 'options', `an object { ${keys.join(', ')} }`, options);
+  checkOptions(fn, options, keys);
+  return {
+    count: checkInteger(fn, `options.${countKey}`, options[countKey], { min: 1 }),
+    to: checkNumber(fn, 'options.to', options.to ?? 1, { min: 0 }),
+  };
 }
 
 /**
@@ -31,20 +51,9 @@ export interface LinearWarmupOptions {
  */
 export function linearWarmup(options: LinearWarmupOptions): (step: number) => number {
   const fn = 'linearWarmup';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { steps, from, to }', options);
-  const steps = checkInt(fn, 'options.steps', options.steps);
-  const from = checkNonNegative(fn, 'options.from', options.from ?? 0);
-  const to = checkNonNegative(fn, 'options.to', options.to ?? 1);
+  const { count: steps, to } = checkSchedule(fn, options, ['steps', 'from', 'to'], 'steps');
+  const from = checkNumber(fn, 'options.from', options.from ?? 0, { min: 0 });
   return (step: number) => from + (to - from) * Math.min(1, Math.max(0, step) / steps);
-}
-
-export interface CyclicalAnnealingOptions {
-  /** steps per cycle (integer ≥ 1) */
-  period: number;
-  /** the fraction of each cycle spent increasing β (the rest holds β at `to`), default 0.5 */
-  ratio?: number;
-  /** default 1 */
-  to?: number;
 }
 
 /**
@@ -62,10 +71,7 @@ export interface CyclicalAnnealingOptions {
  */
 export function cyclicalAnnealing(options: CyclicalAnnealingOptions): (step: number) => number {
   const fn = 'cyclicalAnnealing';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { period, ratio, to }', options);
-  const period = checkInt(fn, 'options.period', options.period);
-  const ratio = options.ratio ?? 0.5;
-  if (typeof ratio !== 'number' || !(ratio > 0 && ratio <= 1)) fail(fn, 'options.ratio', 'a number in (0, 1]', ratio);
-  const to = checkNonNegative(fn, 'options.to', options.to ?? 1);
+  const { count: period, to } = checkSchedule(fn, options, ['period', 'ratio', 'to'], 'period');
+  const ratio = checkNumber(fn, 'options.ratio', options.ratio ?? 0.5, { above: 0, max: 1 });
   return (step: number) => to * Math.min(1, (Math.max(0, step) % period) / (ratio * period));
 }

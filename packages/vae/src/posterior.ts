@@ -5,11 +5,13 @@
  * @see Kingma & Welling 2014, arXiv:1312.6114, §2.4 · Rezende, Mohamed & Wierstra 2014, arXiv:1401.4082.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
+import type { ReparameterizedDistribution } from '@genmod-internal/core';
 
 /**
  * The diagonal Gaussian posterior q(z|x) = N(loc, diag(exp(logVar))) from an encoder's two heads, both of
- * shape `[B, ...latent]` (e.g. `[B, 20]`). The ELBO uses the analytic KL for it when the prior is the
- * standard normal.
+ * shape `[B, ...latent]` (e.g. `[B, 20]`). Internally it is `@genmod/reparam`'s
+ * `independent(Normal.fromLogVariance(loc, logVar), rank − 1)`; the ELBO uses the analytic KL for it when
+ * the prior is the standard normal.
  *
  * @example
  * ```ts
@@ -23,20 +25,18 @@ export interface GaussianPosterior {
 }
 
 /**
- * Any reparameterized posterior with batch shape `[B]`: `rsample([S])` gives `[S, B, ...latent]`,
- * differentiable in the encoder's parameters, and `logProb(z)` gives `[S, B]` (summed over the latent
- * axes). `independent(Normal.fromLogVariance(loc, logVar), 1)` from `@genmod/reparam` is one.
+ * Any reparameterized posterior with batch shape `[B]`: a {@link ReparameterizedDistribution} whose
+ * `rsample([S])` gives `[S, B, ...latent]`, differentiable in the encoder's parameters, and whose
+ * `logProb(z)` gives `[S, B]` (summed over the latent axes). `@genmod/reparam`'s
+ * `independent(Normal.fromLogVariance(loc, logVar), 1)` is one.
  *
  * @example
  * ```ts
- * const q: Posterior = { rsample: (s) => tf.zeros([...s, 4, 2]), logProb: (z) => tf.zeros(z.shape.slice(0, -1)) };
+ * const posterior = (loc: tf.Tensor, logVar: tf.Tensor): Posterior => independent(Normal.fromLogVariance(loc, logVar), 1);
  * ```
  * @since 0.1.0
  */
-export interface Posterior {
-  rsample(sampleShape: number[], options?: { seed?: number | string }): Tensor;
-  logProb(z: Tensor): Tensor;
-}
+export type Posterior = ReparameterizedDistribution;
 
-/** What an encoder callback may return. */
+/** What an encoder callback may return. @since 0.1.0 */
 export type Encoding = GaussianPosterior | Posterior;

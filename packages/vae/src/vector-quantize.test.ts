@@ -108,7 +108,7 @@ describe('VectorQuantizer', () => {
     vq.dispose();
     expect(tf.memory().numTensors).toBe(before);
     expectThrowsClean(() => new VectorQuantizer({ codebookSize: 1, dim: 3 }), /^VectorQuantizer: options\.codebookSize must be an integer ≥ 2, got 1$/);
-    expectThrowsClean(() => new VectorQuantizer({ codebookSize: 4, dim: 3, ema: { decay: 1 } }), /options\.ema\.decay must be a number in \(0, 1\), got 1/);
+    expectThrowsClean(() => new VectorQuantizer({ codebookSize: 4, dim: 3, ema: { decay: 1 } }), /options\.ema\.decay must be a finite number > 0 and < 1, got 1/);
     expectThrowsClean(() => new VectorQuantizer({ codebookSize: 4, dim: 0 }), /options\.dim must be an integer ≥ 1, got 0/);
   });
 });

@@ -9,11 +9,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
-import { checkInt, checkNonNegative, checkOpenUnit, checkPositiveNumber, oneHotArgMin } from './internal/checks.js';
-import { checkVq, quantize, squaredDistances, type VectorQuantizeResult } from './vector-quantize.js';
-import { mulberry32 } from '@genmod-internal/core';
+import { checkInteger, checkNumber, checkOptions, checkSeed, deriveSeed, fail, mulberry32, toFloat, type Seed } from '@genmod-internal/core';
+import { oneHotArgMin } from './internal/checks.js';
+import { checkVq, quantize, squaredDistances } from './internal/quantize.js';
+import type { VectorQuantizeResult } from './vector-quantize.js';
 
+/** Options of {@link VectorQuantizer}. @since 0.1.0 */
 export interface VectorQuantizerOptions {
   /** K, the number of codes */
   codebookSize: number;
@@ -35,11 +36,14 @@ export interface VectorQuantizerOptions {
   deadCodeThreshold?: number;
   /** the decay of the usage average, default the EMA decay (0.99) */
   usageDecay?: number;
-  /** seed of the initial codebook N(0, 1) and of the choices of k-means and restarts */
-  seed?: number;
+  /**
+   * seed (a number, 0 included, or a string) of the initial codebook N(0, 1) (its 'init' stream) and of the
+   * row choices of k-means and restarts (its 'rows' stream)
+   */
+  seed?: Seed;
 }
 
-const rng = mulberry32;
+const VQ_KEYS = ['codebookSize', 'dim', 'beta', 'ema', 'kmeansIterations', 'deadCodeThreshold', 'usageDecay', 'seed'];
 
 /**
  * A VQ-VAE bottleneck owning its codebook `tf.Variable` [K, D].
@@ -86,23 +90,24 @@ export class VectorQuantizer {
 
   constructor(options: VectorQuantizerOptions) {
     const fn = 'VectorQuantizer';
-    if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { codebookSize, dim, … }', options);
-    const k = checkInt(fn, 'options.codebookSize', options.codebookSize, 2);
-    const d = checkInt(fn, 'options.dim', options.dim);
-    this.beta = checkNonNegative(fn, 'options.beta', options.beta ?? 0.25);
+    if (options === undefined) fail(fn, 'options', 'an object { codebookSize, dim, … }', options);
+    checkOptions(fn, options, VQ_KEYS);
+    const k = checkInteger(fn, 'options.codebookSize', options.codebookSize, { min: 2 });
+    const d = checkInteger(fn, 'options.dim', options.dim, { min: 1 });
+    this.beta = checkNumber(fn, 'options.beta', options.beta ?? 0.25, { min: 0 });
     const e = options.ema;
     if (e !== undefined && typeof e !== 'boolean' && (e === null || typeof e !== 'object')) fail(fn, 'options.ema', 'a boolean or an object { decay, epsilon }', e);
-    const eo = typeof e === 'object' ? e : {};
-    this.ema = e ? { decay: checkOpenUnit(fn, 'options.ema.decay', eo.decay ?? 0.99), epsilon: checkPositiveNumber(fn, 'options.ema.epsilon', eo.epsilon ?? 1e-5) } : undefined;
-    this.kmeansIterations = checkInt(fn, 'options.kmeansIterations', options.kmeansIterations ?? 0, 0);
-    this.threshold = checkNonNegative(fn, 'options.deadCodeThreshold', options.deadCodeThreshold ?? 0);
-    this.usageDecay = checkOpenUnit(fn, 'options.usageDecay', options.usageDecay ?? this.ema?.decay ?? 0.99);
-    const seed = options.seed;
-    if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) fail(fn, 'options.seed', 'a finite number', seed);
-    this.random = rng(seed ?? Math.floor(Math.random() * 2 ** 31));
+    const eo = typeof e === 'object' ? checkOptions(fn, e, ['decay', 'epsilon'], 'options.ema') : {};
+    const unit = { above: 0, below: 1 };
+    this.ema = e ? { decay: checkNumber(fn, 'options.ema.decay', eo.decay ?? 0.99, unit), epsilon: checkNumber(fn, 'options.ema.epsilon', eo.epsilon ?? 1e-5, { above: 0 }) } : undefined;
+    this.kmeansIterations = checkInteger(fn, 'options.kmeansIterations', options.kmeansIterations ?? 0, { min: 0 });
+    this.threshold = checkNumber(fn, 'options.deadCodeThreshold', options.deadCodeThreshold ?? 0, { min: 0 });
+    this.usageDecay = checkNumber(fn, 'options.usageDecay', options.usageDecay ?? this.ema?.decay ?? 0.99, unit);
+    const seed = checkSeed(fn, options.seed);
+    this.random = mulberry32(deriveSeed(seed, 'rows') ?? Math.floor(Math.random() * 2 ** 32));
     this.codebookSize = k;
     this.dim = d;
-    this.codebook = tf.tidy(() => tf.variable(tf.randomNormal([k, d], 0, 1, 'float32', seed), !this.ema, undefined, 'float32'));
+    this.codebook = tf.tidy(() => tf.variable(tf.randomNormal([k, d], 0, 1, 'float32', deriveSeed(seed, 'init')), !this.ema, undefined, 'float32'));
     this.clusterSize = this.ema ? tf.tidy(() => tf.variable(tf.ones([k]), false)) : undefined;
     this.embedSum = this.ema ? tf.tidy(() => tf.variable(tf.clone(this.codebook), false)) : undefined;
     this.usageAverage = tf.tidy(() => tf.variable(tf.zeros([k]), false));
