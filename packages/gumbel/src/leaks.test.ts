@@ -34,11 +34,13 @@ const methodCalls: Record<string, (d: any) => Call[]> = {
   ],
   ExpRelaxedOneHotCategorical: (d) => [
     ['sample', () => d.sample([2], { seed: 1 })],
+    ['rsample', () => d.rsample([2], { seed: 1 })],
     ['logProb', () => d.logProb([-1, -2, -0.5])],
     ['prob', () => d.prob([-1, -2, -0.5])],
   ],
   RelaxedBernoulli: (d) => [
     ['sample', () => d.sample([2], { seed: 1 })],
+    ['rsample', () => d.rsample([2], { seed: 1 })],
     ['logProb', () => d.logProb([0.3, 0.6])],
     ['prob', () => d.prob([0.3, 0.6])],
     ['logitsParameter', () => d.logitsParameter()],
