@@ -7,8 +7,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
+import { checkInteger, checkNumber, checkOptions, toFloat } from '@genmod-internal/core';
 import { uid } from './internal/dense.js';
-import { checkEventInput, checkPositiveInt, checkPositiveNumber, fail, toFloat } from './internal/checks.js';
+import { checkEventInput } from './internal/checks.js';
+
+const KEYS = ['features', 'epsilon'] as const;
 
 export interface ActNormOptions {
   /** the number D of features (event rank 1, `[..., D]`) */
@@ -39,9 +42,9 @@ export interface ActNormOptions {
  */
 export function actNorm(options: ActNormOptions): Bijector & { readonly trainableVariables: tf.Variable[]; readonly initialized: boolean; dispose(): void } {
   const fn = 'actNorm';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { features }', options);
-  const d = checkPositiveInt(fn, 'options.features', options.features);
-  const eps = checkPositiveNumber(fn, 'options.epsilon', options.epsilon ?? 1e-6);
+  options = checkOptions(fn, options, KEYS);
+  const d = checkInteger(fn, 'options.features', options.features, { min: 1 });
+  const eps = checkNumber(fn, 'options.epsilon', options.epsilon ?? 1e-6, { above: 0 });
   const [logScale, bias] = tf.tidy(() => [tf.variable(tf.zeros([d]), true, `actNorm_logScale_${uid()}`), tf.variable(tf.zeros([d]), true, `actNorm_bias_${uid()}`)]) as [tf.Variable, tf.Variable];
   let initialized = false;
 

@@ -6,10 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { Bijector, Network, TrainableBijector } from './bijector.js';
+import type { Network, TrainableBijector } from './bijector.js';
 import { tanhBound } from './log-scale-bound.js';
-import { checkContext, checkEventInput, fail, toFloat } from './internal/checks.js';
-import { checkCouplingOptions, maskTensors } from './internal/coupling.js';
+import { checkFunction, fail, toFloat } from '@genmod-internal/core';
+import { checkContext, checkEventInput } from './internal/checks.js';
+import { checkCouplingOptions, maskTensors, networkOwnership } from './internal/coupling.js';
+
+const KEYS = ['mask', 'conditioner', 'logScaleBound', 'contextSize'] as const;
 
 export interface AffineCouplingOptions {
   /**
@@ -52,9 +55,9 @@ export interface AffineCouplingOptions {
  */
 export function affineCoupling(options: AffineCouplingOptions): TrainableBijector {
   const fn = 'affineCoupling';
-  const { d, contextSize } = checkCouplingOptions(fn, options, '[..., 2D]');
+  const { d, contextSize } = checkCouplingOptions(fn, options, KEYS, '[..., 2D]');
   const bound = options.logScaleBound ?? tanhBound(1);
-  if (typeof bound !== 'function') fail(fn, 'options.logScaleBound', 'a function (s: Tensor) => Tensor', bound);
+  checkFunction(fn, 'options.logScaleBound', bound);
   const net = options.conditioner;
   const { m, notM } = maskTensors(options.mask);
 
@@ -93,13 +96,6 @@ export function affineCoupling(options: AffineCouplingOptions): TrainableBijecto
       });
       return { x: x!, logDet: logDet! };
     },
-    get trainableVariables() {
-      return net.trainableVariables ? [...net.trainableVariables] : [];
-    },
-    dispose() {
-      net.dispose?.();
-      m.dispose();
-      notM.dispose();
-    },
+    ...networkOwnership(net, [m, notM]),
   };
 }

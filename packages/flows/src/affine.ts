@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
 import { elementwise } from './internal/elementwise.js';
-import { checkFloatDtype, fail, toFloat } from '@genmod-internal/core';
+import { checkFloatDtype, checkOptions, fail, toFloat } from '@genmod-internal/core';
 
 /** Takes a parameter: a tensor is used as is (so gradients reach it); an array becomes a tensor we own. */
 function takeParam(fn: string, arg: string, p: Tensor | TensorLike | undefined, owned: Tensor[]): Tensor {
@@ -98,7 +98,7 @@ export interface AffineParams {
  */
 export function affine(params: AffineParams): Bijector {
   const fn = 'affine';
-  if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { shift, scale }', params);
+  params = checkOptions(fn, params, ['shift', 'scale'], 'params');
   const owned: Tensor[] = [];
   try {
     const b = takeParam(fn, 'params.shift', params.shift ?? 0, owned);

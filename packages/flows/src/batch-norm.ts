@@ -9,8 +9,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
+import { checkInteger, checkNumber, checkOptions, fail, toFloat } from '@genmod-internal/core';
 import { uid } from './internal/dense.js';
-import { checkEventInput, checkPositiveInt, checkPositiveNumber, fail, toFloat } from './internal/checks.js';
+import { checkEventInput } from './internal/checks.js';
+
+const KEYS = ['features', 'momentum', 'epsilon'] as const;
 
 export interface BatchNormOptions {
   /** the number D of features (event rank 1, `[..., D]`) */
@@ -47,11 +50,10 @@ export interface BatchNormOptions {
  */
 export function batchNorm(options: BatchNormOptions): Bijector & { training: boolean; readonly trainableVariables: tf.Variable[]; readonly runningMean: tf.Variable; readonly runningVariance: tf.Variable; dispose(): void } {
   const fn = 'batchNorm';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { features }', options);
-  const d = checkPositiveInt(fn, 'options.features', options.features);
-  const momentum = checkPositiveNumber(fn, 'options.momentum', options.momentum ?? 0.1);
-  if (momentum > 1) fail(fn, 'options.momentum', 'a number in (0, 1]', momentum);
-  const eps = checkPositiveNumber(fn, 'options.epsilon', options.epsilon ?? 1e-5);
+  options = checkOptions(fn, options, KEYS);
+  const d = checkInteger(fn, 'options.features', options.features, { min: 1 });
+  const momentum = checkNumber(fn, 'options.momentum', options.momentum ?? 0.1, { above: 0, max: 1 });
+  const eps = checkNumber(fn, 'options.epsilon', options.epsilon ?? 1e-5, { above: 0 });
   const id = uid();
   const [logGamma, beta, runningMean, runningVariance] = tf.tidy(() => [
     tf.variable(tf.zeros([d]), true, `batchNorm_logGamma_${id}`),

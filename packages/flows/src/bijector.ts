@@ -7,6 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Support } from '@genmod-internal/core';
 
 /**
  * An invertible map y = f(x) with its log-det-Jacobian.
@@ -32,6 +33,12 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 export interface Bijector {
   /** how many rightmost dimensions form one event (0: elementwise; 1: vectors `[..., D]`) */
   readonly eventRank: number;
+  /**
+   * the set `forward` maps into, where the bijector knows it (`exp`/`softplus`: 'positive', `sigmoid`:
+   * 'unit-interval', `tanh`: 'interval'); absent means ℝ. A {@link TransformedDistribution}'s `support`.
+   * @since 0.2.0
+   */
+  readonly codomain?: Support;
   /** y = f(x) and log|det ∂f/∂x|, shape `[...batch]` */
   forward(x: Tensor, context?: Tensor): { y: Tensor; logDet: Tensor };
   /** x = f⁻¹(y) and log|det ∂f⁻¹/∂y|, shape `[...batch]` */

@@ -7,17 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector, TrainableBijector } from './bijector.js';
-import { checkEventInput, fail, sumRightmost } from './internal/checks.js';
-
-function isBijector(b: unknown): b is Bijector {
-  return b !== null && typeof b === 'object' && typeof (b as Bijector).forward === 'function' && typeof (b as Bijector).inverse === 'function' && Number.isInteger((b as Bijector).eventRank);
-}
-
-/** Validates a bijector argument. */
-export function checkBijectorArg(fn: string, arg: string, b: unknown): Bijector {
-  if (!isBijector(b)) fail(fn, arg, 'a bijector (an object with forward, inverse and an integer eventRank)', typeof b === 'object' && b !== null ? 'an object without them' : b);
-  return b as Bijector;
-}
+import { sumTrailing } from '@genmod-internal/core';
+import { checkBijectorArg, checkEventInput } from './internal/checks.js';
+import { chainCodomain } from './internal/support.js';
 
 /**
  * The composition f₁ ∘ f₂ ∘ … ∘ f_K, as function composition reads (the order of TensorFlow Probability's
@@ -29,7 +21,9 @@ export function checkBijectorArg(fn: string, arg: string, b: unknown): Bijector 
  *
  * So in a flow `chain(...)` for a {@link TransformedDistribution}, the first bijector is the one next to
  * the data. The event rank is the largest of the parts'; the log-dets of parts with a smaller event rank
- * are summed over the extra dimensions. `context` is passed to every part. `trainableVariables` lists the
+ * are summed over the extra dimensions. `context` is passed to every part. The `codomain` is that of the
+outermost part that declares one, seen through permutations only (`chain(exp(), reverse())` is positive,
+`chain(shift(-1), exp())` is not). `trainableVariables` lists the
  * parts' variables and `dispose()` disposes every part.
  *
  * @param bijectors f₁, …, f_K (none: the identity)
@@ -46,8 +40,10 @@ export function chain(...bijectors: Bijector[]): TrainableBijector {
   bijectors.forEach((b, i) => checkBijectorArg(fn, `bijectors[${i}]`, b));
   const parts = [...bijectors];
   const eventRank = Math.max(0, ...parts.map((b) => b.eventRank));
+  const codomain = chainCodomain(parts);
   return {
     eventRank,
+    ...(codomain === undefined ? {} : { codomain }),
     forward(x: Tensor, context?: Tensor) {
       const shape = checkEventInput('chain.forward', 'x', x, eventRank);
       const r = tf.tidy('chain.forward', () => {
@@ -56,7 +52,7 @@ export function chain(...bijectors: Bijector[]): TrainableBijector {
         for (let k = parts.length - 1; k >= 0; k--) {
           const b = parts[k]!;
           const { y, logDet } = b.forward(v, context);
-          total = tf.add(total, sumRightmost(logDet, eventRank - b.eventRank));
+          total = tf.add(total, sumTrailing(logDet, eventRank - b.eventRank));
           v = y;
         }
         return { y: v === x ? tf.clone(v) : v, logDet: total };
@@ -70,7 +66,7 @@ export function chain(...bijectors: Bijector[]): TrainableBijector {
         let total: Tensor = tf.zeros(shape.slice(0, shape.length - eventRank));
         for (const b of parts) {
           const { x, logDet } = b.inverse(v, context);
-          total = tf.add(total, sumRightmost(logDet, eventRank - b.eventRank));
+          total = tf.add(total, sumTrailing(logDet, eventRank - b.eventRank));
           v = x;
         }
         return { x: v === y ? tf.clone(v) : v, logDet: total };

@@ -7,17 +7,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
-import { elementwise } from './internal/elementwise.js';
-
-/** log σ(x) = −softplus(−x), stable for every finite x. */
-export function logSigmoid(x: Tensor): Tensor {
-  return tf.neg(tf.softplus(tf.neg(x)));
-}
+import { elementwise, logSigmoid } from './internal/elementwise.js';
 
 /**
  * y = exp(x), log|dy/dx| = x; inverse x = log y, log|dx/dy| = −log y (y > 0).
  *
- * Event rank 0: the log-det has the input's shape.
+ * Event rank 0: the log-det has the input's shape. Codomain 'positive' (since 0.2.0).
  *
  * @see tfp.bijectors.Exp
  * @example
@@ -29,6 +24,7 @@ export function logSigmoid(x: Tensor): Tensor {
 export function exp(): Bijector {
   return elementwise({
     name: 'exp',
+    codomain: 'positive',
     forward: (x) => [tf.exp(x), tf.clone(x)],
     inverse: (y) => {
       const x = tf.log(y);
@@ -41,7 +37,8 @@ export function exp(): Bijector {
  * y = softplus(x) = log(1 + eˣ), log|dy/dx| = log σ(x) = −softplus(−x);
  * inverse x = y + log(−expm1(−y)) (y > 0), log|dx/dy| = −log σ(x).
  *
- * Maps ℝ onto (0, ∞) with a tail that grows linearly: the usual way to make a positive scale.
+ * Maps ℝ onto (0, ∞) with a tail that grows linearly: the usual way to make a positive scale. Codomain
+ * 'positive' (since 0.2.0).
  *
  * @see tfp.bijectors.Softplus
  * @example
@@ -53,6 +50,7 @@ export function exp(): Bijector {
 export function softplus(): Bijector {
   return elementwise({
     name: 'softplus',
+    codomain: 'positive',
     forward: (x) => [tf.softplus(x), logSigmoid(x)],
     inverse: (y) => {
       const x = tf.add(y, tf.log(tf.neg(tf.expm1(tf.neg(y)))));
@@ -63,7 +61,8 @@ export function softplus(): Bijector {
 
 /**
  * y = σ(x) = 1/(1 + e⁻ˣ), log|dy/dx| = log σ(x) + log σ(−x) = −softplus(−x) − softplus(x);
- * inverse x = log y − log1p(−y) (0 < y < 1), log|dx/dy| = −log y − log1p(−y).
+ * inverse x = log y − log1p(−y) (0 < y < 1), log|dx/dy| = −log y − log1p(−y). Codomain 'unit-interval'
+ * (since 0.2.0).
  *
  * @see tfp.bijectors.Sigmoid
  * @example
@@ -75,6 +74,7 @@ export function softplus(): Bijector {
 export function sigmoid(): Bijector {
   return elementwise({
     name: 'sigmoid',
+    codomain: 'unit-interval',
     forward: (x) => [tf.sigmoid(x), tf.add(logSigmoid(x), logSigmoid(tf.neg(x)))],
     inverse: (y) => {
       const log1mY = tf.log1p(tf.neg(y));
@@ -87,6 +87,7 @@ export function sigmoid(): Bijector {
 /**
  * y = tanh(x), log|dy/dx| = log(1 − tanh²x) = 2(log 2 − x − softplus(−2x)) (stable for large |x|);
  * inverse x = atanh(y) = ½(log1p(y) − log1p(−y)) (|y| < 1), log|dx/dy| = −log1p(y) − log1p(−y).
+ * Codomain 'interval' (−1, 1) (since 0.2.0).
  *
  * @see tfp.bijectors.Tanh
  * @example
@@ -98,6 +99,7 @@ export function sigmoid(): Bijector {
 export function tanh(): Bijector {
   return elementwise({
     name: 'tanh',
+    codomain: 'interval',
     forward: (x) => [tf.tanh(x), tf.mul(2, tf.sub(tf.sub(Math.LN2, x), tf.softplus(tf.mul(-2, x))))],
     inverse: (y) => {
       const a = tf.log1p(y);

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkPositiveNumber } from './internal/checks.js';
+import { checkNumber } from '@genmod-internal/core';
 
 /**
  * s ↦ c·tanh(s/c): smooth, slope 1 at 0, values in (−c, c). `tanhBound(1)` is RealNVP's plain
@@ -23,7 +23,7 @@ import { checkPositiveNumber } from './internal/checks.js';
  * @since 0.1.0
  */
 export function tanhBound(limit: number): (s: Tensor) => Tensor {
-  const c = checkPositiveNumber('tanhBound', 'limit', limit);
+  const c = checkNumber('tanhBound', 'limit', limit, { above: 0 });
   return (s: Tensor) => tf.tidy('tanhBound', () => (c === 1 ? tf.tanh(s) : tf.mul(c, tf.tanh(tf.div(s, c)))));
 }
 
@@ -40,6 +40,6 @@ export function tanhBound(limit: number): (s: Tensor) => Tensor {
  * @since 0.1.0
  */
 export function softClamp(limit: number): (s: Tensor) => Tensor {
-  const c = checkPositiveNumber('softClamp', 'limit', limit);
+  const c = checkNumber('softClamp', 'limit', limit, { above: 0 });
   return (s: Tensor) => tf.tidy('softClamp', () => tf.mul((2 * c) / Math.PI, tf.atan(tf.mul(s, Math.PI / (2 * c)))));
 }

@@ -5,18 +5,23 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { Bijector, TrainableBijector } from './bijector.js';
+import type { TrainableBijector } from './bijector.js';
+import { checkInteger, checkOptions, checkSeed, deriveSeed, fail, toFloat, triangularSolve, type Seed } from '@genmod-internal/core';
 import { uid } from './internal/dense.js';
-import { checkEventInput, checkPositiveInt, fail, permuteLast, toFloat } from './internal/checks.js';
-import { triangularSolve } from '@genmod-internal/core';
+import { checkEventInput, permuteLast } from './internal/checks.js';
+
+const KEYS = ['features', 'permutation', 'seed'] as const;
 
 export interface LuLinearOptions {
   /** the number D of features (event rank 1, `[..., D]`) */
   features: number;
   /** a fixed permutation applied first, default the identity */
   permutation?: number[];
-  /** seed of a small random initialization of L and U, default: L = I, U = I (the map starts as the permutation) */
-  seed?: number;
+  /**
+   * seed of a small random initialization of L and U (streams deriveSeed(seed, 'L') and deriveSeed(seed,
+   * 'U')), a number (0 included) or a string; default: L = I, U = I (the map starts as the permutation)
+   */
+  seed?: Seed;
 }
 
 /**
@@ -41,22 +46,21 @@ export interface LuLinearOptions {
  */
 export function luLinear(options: LuLinearOptions): TrainableBijector {
   const fn = 'luLinear';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { features }', options);
-  const d = checkPositiveInt(fn, 'options.features', options.features);
+  options = checkOptions(fn, options, KEYS);
+  const d = checkInteger(fn, 'options.features', options.features, { min: 1 });
   const perm = options.permutation ?? Array.from({ length: d }, (_, i) => i);
   if (!Array.isArray(perm) || perm.length !== d || !perm.every((p) => Number.isInteger(p) && p >= 0 && p < d) || new Set(perm).size !== d) {
     fail(fn, 'options.permutation', `a permutation of 0, …, ${d - 1}`, perm);
   }
-  if (options.seed !== undefined && !(typeof options.seed === 'number' && Number.isFinite(options.seed))) fail(fn, 'options.seed', 'a finite number', options.seed);
+  const seed = checkSeed(fn, options.seed);
   const inv = new Array<number>(d);
   perm.forEach((v, i) => (inv[v] = i));
   const id = uid();
-  const seed = options.seed;
   const [lower, upper, logDiag, strictLower, strictUpper, eye] = tf.tidy(() => {
-    const init = (s: number) => (seed === undefined ? tf.zeros([d, d]) : tf.randomUniform([d, d], -0.1, 0.1, 'float32', seed + s));
+    const init = (s: 'L' | 'U') => (seed === undefined ? tf.zeros([d, d]) : tf.randomUniform([d, d], -0.1, 0.1, 'float32', deriveSeed(seed, s)));
     return [
-      tf.variable(init(0), true, `luLinear_L_${id}`),
-      tf.variable(init(1), true, `luLinear_U_${id}`),
+      tf.variable(init('L'), true, `luLinear_L_${id}`),
+      tf.variable(init('U'), true, `luLinear_U_${id}`),
       tf.variable(tf.zeros([d]), true, `luLinear_logDiag_${id}`),
       tf.sub(tf.linalg.bandPart(tf.ones([d, d]), -1, 0), tf.eye(d)),
       tf.sub(tf.linalg.bandPart(tf.ones([d, d]), 0, -1), tf.eye(d)),

@@ -6,9 +6,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Network } from './bijector.js';
-import { dense, denseNetwork, type Dense } from './internal/dense.js';
-import { checkPositiveInt, fail } from './internal/checks.js';
-import { checkSeed } from '@genmod-internal/core';
+import { checkInteger, checkOptions, fail, type Seed } from '@genmod-internal/core';
+import { checkNetworkOptions, dense, denseNetwork, type Dense } from './internal/dense.js';
+
+const KEYS = ['features', 'hidden', 'paramsPerFeature', 'order', 'contextSize', 'activation', 'zeroLast', 'seed'] as const;
 
 export interface MadeOptions {
   /** the number D of autoregressive features (the input size) */
@@ -28,8 +29,11 @@ export interface MadeOptions {
   activation?: (x: Tensor) => Tensor;
   /** start the output layer at zero, default true (a MAF / IAF on it starts as the identity) */
   zeroLast?: boolean;
-  /** seed of the initial weights */
-  seed?: number;
+  /**
+   * seed of the initial weights, a number (0 included) or a string: layer l draws W and b from
+   * deriveSeed(seed, 'layer', l, 'w' | 'b'). Strings since 0.2.0.
+   */
+  seed?: Seed;
 }
 
 /**
@@ -54,21 +58,14 @@ export interface MadeOptions {
  */
 export function made(options: MadeOptions): Network & { trainableVariables: tf.Variable[]; dispose(): void; readonly features: number; readonly paramsPerFeature: number; readonly order: number[] } {
   const fn = 'made';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { features, hidden, paramsPerFeature }', options);
-  const d = checkPositiveInt(fn, 'options.features', options.features);
-  const p = checkPositiveInt(fn, 'options.paramsPerFeature', options.paramsPerFeature ?? 2);
-  const hidden = options.hidden ?? [64, 64];
-  if (!Array.isArray(hidden)) fail(fn, 'options.hidden', 'an array of positive integers', hidden);
-  hidden.forEach((h, i) => checkPositiveInt(fn, `options.hidden[${i}]`, h));
+  options = checkOptions(fn, options, KEYS);
+  const d = checkInteger(fn, 'options.features', options.features, { min: 1 });
+  const p = checkInteger(fn, 'options.paramsPerFeature', options.paramsPerFeature ?? 2, { min: 1 });
+  const { hidden, contextSize, seed, act } = checkNetworkOptions(fn, options);
   const order = options.order ?? Array.from({ length: d }, (_, i) => i);
   if (!Array.isArray(order) || order.length !== d || !order.every((o) => Number.isInteger(o) && o >= 0 && o < d) || new Set(order).size !== d) {
     fail(fn, 'options.order', `a permutation of 0, …, ${d - 1} (one position per feature)`, order);
   }
-  const contextSize = options.contextSize === undefined ? undefined : checkPositiveInt(fn, 'options.contextSize', options.contextSize);
-  const seed = checkSeed(fn, options.seed);
-  if (typeof seed === 'string') fail(fn, 'options.seed', 'a finite number', seed);
-  const act = options.activation ?? ((x: Tensor) => tf.relu(x));
-  if (typeof act !== 'function') fail(fn, 'options.activation', 'a function (x: Tensor) => Tensor', act);
 
   const c = contextSize ?? 0;
   const inDeg = order.map((o) => o + 1);
@@ -88,7 +85,7 @@ export function made(options: MadeOptions): Network & { trainableVariables: tf.V
   masks.push(last);
   const sizes = [d + c, ...hidden, p * d];
   const layers: Dense[] = masks.map((mk, l) => {
-    const layer = dense(sizes[l]!, sizes[l + 1]!, l === masks.length - 1 && (options.zeroLast ?? true), seed === undefined ? undefined : (seed as number) + l, 'made');
+    const layer = dense(sizes[l]!, sizes[l + 1]!, l === masks.length - 1 && (options.zeroLast ?? true), seed, l, 'made');
     layer.mask = tf.keep(tf.tensor2d(mk, [sizes[l]!, sizes[l + 1]!]));
     return layer;
   });

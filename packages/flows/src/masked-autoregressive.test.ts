@@ -48,8 +48,8 @@ describe('made', () => {
 
   it('names the argument on bad input', () => {
     expectThrowsClean(() => made({ features: 3, order: [0, 0, 1] }), /made: options\.order must be a permutation of 0, …, 2 \(one position per feature\), got \[0, 0, 1\]/);
-    expectThrowsClean(() => made({ features: 0 }), /made: options\.features must be a positive integer, got 0/);
-    expectThrowsClean(() => made({ features: 2, hidden: [8, -1] }), /made: options\.hidden\[1\] must be a positive integer, got -1/);
+    expectThrowsClean(() => made({ features: 0 }), /made: options\.features must be an integer ≥ 1, got 0/);
+    expectThrowsClean(() => made({ features: 2, hidden: [8, -1] }), /made: options\.hidden\[1\] must be an integer ≥ 1, got -1/);
   });
 });
 

@@ -7,9 +7,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { Bijector, Network, TrainableBijector } from './bijector.js';
+import type { Network, TrainableBijector } from './bijector.js';
 import { tanhBound } from './log-scale-bound.js';
-import { checkContext, checkEventInput, checkPositiveInt, fail, toFloat } from './internal/checks.js';
+import { checkFunction, checkInteger, checkOptions, fail, toFloat } from '@genmod-internal/core';
+import { checkContext, checkEventInput } from './internal/checks.js';
+import { networkOwnership } from './internal/coupling.js';
+
+const KEYS = ['network', 'features', 'logScaleBound', 'contextSize'] as const;
 
 export interface MaskedAutoregressiveOptions {
   /**
@@ -28,17 +32,17 @@ export interface MaskedAutoregressiveOptions {
 
 
 function setup(fn: string, options: MaskedAutoregressiveOptions) {
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { network }', options);
+  options = checkOptions(fn, options, KEYS);
   const net = options.network;
   if (typeof net !== 'function') fail(fn, 'options.network', 'a function (x [..., D], context?) => [..., 2D] (e.g. made(...))', net);
   const fromNet = (net as { features?: unknown }).features;
-  const d = checkPositiveInt(fn, 'options.features', options.features ?? fromNet);
+  const d = checkInteger(fn, 'options.features', options.features ?? fromNet, { min: 1 });
   if (fromNet !== undefined && fromNet !== d) fail(fn, 'options.features', `the network's feature count ${String(fromNet)}`, d);
   const pp = (net as { paramsPerFeature?: unknown }).paramsPerFeature;
   if (pp !== undefined && pp !== 2) fail(fn, 'options.network', 'a network with 2 parameters per feature (shift and log-scale)', `paramsPerFeature ${String(pp)}`);
   const bound = options.logScaleBound ?? tanhBound(2);
-  if (typeof bound !== 'function') fail(fn, 'options.logScaleBound', 'a function (s: Tensor) => Tensor', bound);
-  const contextSize = options.contextSize === undefined ? undefined : checkPositiveInt(fn, 'options.contextSize', options.contextSize);
+  checkFunction(fn, 'options.logScaleBound', bound);
+  const contextSize = options.contextSize === undefined ? undefined : checkInteger(fn, 'options.contextSize', options.contextSize, { min: 1 });
   const params = (name: string, u: Tensor, context: Tensor | undefined) => {
     const out = net(u, context);
     if (!(out instanceof tf.Tensor) || out.shape[out.rank - 1] !== 2 * d) fail(name, 'the network output', `a tensor of shape [..., ${2 * d}] (shift and raw log-scale)`, out);
@@ -83,8 +87,7 @@ function setup(fn: string, options: MaskedAutoregressiveOptions) {
   return {
     onePass,
     dPasses,
-    vars: () => (net.trainableVariables ? [...net.trainableVariables] : []),
-    dispose: () => net.dispose?.(),
+    ownership: networkOwnership(net, []),
   };
 }
 
@@ -121,10 +124,7 @@ export function maskedAutoregressive(options: MaskedAutoregressiveOptions): Trai
       const [x, logDet] = core.onePass('maskedAutoregressive.inverse', 'y', y, context, -1);
       return { x, logDet };
     },
-    get trainableVariables() {
-      return core.vars();
-    },
-    dispose: core.dispose,
+    ...core.ownership,
   };
 }
 
@@ -161,9 +161,6 @@ export function inverseAutoregressive(options: MaskedAutoregressiveOptions): Tra
       const [x, logDet] = core.dPasses('inverseAutoregressive.inverse', 'y', y, context, -1);
       return { x, logDet };
     },
-    get trainableVariables() {
-      return core.vars();
-    },
-    dispose: core.dispose,
+    ...core.ownership,
   };
 }

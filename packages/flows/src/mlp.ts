@@ -8,9 +8,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Network } from './bijector.js';
-import { dense, denseNetwork, type Dense } from './internal/dense.js';
-import { checkPositiveInt, fail } from './internal/checks.js';
-import { checkSeed } from '@genmod-internal/core';
+import { checkInteger, checkOptions, type Seed } from '@genmod-internal/core';
+import { checkNetworkOptions, dense, denseNetwork, type Dense } from './internal/dense.js';
+
+const KEYS = ['inputs', 'hidden', 'outputs', 'contextSize', 'activation', 'zeroLast', 'seed'] as const;
 
 export interface MlpOptions {
   /** input size I */
@@ -25,8 +26,11 @@ export interface MlpOptions {
   activation?: (x: Tensor) => Tensor;
   /** start the last layer at zero (the output is 0 for every input until trained), default true */
   zeroLast?: boolean;
-  /** seed of the initial weights (layer l uses seed + l) */
-  seed?: number;
+  /**
+   * seed of the initial weights, a number (0 included) or a string: layer l draws W and b from
+   * deriveSeed(seed, 'layer', l, 'w' | 'b'). Strings since 0.2.0.
+   */
+  seed?: Seed;
 }
 
 /**
@@ -49,22 +53,15 @@ export interface MlpOptions {
  */
 export function mlp(options: MlpOptions): Network & { trainableVariables: tf.Variable[]; dispose(): void } {
   const fn = 'mlp';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { inputs, hidden, outputs }', options);
-  const inputs = checkPositiveInt(fn, 'options.inputs', options.inputs);
-  const outputs = checkPositiveInt(fn, 'options.outputs', options.outputs);
-  const hidden = options.hidden ?? [64, 64];
-  if (!Array.isArray(hidden)) fail(fn, 'options.hidden', 'an array of positive integers', hidden);
-  hidden.forEach((h, i) => checkPositiveInt(fn, `options.hidden[${i}]`, h));
-  const contextSize = options.contextSize === undefined ? undefined : checkPositiveInt(fn, 'options.contextSize', options.contextSize);
-  const seed = checkSeed(fn, options.seed) as number | undefined;
-  if (typeof options.seed === 'string') fail(fn, 'options.seed', 'a finite number', options.seed);
-  const act = options.activation ?? ((x: Tensor) => tf.relu(x));
-  if (typeof act !== 'function') fail(fn, 'options.activation', 'a function (x: Tensor) => Tensor', act);
+  options = checkOptions(fn, options, KEYS);
+  const inputs = checkInteger(fn, 'options.inputs', options.inputs, { min: 1 });
+  const outputs = checkInteger(fn, 'options.outputs', options.outputs, { min: 1 });
+  const { hidden, contextSize, seed, act } = checkNetworkOptions(fn, options);
   const sizes = [inputs + (contextSize ?? 0), ...hidden, outputs];
   const layers: Dense[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
     const last = l + 2 === sizes.length;
-    layers.push(dense(sizes[l]!, sizes[l + 1]!, last && (options.zeroLast ?? true), seed === undefined ? undefined : seed + l, 'mlp'));
+    layers.push(dense(sizes[l]!, sizes[l + 1]!, last && (options.zeroLast ?? true), seed, l, 'mlp'));
   }
   return denseNetwork(fn, layers, inputs, contextSize, act);
 }

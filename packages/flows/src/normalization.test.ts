@@ -88,7 +88,7 @@ describe('luLinear', () => {
 
   it('names the argument on bad input', () => {
     expectThrowsClean(() => luLinear({ features: 3, permutation: [0, 1, 1] }), /luLinear: options\.permutation must be a permutation of 0, …, 2, got \[0, 1, 1\]/);
-    expectThrowsClean(() => actNorm({ features: 1.5 }), /actNorm: options\.features must be a positive integer, got 1\.5/);
-    expectThrowsClean(() => batchNorm({ features: 2, momentum: 2 }), /batchNorm: options\.momentum must be a number in \(0, 1\], got 2/);
+    expectThrowsClean(() => actNorm({ features: 1.5 }), /actNorm: options\.features must be an integer ≥ 1, got 1\.5/);
+    expectThrowsClean(() => batchNorm({ features: 2, momentum: 2 }), /batchNorm: options\.momentum must be a finite number > 0 and ≤ 1, got 2/);
   });
 });

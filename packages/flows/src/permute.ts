@@ -8,7 +8,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
-import { checkEventInput, fail, permuteLast } from './internal/checks.js';
+import { fail } from '@genmod-internal/core';
+import { checkEventInput, permuteLast } from './internal/checks.js';
+import { preservesSupport } from './internal/support.js';
 
 /**
  * y[..., i] = x[..., perm[i]]; inverse x[..., perm[i]] = y[..., i]. |det J| = 1, so both log-dets are 0.
@@ -35,7 +37,7 @@ export function permute(perm: number[]): Bijector {
     const shape = checkEventInput(name, arg, v, 1, d);
     return tf.tidy(name, () => [permuteLast(v, idx), tf.zeros(shape.slice(0, -1))] as const);
   };
-  return {
+  return preservesSupport({
     eventRank: 1,
     forward(x: Tensor) {
       const [y, logDet] = apply('permute.forward', 'x', x, p);
@@ -47,7 +49,7 @@ export function permute(perm: number[]): Bijector {
     },
     trainableVariables: [],
     dispose() {},
-  };
+  });
 }
 
 /**
@@ -66,7 +68,7 @@ export function reverse(): Bijector {
     const shape = checkEventInput(name, arg, v, 1);
     return tf.tidy(name, () => [tf.reverse(v, -1), tf.zeros(shape.slice(0, -1))] as const);
   };
-  return {
+  return preservesSupport({
     eventRank: 1,
     forward(x: Tensor) {
       const [y, logDet] = apply('reverse.forward', 'x', x);
@@ -78,5 +80,5 @@ export function reverse(): Bijector {
     },
     trainableVariables: [],
     dispose() {},
-  };
+  });
 }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { checkGradient, expectClose, expectFinite, expectThrowsClean } from '@genmod-internal/testing';
-import { rationalQuadraticSpline, rqSpline } from './rational-quadratic-spline.js';
+import { rationalQuadraticSpline } from './rational-quadratic-spline.js';
+import { rqSpline } from './internal/spline.js';
 import { mlp } from './mlp.js';
 
 const P = { bins: 5, bound: 2, minBinWidth: 1e-3, minBinHeight: 1e-3, minDerivative: 1e-3 };

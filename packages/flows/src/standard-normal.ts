@@ -5,27 +5,37 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkSeed, checkShape, fail, toFloat } from '@genmod-internal/core';
+import { checkOptions, checkSeed, checkShape, fail, HALF_LOG_TWO_PI, normalNoise, toFloat, type ReparameterizedDistribution, type SampleOptions, type Support } from '@genmod-internal/core';
 import { checkEventInput } from './internal/checks.js';
 
+const SAMPLE_KEYS = ['seed'] as const;
+
 /**
- * N(0, I) on events of shape `eventShape`:
+ * N(0, I) on events of shape `eventShape` (batch shape `[]`):
  *
- *   log p(z) = −½ Σ z² − (n/2)·log 2π,   n = Π eventShape
+ *   log p(z) = −½ Σ z² − (n/2)·log 2π,   H = (n/2)·(1 + log 2π),   n = Π eventShape
  *
- * summed over the event dimensions. Owns no tensors (`dispose()` is a no-op, present for symmetry).
+ * summed over the event dimensions. Tagged `family: 'StandardNormal'` (it has no `loc`/`scale` tensors,
+ * so it is not a `'Normal'`). Owns no tensors (`dispose()` is a no-op, present for symmetry). A seed (any
+ * number, 0 included, or a string) goes through the one seed scheme: the draw uses deriveSeed(seed).
  *
  * @see Papamakarios et al. 2021, arXiv:1912.02762
  * @example
  * ```ts
  * const base = new StandardNormal([2]);
- * const z = base.sample([5], { seed: 1 });     // [5, 2]
+ * const z = base.sample([5], { seed: 0 });     // [5, 2], the same on every call
  * const lp = base.logProb(z);                  // [5]
  * ```
  * @since 0.1.0
  */
-export class StandardNormal {
+export class StandardNormal implements ReparameterizedDistribution {
+  /** @since 0.2.0 */
+  readonly family = 'StandardNormal';
+  /** always `[]` @since 0.2.0 */
+  readonly batchShape: number[] = [];
   readonly eventShape: number[];
+  /** @since 0.2.0 */
+  readonly support: Support = 'real';
   private readonly size: number;
 
   constructor(eventShape: number[]) {
@@ -33,16 +43,20 @@ export class StandardNormal {
     this.size = this.eventShape.reduce((a, b) => a * b, 1);
   }
 
-  /** z ~ N(0, I), shape `[...sampleShape, ...eventShape]`. */
-  sample(sampleShape: number[] = [], options: { seed?: number | string } = {}): Tensor {
-    checkShape('StandardNormal.sample', sampleShape, 'sampleShape');
-    const seed = checkSeed('StandardNormal.sample', options.seed);
-    return tf.tidy('StandardNormal.sample', () => tf.randomNormal([...sampleShape, ...this.eventShape], 0, 1, 'float32', seed as number | undefined));
+  private draw(fn: string, sampleShape: number[], options: SampleOptions | undefined): Tensor {
+    checkShape(fn, sampleShape, 'sampleShape');
+    const seed = checkSeed(fn, checkOptions(fn, options, SAMPLE_KEYS).seed);
+    return tf.tidy(fn, () => normalNoise([...sampleShape, ...this.eventShape], seed));
   }
 
-  /** The same as {@link StandardNormal.sample} (there is no parameter to differentiate). */
-  rsample(sampleShape: number[] = [], options: { seed?: number | string } = {}): Tensor {
-    return this.sample(sampleShape, options);
+  /** z ~ N(0, I), shape `[...sampleShape, ...eventShape]`, without gradient. */
+  sample(sampleShape: number[] = [], options?: SampleOptions): Tensor {
+    return this.draw('StandardNormal.sample', sampleShape, options);
+  }
+
+  /** The same draw as {@link StandardNormal.sample} (there is no parameter to differentiate). */
+  rsample(sampleShape: number[] = [], options?: SampleOptions): Tensor {
+    return this.draw('StandardNormal.rsample', sampleShape, options);
   }
 
   /** log p(z) summed over the event dimensions: `[...batch, ...eventShape]` → `[...batch]`. */
@@ -55,8 +69,23 @@ export class StandardNormal {
       const $z = toFloat(fn, 'z', z);
       const sq = tf.mul(-0.5, tf.square($z));
       const axes = this.eventShape.map((_, i) => shape.length - 1 - i);
-      return tf.sub(axes.length ? tf.sum(sq, axes) : sq, 0.5 * this.size * Math.log(2 * Math.PI));
+      return tf.sub(axes.length ? tf.sum(sq, axes) : sq, this.size * HALF_LOG_TWO_PI);
     });
+  }
+
+  /** E[z] = 0, shape `eventShape`. @since 0.2.0 */
+  mean(): Tensor {
+    return tf.zeros(this.eventShape);
+  }
+
+  /** Var[z] = 1 elementwise, shape `eventShape`. @since 0.2.0 */
+  variance(): Tensor {
+    return tf.ones(this.eventShape);
+  }
+
+  /** H = (n/2)·(1 + log 2π) nats, a scalar (batch shape `[]`). @since 0.2.0 */
+  entropy(): Tensor {
+    return tf.scalar(this.size * (0.5 + HALF_LOG_TWO_PI));
   }
 
   dispose(): void {}

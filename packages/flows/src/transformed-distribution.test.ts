@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, expectNoLeaks, expectThrowsClean, ksCritical, ksStatistic } from '@genmod-internal/testing';
+import { uniformNoise, type ReparameterizedDistribution } from '@genmod-internal/core';
 import { TransformedDistribution } from './transformed-distribution.js';
 import { StandardNormal } from './standard-normal.js';
 import { affine, shift } from './affine.js';
@@ -59,21 +60,27 @@ describe('TransformedDistribution', () => {
     iaf.dispose();
   });
 
-  it('rsample carries gradients to the bijector variables; any { sample, logProb } base works', () => {
+  it('rsample carries gradients to the bijector variables; any Distribution with rsample works as a base', () => {
     const loc = tf.variable(tf.tensor1d([0.5]));
-    const base = {
-      sample: (shape: number[], o?: { seed?: number | string }) => tf.randomUniform([...shape, 1], 0, 1, 'float32', o?.seed as number),
+    const draw = (shape: number[], o?: { seed?: number | string }) => uniformNoise([...shape, 1], o?.seed);
+    const base: ReparameterizedDistribution = {
+      family: 'Uniform01',
+      batchShape: [],
+      eventShape: [1],
+      support: 'unit-interval',
+      sample: draw,
+      rsample: draw,
       logProb: (x: tf.Tensor) => tf.sum(tf.zerosLike(x), -1),
     };
     const flow = new TransformedDistribution(base, shift(loc));
-    const g = tf.grad(() => tf.mean(flow.rsample([10], { seed: 1 })))(loc);
+    const g = tf.grad(() => tf.mean(flow.rsample!([10], { seed: 1 })))(loc);
     expectClose(g, [1], { atol: 1e-6, rtol: 0, label: 'd mean(z + loc)/d loc' });
     expect(flow.trainableVariables).toEqual([loc]);
     tf.dispose([g, loc]);
   });
 
   it('names the argument on bad input', () => {
-    expectThrowsClean(() => new TransformedDistribution({} as never, exp()), /TransformedDistribution: base must be a distribution with sample and logProb methods/);
+    expectThrowsClean(() => new TransformedDistribution({} as never, exp()), /TransformedDistribution: base must be a distribution \(family, batchShape, eventShape, support, sample, logProb\), got a plain object \(missing family\)/);
     expectThrowsClean(() => new TransformedDistribution(new StandardNormal([1]), {} as never), /TransformedDistribution: bijector must be a bijector/);
     const flow = new TransformedDistribution(new StandardNormal([2]), exp());
     expectThrowsClean(() => flow.sample([-1]), /TransformedDistribution\.sample: sampleShape must be an array of non-negative integers, got \[-1\]/);

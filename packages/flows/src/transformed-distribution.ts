@@ -5,48 +5,63 @@
  *
  * @see Rezende & Mohamed 2015, "Variational Inference with Normalizing Flows", ICML, arXiv:1505.05770.
  * @see Papamakarios et al. 2021, "Normalizing Flows for Probabilistic Modeling and Inference", JMLR, arXiv:1912.02762, eq. (2)–(3).
+ * @see Rozet et al., zuko: conditional flows as lazy distributions (`flow(context)` is a distribution).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
-import { checkBijectorArg } from './chain.js';
-import { fail, sumRightmost, toFloat } from './internal/checks.js';
-import { checkSeed, checkShape } from '@genmod-internal/core';
+import { broadcastShapes, checkDistribution, checkOptions, checkSeed, checkShape, fail, hasRsample, sameShape, showShape, stopGradient, sumTrailing, toFloat } from '@genmod-internal/core';
+import type { ConditionalDistribution, Distribution, SampleOptions, Support } from '@genmod-internal/core';
+import { checkBijectorArg } from './internal/checks.js';
 
 /**
- * Anything with `sample` and `logProb` is a base distribution (a structural interface: `StandardNormal`,
- * a `@genmod/reparam` distribution, your own class). `logProb` sums over the base's event dimensions.
+ * A flow's base: any {@link Distribution} (`StandardNormal`, a `@genmod/reparam` distribution, your own).
+ * @deprecated since 0.2.0: the base is a `Distribution` (it needs `batchShape`, `eventShape`, `family` and
+ * `support`); use that type.
  * @since 0.1.0
  */
-export interface BaseDistribution {
-  sample(sampleShape: number[], options?: { seed?: number | string }): Tensor;
-  /** used by {@link TransformedDistribution.rsample} when present */
-  rsample?(sampleShape: number[], options?: { seed?: number | string }): Tensor;
-  logProb(x: Tensor): Tensor;
-}
+export type BaseDistribution = Distribution;
 
-export interface FlowSampleOptions {
-  seed?: number | string;
-  /** the context of a conditional flow, `[..., C]`, broadcasting against the sample's batch shape */
+/** The options of a flow's `sample`, `rsample` and `sampleAndLogProb`. @since 0.1.0 */
+export interface FlowSampleOptions extends SampleOptions {
+  /**
+   * the context of a conditional flow, `[..., C]`, broadcasting against the sample's batch shape. Prefer
+   * `flow.condition(context)`; not allowed on a distribution made by `condition` (its context is bound).
+   */
   context?: Tensor;
 }
 
+/** The options of a flow's `logProb` and `prob`. @since 0.2.0 */
+export interface FlowLogProbOptions {
+  /** the context of a conditional flow, `[..., C]` (prefer `flow.condition(context)`) */
+  context?: Tensor;
+}
+
+const SAMPLE_KEYS = ['seed', 'context'] as const;
+const LOG_PROB_KEYS = ['context'] as const;
+
 /**
  * A normalizing flow: the law of y = f(z), z ~ base, with f a {@link Bijector} whose `forward` maps base
- * samples to data.
+ * samples to data. It implements the shared `Distribution` contract (`family: 'Transformed'`).
  *
- * - `sample` / `rsample`: z ~ base, y = f(z) (differentiable with respect to f's variables: the
- *   reparameterization gradient), cost one `forward`;
+ * - shapes: with r = max(the base's event rank, the bijector's `eventRank`), the last r axes of
+ *   `[...base.batchShape, ...base.eventShape]` are the `eventShape`, the others the `batchShape`;
+ * - `support`: the bijector's `codomain` (exp → 'positive', sigmoid → 'unit-interval', …), else 'real';
+ * - `sample`: z ~ base, y = f(z), **without gradient**;
+ * - `rsample` (only when the base has `rsample`, as `StandardNormal` does; otherwise the method does not
+ *   exist, so `hasRsample(flow)` is false): the same draw, differentiable with respect to f's variables
+ *   (and the base's parameters): the reparameterization gradient. Cost one `forward`;
  * - `logProb(y)` = log q(f⁻¹(y)) + log|det ∂f⁻¹/∂y|, cost one `inverse`;
- * - `sampleAndLogProb`: y = f(z) and log p(y) = log q(z) − log|det ∂f/∂z| from one `forward` (no
- *   inverse): what an IAF posterior in a VAE needs.
+ * - `sampleAndLogProb`: y = f(z) (with gradient, as `rsample`) and log p(y) = log q(z) − log|det ∂f/∂z|
+ *   from one `forward` (no inverse): what an IAF posterior in a VAE needs;
+ * - `condition(context)`: the conditional flow given a context, an ordinary distribution (below).
  *
- * The event rank is the larger of the base's and the bijector's: `exp()` (event rank 0) on a vector base
- * has its log-det summed over the vector, and a coupling on a scalar base `StandardNormal([])` sampled with
- * shape `[n, D]` has log q summed over the vector.
- * The distribution owns neither the base nor the bijector: `dispose()` them yourself.
+ * Ownership: **the flow owns its base and its bijector**: `flow.dispose()` frees the bijector's variables
+ * (and its networks) and calls `base.dispose?.()`. Do not dispose them again, and do not share a bijector
+ * between two flows you dispose. A distribution made by `condition` owns nothing: its `dispose()` does
+ * nothing (dispose the flow it came from).
  *
- * @param base any `{ sample, logProb }`
+ * @param base any `Distribution`
  * @param bijector f, forward = base → data
  * @see Papamakarios et al. 2021, arXiv:1912.02762 · tfp.distributions.TransformedDistribution
  * @example
@@ -54,20 +69,52 @@ export interface FlowSampleOptions {
  * const flow = new TransformedDistribution(new StandardNormal([2]), chain(shift([1, 2]), exp()));
  * const y = flow.sample([100], { seed: 1 });   // [100, 2], log-normal shifted by (1, 2)
  * const lp = flow.logProb(y);                  // [100]
+ * flow.dispose();                              // frees the bijector (and the base)
  * ```
  * @since 0.1.0
  */
-export class TransformedDistribution {
-  readonly base: BaseDistribution;
+export class TransformedDistribution implements Distribution, ConditionalDistribution<TransformedDistribution> {
+  /** @since 0.2.0 */
+  readonly family = 'Transformed';
+  readonly base: Distribution;
   readonly bijector: Bijector;
+  /** @since 0.2.0 */
+  readonly batchShape: number[];
+  /** @since 0.2.0 */
+  readonly eventShape: number[];
+  /** the bijector's `codomain`, or 'real' @since 0.2.0 */
+  readonly support: Support;
+  /** the context bound by {@link TransformedDistribution.condition} (undefined on the flow itself) @since 0.2.0 */
+  readonly context: Tensor | undefined = undefined;
+  /**
+   * Reparameterized draws y = f(z): gradients reach f's variables (and the base's, through its `rsample`).
+   * **Present only when the base has `rsample`** (check with `hasRsample` or `flow.rsample !== undefined`).
+   * @since 0.1.0 (optional since 0.2.0)
+   */
+  declare readonly rsample?: (sampleShape?: number[], options?: FlowSampleOptions) => Tensor;
+  /** leading batch axes a bound context adds in front of the flow's batch shape */
+  private readonly extra: number[] = [];
+  private readonly owner: boolean = true;
+  private disposed = false;
 
-  constructor(base: BaseDistribution, bijector: Bijector) {
+  constructor(base: Distribution, bijector: Bijector) {
     const fn = 'TransformedDistribution';
-    if (base === null || typeof base !== 'object' || typeof base.sample !== 'function' || typeof base.logProb !== 'function') {
-      fail(fn, 'base', 'a distribution with sample and logProb methods', base);
-    }
-    this.base = base;
+    this.base = checkDistribution(fn, 'base', base);
     this.bijector = checkBijectorArg(fn, 'bijector', bijector);
+    const full = [...base.batchShape, ...base.eventShape];
+    const r = Math.max(base.eventShape.length, bijector.eventRank);
+    if (full.length < r) fail(fn, 'bijector', `of event rank ≤ ${full.length} (the rank of the base's batch and event shapes, ${showShape(full)})`, `event rank ${bijector.eventRank}`);
+    this.batchShape = full.slice(0, full.length - r);
+    this.eventShape = full.slice(full.length - r);
+    this.support = bijector.codomain ?? 'real';
+    if (hasRsample(base)) {
+      const rsample = (sampleShape: number[] = [], options?: FlowSampleOptions): Tensor => {
+        const fn = 'TransformedDistribution.rsample';
+        const { seed, context } = this.checkSample(fn, sampleShape, options);
+        return tf.tidy(fn, () => this.bijector.forward(base.rsample([...sampleShape, ...this.extra], { seed }), context).y);
+      };
+      Object.defineProperty(this, 'rsample', { value: rsample, enumerable: false });
+    }
   }
 
   /** The variables of the bijector, for `optimizer.minimize(loss, false, flow.trainableVariables)`. */
@@ -75,65 +122,109 @@ export class TransformedDistribution {
     return this.bijector.trainableVariables ? [...this.bijector.trainableVariables] : [];
   }
 
+  /**
+   * The flow given a context: an ordinary distribution (a `TransformedDistribution`) whose `sample`,
+   * `rsample` and `logProb` pass `context` to the bijector, as zuko's `flow(c)`. Its batch shape is the
+   * broadcast of the flow's batch shape with the context's `context.shape[:-1]` (so one draw per context
+   * row). It refers to `context` (keep it alive while you use the result) and owns nothing.
+   *
+   * @param context float32 `[...batch, C]`
+   * @example
+   * ```ts
+   * const cond = flow.condition(tf.tensor2d([[0, 1], [1, 0]]));   // batch shape [2]
+   * const y = cond.sample([5], { seed: 0 });                     // [5, 2, D]
+   * ```
+   * @since 0.2.0
+   */
+  condition(context: Tensor): TransformedDistribution {
+    const fn = 'TransformedDistribution.condition';
+    if (!(context instanceof tf.Tensor) || context.dtype !== 'float32' || context.rank < 1) fail(fn, 'context', 'a float32 tensor of rank ≥ 1 ([..., C])', context);
+    if (this.context !== undefined) fail(fn, 'this', 'an unconditioned flow (its context is already bound)', 'a conditioned flow');
+    const ctxBatch = context.shape.slice(0, -1);
+    const batch = broadcastShapes(fn, "the flow's batch shape and the context's", this.batchShape, ctxBatch);
+    const extra = batch.slice(0, batch.length - this.batchShape.length);
+    if (!sameShape(batch.slice(extra.length), this.batchShape)) {
+      fail(fn, 'context', `of a batch shape that broadcasts to [..., ${this.batchShape.join(', ')}] without changing the flow's batch shape ${showShape(this.batchShape)}`, context);
+    }
+    const bound = new TransformedDistribution(this.base, this.bijector);
+    Object.assign(bound, { context, batchShape: batch, extra, owner: false });
+    return bound;
+  }
+
+  /** The context of a call: the bound one, or `options.context` (not both). */
+  private contextOf(fn: string, given: Tensor | undefined): Tensor | undefined {
+    if (given !== undefined && this.context !== undefined) fail(fn, 'options.context', 'absent on a distribution made by condition() (its context is bound)', given);
+    return given ?? this.context;
+  }
+
+  private checkSample(fn: string, sampleShape: number[], options: FlowSampleOptions | undefined) {
+    checkShape(fn, sampleShape, 'sampleShape');
+    const o = checkOptions(fn, options, SAMPLE_KEYS);
+    return { seed: checkSeed(fn, o.seed), context: this.contextOf(fn, o.context) };
+  }
+
   /** log q(z) ± ldj, both summed down to the larger of the two event ranks (the smaller batch shape). */
   private combine(logQ: Tensor, logDet: Tensor, sign: 1 | -1): Tensor {
     const r = Math.min(logQ.rank, logDet.rank);
-    const q = sumRightmost(logQ, logQ.rank - r);
-    const ld = sumRightmost(logDet, logDet.rank - r);
+    const q = sumTrailing(logQ, logQ.rank - r);
+    const ld = sumTrailing(logDet, logDet.rank - r);
     return sign === 1 ? tf.add(q, ld) : tf.sub(q, ld);
   }
 
-  private checkSample(fn: string, sampleShape: number[], options: FlowSampleOptions) {
-    checkShape(fn, sampleShape, 'sampleShape');
-    if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { seed, context }', options);
-    checkSeed(fn, options.seed);
-  }
-
-  /** y = f(z), z ~ base; shape `[...sampleShape, ...eventShape]`. */
-  sample(sampleShape: number[] = [], options: FlowSampleOptions = {}): Tensor {
+  /** y = f(z), z ~ base; shape `[...sampleShape, ...batchShape, ...eventShape]`, without gradient. */
+  sample(sampleShape: number[] = [], options?: FlowSampleOptions): Tensor {
     const fn = 'TransformedDistribution.sample';
-    this.checkSample(fn, sampleShape, options);
-    return tf.tidy(fn, () => this.bijector.forward(this.base.sample(sampleShape, { seed: options.seed }), options.context).y);
+    const { seed, context } = this.checkSample(fn, sampleShape, options);
+    return tf.tidy(fn, () => stopGradient(this.bijector.forward(this.base.sample([...sampleShape, ...this.extra], { seed }), context).y));
   }
 
-  /** Reparameterized samples y = f(z): gradients reach f's variables (and the base's, through its `rsample`). */
-  rsample(sampleShape: number[] = [], options: FlowSampleOptions = {}): Tensor {
-    const fn = 'TransformedDistribution.rsample';
-    this.checkSample(fn, sampleShape, options);
-    return tf.tidy(fn, () => {
-      const z = this.base.rsample ? this.base.rsample(sampleShape, { seed: options.seed }) : this.base.sample(sampleShape, { seed: options.seed });
-      return this.bijector.forward(z, options.context).y;
-    });
+  /** log p(y) = log q(f⁻¹(y)) + log|det ∂f⁻¹/∂y|, shape `[...sampleShape, ...batchShape]`. */
+  logProb(y: Tensor | TensorLike, options?: FlowLogProbOptions): Tensor {
+    return this.logProbAs('TransformedDistribution.logProb', y, options);
   }
 
-  /** log p(y) = log q(f⁻¹(y)) + log|det ∂f⁻¹/∂y|, shape `[...batch]`. */
-  logProb(y: Tensor | TensorLike, options: { context?: Tensor } = {}): Tensor {
-    const fn = 'TransformedDistribution.logProb';
-    if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { context }', options);
+  private logProbAs(fn: string, y: Tensor | TensorLike, options: FlowLogProbOptions | undefined): Tensor {
+    const context = this.contextOf(fn, checkOptions(fn, options, LOG_PROB_KEYS).context);
     return tf.tidy(fn, () => {
       const $y = toFloat(fn, 'y', y);
-      const { x: z, logDet } = this.bijector.inverse($y, options.context);
+      const { x: z, logDet } = this.bijector.inverse($y, context);
       return this.combine(this.base.logProb(z), logDet, 1);
     });
   }
 
   /** p(y) = exp(log p(y)). */
-  prob(y: Tensor | TensorLike, options: { context?: Tensor } = {}): Tensor {
-    return tf.tidy('TransformedDistribution.prob', () => tf.exp(this.logProb(y, options)));
+  prob(y: Tensor | TensorLike, options?: FlowLogProbOptions): Tensor {
+    const fn = 'TransformedDistribution.prob';
+    return tf.tidy(fn, () => tf.exp(this.logProbAs(fn, y, options)));
   }
 
   /**
-   * One `forward` pass: y = f(z), z ~ base (reparameterized), and log p(y) = log q(z) − log|det ∂f/∂z|.
-   * @returns `{ sample: [...sampleShape, ...event], logProb: [...sampleShape] }`
+   * One `forward` pass: y = f(z), z ~ base (through the base's `rsample` when it has one), and
+   * log p(y) = log q(z) − log|det ∂f/∂z|. `sample` carries gradients to f's variables.
+   * @returns `{ sample: [...sampleShape, ...batchShape, ...eventShape], logProb: [...sampleShape, ...batchShape] }`
    */
-  sampleAndLogProb(sampleShape: number[] = [], options: FlowSampleOptions = {}): { sample: Tensor; logProb: Tensor } {
+  sampleAndLogProb(sampleShape: number[] = [], options?: FlowSampleOptions): { sample: Tensor; logProb: Tensor } {
     const fn = 'TransformedDistribution.sampleAndLogProb';
-    this.checkSample(fn, sampleShape, options);
+    const { seed, context } = this.checkSample(fn, sampleShape, options);
+    const base = this.base;
     const [sample, logProb] = tf.tidy(fn, () => {
-      const z = this.base.rsample ? this.base.rsample(sampleShape, { seed: options.seed }) : this.base.sample(sampleShape, { seed: options.seed });
-      const { y, logDet } = this.bijector.forward(z, options.context);
-      return [y, this.combine(this.base.logProb(z), logDet, -1)];
+      const shape = [...sampleShape, ...this.extra];
+      const z = hasRsample(base) ? base.rsample(shape, { seed }) : base.sample(shape, { seed });
+      const { y, logDet } = this.bijector.forward(z, context);
+      return [y, this.combine(base.logProb(z), logDet, -1)];
     });
     return { sample: sample!, logProb: logProb! };
+  }
+
+  /**
+   * Frees what the flow owns: the bijector (its variables and networks) and the base (`base.dispose?.()`).
+   * Idempotent; a no-op on a distribution made by `condition`.
+   * @since 0.2.0
+   */
+  dispose(): void {
+    if (!this.owner || this.disposed) return;
+    this.disposed = true;
+    this.bijector.dispose?.();
+    this.base.dispose?.();
   }
 }

@@ -1,19 +1,8 @@
 // Argument checks shared by the bijectors: they run before any allocation.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, inferShape, checkFloatDtype, show, toFloat } from '@genmod-internal/core';
-
-/** A positive integer. */
-export function checkPositiveInt(fn: string, arg: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) fail(fn, arg, 'a positive integer', v);
-  return v as number;
-}
-
-/** A finite number > 0. */
-export function checkPositiveNumber(fn: string, arg: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(fn, arg, 'a finite number > 0', v);
-  return v as number;
-}
+import type { Bijector } from '../bijector.js';
+import { fail, inferShape, checkFloatDtype } from '@genmod-internal/core';
 
 /** A mask: an array of 0s and 1s of length D ≥ 1 (1 = the coordinate passes through and conditions). */
 export function checkMask(fn: string, mask: unknown, arg = 'options.mask'): number[] {
@@ -51,20 +40,6 @@ export function checkContext(fn: string, context: unknown, contextSize: number |
   }
 }
 
-/** toFloat, re-exported for the bijectors' inputs. */
-export { toFloat, show, fail };
-
-/** Sums the `n` rightmost dimensions of `t` (none when n = 0). */
-export function sumRightmost(t: Tensor, n: number): Tensor {
-  if (n <= 0) return t;
-  return tf.sum(t, Array.from({ length: n }, (_, i) => t.rank - 1 - i));
-}
-
-/** A scalar log-det broadcast to the batch shape `shape.slice(0, rank − eventRank)`. */
-export function broadcastLogDet(logDet: Tensor, shape: number[], eventRank: number): Tensor {
-  return tf.broadcastTo(logDet, shape.slice(0, shape.length - eventRank));
-}
-
 /**
  * x[..., perm] as a matrix product with a 0/1 permutation matrix: differentiable on every backend (the
  * gradient of tf.gather needs UnsortedSegmentSum, which tfjs-backend-wasm 4.22 lacks).
@@ -75,4 +50,14 @@ export function permuteLast(x: Tensor, perm: number[]): Tensor {
   perm.forEach((src, i) => (m[src * d + i] = 1));
   const p = tf.tensor2d(m, [d, d]);
   return tf.reshape(tf.matMul(tf.reshape(x, [-1, d]), p), x.shape);
+}
+
+function isBijector(b: unknown): b is Bijector {
+  return b !== null && typeof b === 'object' && typeof (b as Bijector).forward === 'function' && typeof (b as Bijector).inverse === 'function' && Number.isInteger((b as Bijector).eventRank);
+}
+
+/** Validates a bijector argument. */
+export function checkBijectorArg(fn: string, arg: string, b: unknown): Bijector {
+  if (!isBijector(b)) fail(fn, arg, 'a bijector (an object with forward, inverse and an integer eventRank)', typeof b === 'object' && b !== null ? 'an object without them' : b);
+  return b as Bijector;
 }

@@ -1,7 +1,8 @@
 // Dense layers over tf.Variables, shared by mlp and made: y = act(x·(W ⊙ M) + b) on [..., I] inputs.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkContext, fail } from './checks.js';
+import { checkFunction, checkInteger, checkSeed, deriveSeed, fail, type Seed } from '@genmod-internal/core';
+import { checkContext } from './checks.js';
 
 export interface Dense {
   w: tf.Variable;
@@ -10,12 +11,16 @@ export interface Dense {
   mask?: Tensor;
 }
 
-/** W, b ~ U(−1/√fan_in, 1/√fan_in) (PyTorch's nn.Linear default), or zeros. */
-export function dense(fanIn: number, fanOut: number, zero: boolean, seed: number | undefined, name: string): Dense {
+/**
+ * W, b ~ U(−1/√fan_in, 1/√fan_in) (PyTorch's nn.Linear default), or zeros. Layer `l` of a network draws W
+ * from the stream deriveSeed(seed, 'layer', l, 'w') and b from deriveSeed(seed, 'layer', l, 'b').
+ */
+export function dense(fanIn: number, fanOut: number, zero: boolean, seed: Seed | undefined, l: number, name: string): Dense {
   const bound = 1 / Math.sqrt(Math.max(1, fanIn));
+  const init = (shape: number[], stream: 'w' | 'b') => (zero ? tf.zeros(shape) : tf.randomUniform(shape, -bound, bound, 'float32', deriveSeed(seed, 'layer', l, stream)));
   return tf.tidy(() => ({
-    w: tf.variable(zero ? tf.zeros([fanIn, fanOut]) : tf.randomUniform([fanIn, fanOut], -bound, bound, 'float32', seed), true, `${name}_w_${uid()}`),
-    b: tf.variable(zero ? tf.zeros([fanOut]) : tf.randomUniform([fanOut], -bound, bound, 'float32', seed === undefined ? undefined : seed + 0.5), true, `${name}_b_${uid()}`),
+    w: tf.variable(init([fanIn, fanOut], 'w'), true, `${name}_w_${uid()}`),
+    b: tf.variable(init([fanOut], 'b'), true, `${name}_b_${uid()}`),
   }));
 }
 
@@ -65,4 +70,19 @@ export function denseNetwork(fn: string, layers: Dense[], inputs: number, contex
     trainableVariables: variables,
     dispose: () => tf.dispose([...variables, ...layers.flatMap((l) => (l.mask ? [l.mask] : []))]),
   });
+}
+
+/**
+ * The options every dense network reads (`hidden`, `contextSize`, `activation`, `seed`), checked before
+ * anything is allocated.
+ */
+export function checkNetworkOptions(fn: string, options: { hidden?: number[]; contextSize?: number; activation?: (x: Tensor) => Tensor; seed?: Seed }) {
+  const hidden = options.hidden ?? [64, 64];
+  if (!Array.isArray(hidden)) fail(fn, 'options.hidden', 'an array of positive integers', hidden);
+  hidden.forEach((h, i) => checkInteger(fn, `options.hidden[${i}]`, h, { min: 1 }));
+  const contextSize = options.contextSize === undefined ? undefined : checkInteger(fn, 'options.contextSize', options.contextSize, { min: 1 });
+  const seed = checkSeed(fn, options.seed);
+  const act = options.activation ?? ((x: Tensor) => tf.relu(x));
+  checkFunction(fn, 'options.activation', act);
+  return { hidden, contextSize, seed, act };
 }

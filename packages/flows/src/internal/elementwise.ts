@@ -1,11 +1,14 @@
 // The shared body of the elementwise bijectors: validation, tidy scopes, and the log-det's shape.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { toFloat, type Support } from '@genmod-internal/core';
 import type { Bijector } from '../bijector.js';
-import { checkEventInput, toFloat } from './checks.js';
+import { checkEventInput } from './checks.js';
 
 export interface ElementwiseSpec {
   name: string;
+  /** the set forward maps into, when known */
+  codomain?: Support;
   /** y and log|dy/dx| elementwise */
   forward(x: Tensor): [Tensor, Tensor];
   /** x and log|dx/dy| elementwise */
@@ -28,6 +31,7 @@ export function elementwise(spec: ElementwiseSpec): Bijector {
   };
   return {
     eventRank: 0,
+    ...(spec.codomain === undefined ? {} : { codomain: spec.codomain }),
     forward(x: Tensor) {
       const [y, logDet] = call('forward', x);
       return { y, logDet };
@@ -43,4 +47,9 @@ export function elementwise(spec: ElementwiseSpec): Bijector {
       spec.dispose?.();
     },
   };
+}
+
+/** log σ(x) = −softplus(−x), stable for every finite x. */
+export function logSigmoid(x: Tensor): Tensor {
+  return tf.neg(tf.softplus(tf.neg(x)));
 }
