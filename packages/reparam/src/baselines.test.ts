@@ -24,7 +24,7 @@ describe('movingAverageBaseline', () => {
   });
 
   it('names the argument on bad input', () => {
-    expectThrowsClean(() => movingAverageBaseline(1), /movingAverageBaseline: decay must be a number in \[0, 1\), got 1/);
+    expectThrowsClean(() => movingAverageBaseline(1), /movingAverageBaseline: decay must be a finite number ≥ 0 and < 1, got 1/);
     expectThrowsClean(() => movingAverageBaseline(0.9, { initial: NaN }), /movingAverageBaseline: options\.initial must be a finite number, got NaN/);
   });
 });

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { fail } from '@genmod-internal/core';
+import { checkNumber, checkOptions } from '@genmod-internal/core';
 
 /**
  * A baseline b for the score-function estimator (1/n)·Σᵢ (f(zᵢ) − bᵢ)·∇_θ log p(zᵢ|θ). The estimate stays
@@ -26,7 +26,17 @@ export interface Baseline {
   dispose?(): void;
 }
 
-/** The baseline returned by {@link movingAverageBaseline}. */
+/**
+ * The baseline returned by {@link movingAverageBaseline}: b_t = β·b_{t−1} + (1 − β)·mean(f_t) (Williams
+ * 1992), with its state.
+ * @example
+ * ```ts
+ * const baseline: MovingAverageBaseline = movingAverageBaseline(0.9);
+ * baseline.average;    // undefined before the first estimate
+ * baseline.dispose();
+ * ```
+ * @since 0.1.0
+ */
 export interface MovingAverageBaseline extends Baseline {
   /** the decay β in b ← β·b + (1 − β)·mean f */
   readonly decay: number;
@@ -52,12 +62,11 @@ export interface MovingAverageBaseline extends Baseline {
  * ```
  * @since 0.1.0
  */
-export function movingAverageBaseline(decay = 0.9, options: { initial?: number } = {}): MovingAverageBaseline {
+export function movingAverageBaseline(decay = 0.9, options?: { initial?: number }): MovingAverageBaseline {
   const fn = 'movingAverageBaseline';
-  if (typeof decay !== 'number' || !(decay >= 0 && decay < 1)) fail(fn, 'decay', 'a number in [0, 1)', decay);
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object { initial }', options);
-  const initial = options.initial ?? 0;
-  if (typeof initial !== 'number' || !Number.isFinite(initial)) fail(fn, 'options.initial', 'a finite number', initial);
+  checkNumber(fn, 'decay', decay, { min: 0, below: 1 });
+  const o = checkOptions(fn, options, ['initial']);
+  const initial = o.initial === undefined ? 0 : checkNumber(fn, 'options.initial', o.initial);
   let average: Tensor | undefined;
   return {
     decay,

@@ -8,24 +8,23 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, nonDifferentiable, takeLogitsOrProbs, toFloat } from '@genmod-internal/core';
-import { softplus } from './internal/math.js';
-import { Owned, checkPoint, checkSampleArgs, type SampleOptions } from './internal/params.js';
-import type { Distribution } from './distribution.js';
+import { checkTensorArg, nonDifferentiable, softplus, takeLogitsOrProbs, toFloat, uniformNoise, type BernoulliLaw, type SampleOptions } from '@genmod-internal/core';
+import { Owned, checkParams, checkSampleArgs } from './internal/params.js';
 
+/**
+ * Parameters of {@link Bernoulli}: exactly one of the log-odds l = log(p/(1 − p)) or the probability p of
+ * a one (Williams 1992). Unknown keys throw.
+ * @example
+ * ```ts
+ * const p: BernoulliParams = { logits: [0, 2, -50] };
+ * ```
+ * @since 0.1.0
+ */
 export interface BernoulliParams {
   /** log-odds log(p/(1 − p)), any shape (give this or `probs`) */
   logits?: Tensor | TensorLike;
   /** probabilities p in [0, 1], any shape (give this or `logits`) */
   probs?: Tensor | TensorLike;
-}
-
-/** The Error every non-reparameterizable `rsample` throws. */
-export function notReparameterizable(fn: string, what: string, relaxation: string): never {
-  throw new Error(
-    `${fn}: a ${what} sample is discrete and has no reparameterization (no pathwise gradient): ` +
-      `use scoreFunctionGradient (REINFORCE, with a baseline) for unbiased gradients, or @genmod/gumbel's ${relaxation} for a continuous relaxation`,
-  );
 }
 
 /**
@@ -35,7 +34,9 @@ export function notReparameterizable(fn: string, what: string, relaxation: strin
  *
  * written with softplus so that it stays exact at logits ±1e4, and with 0·log 0 = 0 for probabilities 0
  * and 1. Like torch's `Bernoulli.log_prob`, it accepts x in [0, 1] (binary cross-entropy with soft targets).
- * `sample` returns float32 zeros and ones without gradient; `rsample` throws.
+ * `sample` returns float32 zeros and ones without gradient. A Bernoulli draw is discrete: there is no
+ * `rsample` (no pathwise gradient). For unbiased gradients use {@link scoreFunctionGradient} (REINFORCE,
+ * with a baseline); for a continuous relaxation, @genmod/gumbel's `RelaxedBernoulli`.
  *
  * @see Williams 1992 · torch.distributions.Bernoulli
  * @example
@@ -48,7 +49,11 @@ export function notReparameterizable(fn: string, what: string, relaxation: strin
  * ```
  * @since 0.1.0
  */
-export class Bernoulli implements Distribution {
+export class Bernoulli implements BernoulliLaw {
+  /** The family tag: `'Bernoulli'`. */
+  readonly family = 'Bernoulli' as const;
+  /** Draws are 0 or 1. */
+  readonly support = 'binary' as const;
   /** The logits as given (undefined when built from `probs`). */
   readonly logits: Tensor | undefined;
   /** The probabilities as given (undefined when built from `logits`). */
@@ -59,7 +64,7 @@ export class Bernoulli implements Distribution {
 
   constructor(params: BernoulliParams) {
     const fn = 'Bernoulli';
-    if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { logits | probs }', params);
+    checkParams(fn, params, ['logits', 'probs'], []);
     const { logits, probs, tensor, created } = takeLogitsOrProbs(fn, params);
     if (created) this.owned.own(created);
     this.batchShape = tensor.shape;
@@ -94,18 +99,13 @@ export class Bernoulli implements Distribution {
   }
 
   /** float32 draws 1[u < p], u ~ U(0, 1), shape `[...sampleShape, ...batchShape]`, without gradient. */
-  sample(sampleShape: number[] = [], options: SampleOptions = {}): Tensor {
+  sample(sampleShape: number[] = [], options?: SampleOptions): Tensor {
     const fn = 'Bernoulli.sample';
     const { shape, seed } = checkSampleArgs(fn, sampleShape, options, this.batchShape, [], false);
     return tf.tidy(fn, () => {
-      const u = tf.randomUniform(shape, 0, 1, 'float32', seed);
+      const u = uniformNoise(shape, seed);
       return nonDifferentiable((p, v) => tf.cast(tf.less(v, p), 'float32'), this.probsParameter(), u);
     });
-  }
-
-  /** Throws: a Bernoulli sample has no reparameterization (use the score-function estimator or a relaxation). */
-  rsample(_sampleShape?: number[], _options?: SampleOptions): Tensor {
-    return notReparameterizable('Bernoulli.rsample', 'Bernoulli', 'RelaxedBernoulli');
   }
 
   /**
@@ -114,7 +114,7 @@ export class Bernoulli implements Distribution {
    */
   logProb(x: Tensor | TensorLike): Tensor {
     const fn = 'Bernoulli.logProb';
-    checkPoint(fn, x);
+    checkTensorArg(fn, 'x', x);
     return tf.tidy(fn, () => {
       const $x = toFloat(fn, 'x', x);
       const [l1, l0] = this.logMasses();

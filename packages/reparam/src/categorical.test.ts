@@ -79,9 +79,10 @@ describe('Categorical', () => {
     tf.dispose([k, g]);
   });
 
-  it('rsample throws, pointing at the score-function estimator and Gumbel-softmax', () => {
+  it('is the Categorical family on class indices, with no rsample at all (a discrete law has no pathwise gradient)', () => {
     const d = new Categorical({ logits: [0, 1] });
-    expectThrowsClean(() => d.rsample(), /Categorical\.rsample: .*no reparameterization.*scoreFunctionGradient.*gumbelSoftmax/);
+    expect([d.family, d.support]).toEqual(['Categorical', 'index']);
+    expect('rsample' in d).toBe(false);
     d.dispose();
   });
 

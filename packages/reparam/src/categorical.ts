@@ -8,12 +8,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, inferShape, nonDifferentiable, takeLogitsOrProbs } from '@genmod-internal/core';
-import { clampedUniform } from './internal/math.js';
-import { Owned, checkSampleArgs, type SampleOptions } from './internal/params.js';
-import { notReparameterizable } from './bernoulli.js';
-import type { Distribution } from './distribution.js';
+import { clampedUniform, fail, inferShape, nonDifferentiable, takeLogitsOrProbs, type CategoricalLaw, type SampleOptions } from '@genmod-internal/core';
+import { Owned, checkParams, checkSampleArgs } from './internal/params.js';
 
+/**
+ * Parameters of {@link Categorical}: exactly one of the logits (π = softmax(logits)) or the probabilities,
+ * classes on the last axis (Williams 1992). Unknown keys throw.
+ * @example
+ * ```ts
+ * const p: CategoricalParams = { logits: [[1, 0, -Infinity]] };
+ * ```
+ * @since 0.1.0
+ */
 export interface CategoricalParams {
   /** unnormalized log-probabilities `[...batch, K]`; −Infinity masks a class (give this or `probs`) */
   logits?: Tensor | TensorLike;
@@ -26,7 +32,9 @@ export interface CategoricalParams {
  *
  * `logProb(k)` = log π_k via logSoftmax; an index outside 0..K−1 has log-mass −Infinity. `sample` draws
  * int32 indices by Gumbel-max, argmax_k(log π_k + g_k), so a masked class (logit −Infinity, or probability
- * 0) is never drawn; the indices carry no gradient and `rsample` throws. The entropy uses 0·log 0 = 0.
+ * 0) is never drawn; the indices carry no gradient. A categorical draw is discrete: there is no `rsample` (no pathwise
+ * gradient); use {@link scoreFunctionGradient} (REINFORCE, with a baseline), or @genmod/gumbel's
+ * `gumbelSoftmax` / `RelaxedOneHotCategorical` for a continuous relaxation. The entropy uses 0·log 0 = 0.
  *
  * @see Williams 1992 · Maddison, Tarlow & Minka 2014, arXiv:1411.0030
  * @example
@@ -39,7 +47,11 @@ export interface CategoricalParams {
  * ```
  * @since 0.1.0
  */
-export class Categorical implements Distribution {
+export class Categorical implements CategoricalLaw {
+  /** The family tag: `'Categorical'`. */
+  readonly family = 'Categorical' as const;
+  /** Draws are class indices {0, …, K − 1}. */
+  readonly support = 'index' as const;
   /** The logits as given (undefined when built from `probs`). */
   readonly logits: Tensor | undefined;
   /** The probabilities as given (undefined when built from `logits`). */
@@ -54,7 +66,7 @@ export class Categorical implements Distribution {
 
   constructor(params: CategoricalParams) {
     const fn = 'Categorical';
-    if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { logits | probs }', params);
+    checkParams(fn, params, ['logits', 'probs'], []);
     const { logits, probs, tensor, created } = takeLogitsOrProbs(fn, params, { categorical: true });
     if (created) this.owned.own(created);
     const shape = tensor.shape;
@@ -75,18 +87,13 @@ export class Categorical implements Distribution {
   }
 
   /** int32 indices argmax_k(log π_k + g_k), g ~ Gumbel(0, 1), shape `[...sampleShape, ...batchShape]`, no gradient. */
-  sample(sampleShape: number[] = [], options: SampleOptions = {}): Tensor {
+  sample(sampleShape: number[] = [], options?: SampleOptions): Tensor {
     const fn = 'Categorical.sample';
     const { shape, seed } = checkSampleArgs(fn, sampleShape, options, this.batchShape, [this.numCategories], false);
     return tf.tidy(fn, () => {
       const g = tf.neg(tf.log(tf.neg(tf.log(clampedUniform(shape, seed)))));
       return nonDifferentiable((lp, gt) => tf.argMax(tf.add(lp, gt), -1), this.logitsParameter(), g);
     });
-  }
-
-  /** Throws: a categorical sample has no reparameterization (use the score-function estimator or a relaxation). */
-  rsample(_sampleShape?: number[], _options?: SampleOptions): Tensor {
-    return notReparameterizable('Categorical.rsample', 'categorical', 'gumbelSoftmax / RelaxedOneHotCategorical');
   }
 
   /**

@@ -4,6 +4,7 @@ import { expectClose, expectNoLeaks, expectThrowsClean } from '@genmod-internal/
 import { independent } from './independent.js';
 import { Normal } from './normal.js';
 import { Bernoulli } from './bernoulli.js';
+import type { IndependentLaw, ReparameterizedDistribution } from './index.js';
 
 describe('independent', () => {
   it('moves trailing batch dimensions into the event and sums log-probabilities and entropies over them', () => {
@@ -41,15 +42,27 @@ describe('independent', () => {
     base.dispose();
   });
 
-  it('names the argument on bad input; rsample of a non-reparameterizable base throws', () => {
+  it('names the argument on bad input; has rsample and moments exactly where the base does', () => {
     const base = new Bernoulli({ probs: [[0.2, 0.7]] });
-    expectThrowsClean(() => independent(base, 3), /independent: reinterpretedBatchNdims must be an integer in \[0, 2\] \(the base's batch rank\), got 3/);
+    expectThrowsClean(() => independent(base, 3), /independent: reinterpretedBatchNdims must be an integer ≥ 0 and ≤ 2, got 3/);
     expectThrowsClean(() => independent(base, 1.5), /reinterpretedBatchNdims must be an integer/);
-    expectThrowsClean(() => independent({} as never, 1), /independent: distribution must be a distribution \(an object with sample and logProb\)/);
-    expectThrowsClean(() => independent(base, 1).rsample([1]), /Bernoulli\.rsample: .*no reparameterization/);
-    const noRsample = { batchShape: [2], sample: () => tf.zeros([2]), logProb: () => tf.zeros([2]) };
-    expectThrowsClean(() => independent(noRsample, 1).rsample(), /Independent\.rsample: the base distribution has no rsample\(\)/);
-    expectThrowsClean(() => independent(noRsample, 1).entropy(), /Independent\.entropy: the base distribution has no entropy\(\)/);
+    expectThrowsClean(() => independent({} as never, 1), /independent: distribution must be a distribution \(family, batchShape, eventShape, support, sample, logProb\), got a plain object \(missing family\)/);
+    const d = independent(base, 1);
+    expect([d.family, d.support, d.reinterpretedBatchNdims]).toEqual(['Independent', 'binary', 1]);
+    expect('rsample' in d).toBe(false);
+    // @ts-expect-error: the type of independent(Bernoulli) has no rsample either
+    expect(d.rsample).toBeUndefined();
+    expect(typeof d.entropy).toBe('function');
+    const bare = { family: 'Bare', support: 'real' as const, batchShape: [2], eventShape: [], sample: () => tf.zeros([2]), logProb: () => tf.zeros([2]) };
+    const v = independent(bare, 1);
+    expect(['rsample', 'entropy', 'mean', 'variance', 'stddev'].filter((k) => k in v)).toEqual([]);
+    const n = new Normal({ loc: [[0, 1]], scale: 1 });
+    const q = independent(n, 1);
+    expect(['rsample', 'entropy', 'mean', 'variance', 'stddev'].filter((k) => k in q)).toEqual(['rsample', 'entropy', 'mean', 'variance', 'stddev']);
+    expect([q.family, q.support]).toEqual(['Independent', 'real']);
+    const typed: ReparameterizedDistribution & IndependentLaw<Normal> = q; // its type has rsample
+    expect(typed.base).toBe(n);
+    n.dispose();
     base.dispose();
   });
 });

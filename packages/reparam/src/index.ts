@@ -4,8 +4,9 @@
  * Needs `@tensorflow/tfjs-core` (peer) with a backend and gradients registered by the app
  * (importing the @tensorflow/tfjs umbrella in the app does both).
  */
-export type { Distribution, ReparameterizedDistribution } from './distribution.js';
-export type { SampleOptions, ReparameterizedSampleOptions } from './internal/params.js';
+export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
+export type { NormalLaw, MultivariateNormalTriLLaw, CategoricalLaw, BernoulliLaw, IndependentLaw } from '@genmod-internal/core';
+export type { ReparameterizedSampleOptions } from './distribution.js';
 export { Normal, type NormalParams } from './normal.js';
 export { MultivariateNormalTriL, type MultivariateNormalTriLParams } from './multivariate-normal-tri-l.js';
 export { Logistic, type LogisticParams } from './logistic.js';

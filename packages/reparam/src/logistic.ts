@@ -6,11 +6,19 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkPositive, fail, inferShape, toFloat } from '@genmod-internal/core';
-import { clampedUniform, softplus } from './internal/math.js';
-import { Owned, broadcastShapes, checkParam, checkPoint, checkSampleArgs, noiseOr, stopGradient, type ReparameterizedSampleOptions } from './internal/params.js';
-import type { ReparameterizedDistribution } from './distribution.js';
+import { broadcastShapes, checkPositive, checkTensorArg, clampedUniform, softplus, stopGradient, toFloat, type ReparameterizedDistribution } from '@genmod-internal/core';
+import { Owned, checkParams, checkSampleArgs, noiseOr } from './internal/params.js';
+import type { ReparameterizedSampleOptions } from './distribution.js';
 
+/**
+ * Parameters of {@link Logistic}: location μ and scale s > 0, CDF σ((x − μ)/s) (Balakrishnan 1992).
+ * Unknown keys throw.
+ * @example
+ * ```ts
+ * const p: LogisticParams = { loc: 0, scale: 2 };
+ * ```
+ * @since 0.1.0
+ */
 export interface LogisticParams {
   /** location μ, any shape */
   loc: Tensor | TensorLike;
@@ -36,6 +44,10 @@ export interface LogisticParams {
  * @since 0.1.0
  */
 export class Logistic implements ReparameterizedDistribution {
+  /** The family tag: `'Logistic'`. */
+  readonly family = 'Logistic' as const;
+  /** Draws are real numbers. */
+  readonly support = 'real' as const;
   readonly loc: Tensor;
   readonly scale: Tensor;
   readonly batchShape: number[];
@@ -44,10 +56,8 @@ export class Logistic implements ReparameterizedDistribution {
 
   constructor(params: LogisticParams) {
     const fn = 'Logistic';
-    if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { loc, scale }', params);
-    checkParam(fn, 'params.loc', params.loc);
-    checkParam(fn, 'params.scale', params.scale);
-    this.batchShape = broadcastShapes(fn, 'params.loc and params.scale', inferShape(params.loc), inferShape(params.scale));
+    const [locShape, scaleShape] = checkParams(fn, params, ['loc', 'scale'], ['loc', 'scale']);
+    this.batchShape = broadcastShapes(fn, 'params.loc and params.scale', locShape!, scaleShape!);
     try {
       this.loc = this.owned.float(fn, 'params.loc', params.loc);
       this.scale = this.owned.float(fn, 'params.scale', params.scale);
@@ -62,28 +72,33 @@ export class Logistic implements ReparameterizedDistribution {
     return tf.div(tf.sub(toFloat(fn, 'x', x), this.loc), this.scale);
   }
 
-  /** z = μ + s·l, l standard logistic (`options.noise` is l), shape `[...sampleShape, ...batchShape]`. */
-  rsample(sampleShape: number[] = [], options: ReparameterizedSampleOptions = {}): Tensor {
-    const fn = 'Logistic.rsample';
+  /** z = μ + s·l for a validated shape, without gradient when `detach`. */
+  private draw(fn: string, sampleShape: number[], options: ReparameterizedSampleOptions | undefined, detach: boolean): Tensor {
     const { shape, seed } = checkSampleArgs(fn, sampleShape, options, this.batchShape, [], true);
     return tf.tidy(fn, () => {
       const l = noiseOr(fn, options, () => {
         const u = clampedUniform(shape, seed);
         return tf.sub(tf.log(u), tf.log1p(tf.neg(u)));
       });
-      return tf.add(this.loc, tf.mul(this.scale, l));
+      const z = tf.add(this.loc, tf.mul(this.scale, l));
+      return detach ? stopGradient(z) : z;
     });
   }
 
-  /** The values of {@link Logistic.rsample}, without gradient. */
-  sample(sampleShape: number[] = [], options: ReparameterizedSampleOptions = {}): Tensor {
-    return tf.tidy('Logistic.sample', () => stopGradient(this.rsample(sampleShape, options)));
+  /** z = μ + s·l, l standard logistic (`options.noise` is l), shape `[...sampleShape, ...batchShape]`. */
+  rsample(sampleShape: number[] = [], options?: ReparameterizedSampleOptions): Tensor {
+    return this.draw('Logistic.rsample', sampleShape, options, false);
+  }
+
+  /** The values of {@link Logistic.rsample} (the same seed, the same values), without gradient. */
+  sample(sampleShape: number[] = [], options?: ReparameterizedSampleOptions): Tensor {
+    return this.draw('Logistic.sample', sampleShape, options, true);
   }
 
   /** log p(x) = −z − 2·softplus(−z) − log s, z = (x − μ)/s (stable for |z| up to float32 range). */
   logProb(x: Tensor | TensorLike): Tensor {
     const fn = 'Logistic.logProb';
-    checkPoint(fn, x);
+    checkTensorArg(fn, 'x', x);
     return tf.tidy(fn, () => {
       const z = this.z(fn, x);
       return tf.sub(tf.sub(tf.neg(z), tf.mul(softplus(tf.neg(z)), 2)), tf.log(this.scale));
@@ -98,14 +113,14 @@ export class Logistic implements ReparameterizedDistribution {
   /** F(x) = σ((x − μ)/s). */
   cdf(x: Tensor | TensorLike): Tensor {
     const fn = 'Logistic.cdf';
-    checkPoint(fn, x);
+    checkTensorArg(fn, 'x', x);
     return tf.tidy(fn, () => tf.sigmoid(this.z(fn, x)));
   }
 
   /** The quantile function F⁻¹(p) = μ + s·log(p/(1 − p)), p in (0, 1). */
   quantile(p: Tensor | TensorLike): Tensor {
     const fn = 'Logistic.quantile';
-    checkPoint(fn, p, 'p');
+    checkTensorArg(fn, 'p', p);
     return tf.tidy(fn, () => {
       const $p = toFloat(fn, 'p', p);
       return tf.add(this.loc, tf.mul(this.scale, tf.sub(tf.log($p), tf.log1p(tf.neg($p)))));

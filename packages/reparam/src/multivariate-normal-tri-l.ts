@@ -9,11 +9,19 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { batchMatMul, fail, inferShape, toFloat, triangularSolve } from '@genmod-internal/core';
-import { HALF_LOG_TWO_PI, standardNormal } from './internal/math.js';
-import { Owned, broadcastShapes, checkParam, checkPoint, checkSampleArgs, noiseOr, stopGradient, type ReparameterizedSampleOptions } from './internal/params.js';
-import type { ReparameterizedDistribution } from './distribution.js';
+import { HALF_LOG_TWO_PI, batchMatMul, broadcastShapes, checkTensorArg, fail, normalNoise, showShape, stopGradient, toFloat, triangularSolve, type MultivariateNormalTriLLaw } from '@genmod-internal/core';
+import { Owned, checkParams, checkSampleArgs, noiseOr } from './internal/params.js';
+import type { ReparameterizedSampleOptions } from './distribution.js';
 
+/**
+ * Parameters of {@link MultivariateNormalTriL}: N(μ, L·Lᵀ) (Rezende et al. 2014, arXiv:1401.4082). Unknown
+ * keys throw.
+ * @example
+ * ```ts
+ * const p: MultivariateNormalTriLParams = { loc: [0, 1], scaleTril: [[1, 0], [0.5, 2]] };
+ * ```
+ * @since 0.1.0
+ */
 export interface MultivariateNormalTriLParams {
   /** mean μ `[...batch, d]` */
   loc: Tensor | TensorLike;
@@ -44,7 +52,11 @@ export interface MultivariateNormalTriLParams {
  * ```
  * @since 0.1.0
  */
-export class MultivariateNormalTriL implements ReparameterizedDistribution {
+export class MultivariateNormalTriL implements MultivariateNormalTriLLaw {
+  /** The family tag: `'MultivariateNormalTriL'`. */
+  readonly family = 'MultivariateNormalTriL' as const;
+  /** Draws are real vectors. */
+  readonly support = 'real' as const;
   readonly loc: Tensor;
   readonly scaleTril: Tensor;
   readonly batchShape: number[];
@@ -54,17 +66,13 @@ export class MultivariateNormalTriL implements ReparameterizedDistribution {
 
   constructor(params: MultivariateNormalTriLParams) {
     const fn = 'MultivariateNormalTriL';
-    if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { loc, scaleTril }', params);
-    checkParam(fn, 'params.loc', params.loc);
-    checkParam(fn, 'params.scaleTril', params.scaleTril);
-    const ls = inferShape(params.loc);
-    const ss = inferShape(params.scaleTril);
+    const [ls, ss] = checkParams(fn, params, ['loc', 'scaleTril'], ['loc', 'scaleTril']) as [number[], number[]];
     if (ss.length < 2 || ss[ss.length - 1] !== ss[ss.length - 2]) {
-      fail(fn, 'params.scaleTril', 'square matrices of shape [..., d, d]', params.scaleTril instanceof tf.Tensor ? params.scaleTril : `shape [${ss.join(', ')}]`);
+      fail(fn, 'params.scaleTril', 'square matrices of shape [..., d, d]', params.scaleTril instanceof tf.Tensor ? params.scaleTril : showShape(ss));
     }
     const d = ss[ss.length - 1]!;
     if (ls.length < 1 || ls[ls.length - 1] !== d) {
-      fail(fn, 'params.loc', `of shape [..., d] with d = ${d} (the event size of params.scaleTril)`, params.loc instanceof tf.Tensor ? params.loc : `shape [${ls.join(', ')}]`);
+      fail(fn, 'params.loc', `of shape [..., d] with d = ${d} (the event size of params.scaleTril)`, params.loc instanceof tf.Tensor ? params.loc : showShape(ls));
     }
     this.batchShape = broadcastShapes(fn, 'the batch shapes of params.loc and params.scaleTril', ls.slice(0, -1), ss.slice(0, -2));
     this.eventShape = [d];
@@ -93,20 +101,28 @@ export class MultivariateNormalTriL implements ReparameterizedDistribution {
     return tf.sum(tf.mul(L, tf.eye(this.eventShape[0])), -1);
   }
 
-  /** z = μ + L·ε, ε ~ N(0, I) (`options.noise` is ε), shape `[...sampleShape, ...batchShape, d]`. */
-  rsample(sampleShape: number[] = [], options: ReparameterizedSampleOptions = {}): Tensor {
-    const fn = 'MultivariateNormalTriL.rsample';
+  /** z = μ + L·ε for a validated shape, without gradient when `detach`. */
+  private draw(fn: string, sampleShape: number[], options: ReparameterizedSampleOptions | undefined, detach: boolean): Tensor {
     const { shape, seed } = checkSampleArgs(fn, sampleShape, options, this.batchShape, this.eventShape, true);
     return tf.tidy(fn, () => {
-      const eps = noiseOr(fn, options, () => standardNormal(shape, seed));
+      const eps = noiseOr(fn, options, () => normalNoise(shape, seed));
       // (L·ε)_i = Σ_j L_ij·ε_j, broadcast over sample and batch axes
-      return tf.add(this.loc, tf.sum(tf.mul(this.scaleTril, tf.expandDims(eps, -2)), -1));
+      const z = tf.add(this.loc, tf.sum(tf.mul(this.scaleTril, tf.expandDims(eps, -2)), -1));
+      return detach ? stopGradient(z) : z;
     });
   }
 
-  /** The values of {@link MultivariateNormalTriL.rsample}, without gradient. */
-  sample(sampleShape: number[] = [], options: ReparameterizedSampleOptions = {}): Tensor {
-    return tf.tidy('MultivariateNormalTriL.sample', () => stopGradient(this.rsample(sampleShape, options)));
+  /**
+   * z = μ + L·ε, ε ~ N(0, I) (`options.noise` is ε), shape `[...sampleShape, ...batchShape, d]`,
+   * differentiable in μ and L.
+   */
+  rsample(sampleShape: number[] = [], options?: ReparameterizedSampleOptions): Tensor {
+    return this.draw('MultivariateNormalTriL.rsample', sampleShape, options, false);
+  }
+
+  /** The values of {@link MultivariateNormalTriL.rsample} (the same seed, the same values), without gradient. */
+  sample(sampleShape: number[] = [], options?: ReparameterizedSampleOptions): Tensor {
+    return this.draw('MultivariateNormalTriL.sample', sampleShape, options, true);
   }
 
   /**
@@ -116,10 +132,9 @@ export class MultivariateNormalTriL implements ReparameterizedDistribution {
    */
   logProb(x: Tensor | TensorLike): Tensor {
     const fn = 'MultivariateNormalTriL.logProb';
-    checkPoint(fn, x);
+    const xs = checkTensorArg(fn, 'x', x);
     const d = this.eventShape[0];
-    const xs = inferShape(x as Tensor | TensorLike);
-    if (xs.length < 1 || xs[xs.length - 1] !== d) fail(fn, 'x', `of shape [..., ${d}] (the event size)`, x instanceof tf.Tensor ? x : `shape [${xs.join(', ')}]`);
+    if (xs.length < 1 || xs[xs.length - 1] !== d) fail(fn, 'x', `of shape [..., ${d}] (the event size)`, x instanceof tf.Tensor ? x : showShape(xs));
     return tf.tidy(fn, () => {
       const diff = tf.sub(toFloat(fn, 'x', x), this.loc); // [..., d]
       const y = tf.squeeze(triangularSolve(this.scaleTril, tf.expandDims(diff, -1)), [-1]); // [..., d]

@@ -156,7 +156,7 @@ describe('Normal', () => {
   it('names the argument on bad input and leaves nothing behind', () => {
     expectThrowsClean(() => new Normal({ loc: 0, scale: -1 }), /Normal: params\.scale must be strictly positive, got a minimum of -1/);
     expectThrowsClean(() => new Normal({ loc: [0, 1, 2], scale: [1, 2] }), /Normal: params\.loc and params\.scale must be broadcastable shapes, got \[3\] and \[2\]/);
-    expectThrowsClean(() => new Normal({ loc: 0 } as never), /Normal: params\.scale must be a number, an array of numbers or a float32 tensor, got undefined/);
+    expectThrowsClean(() => new Normal({ loc: 0 } as never), /Normal: params\.scale must be a float32 tensor or a \(nested\) array of numbers, got undefined/);
     expectThrowsClean(() => new Normal({ loc: 0, scale: 1, logScale: 0 } as never), /Normal: params must be an object with exactly one of `scale` or `logScale`, got both/);
     expectThrowsClean(() => Normal.fromLogVariance([0, 1], [0, 1, 2]), /Normal\.fromLogVariance: loc and logVar must be broadcastable shapes/);
     const ints = tf.tensor1d([1, 2], 'int32');
@@ -165,7 +165,7 @@ describe('Normal', () => {
     expectThrowsClean(() => d.sample([2.5]), /Normal\.sample|Normal\.rsample: sampleShape must be an array of non-negative integers, got \[2\.5\]/);
     expectThrowsClean(() => d.rsample(3 as never), /Normal\.rsample: sampleShape must be an array of non-negative integers, got 3/);
     expectThrowsClean(() => d.rsample([3], { noise: [1, 2] }), /Normal\.rsample: options\.noise must be of shape \[3, 2\]/);
-    expectThrowsClean(() => d.rsample([3], { seed: NaN }), /Normal\.rsample: seed must be a finite number or a string, got NaN/);
+    expectThrowsClean(() => d.rsample([3], { seed: NaN }), /Normal\.rsample: options\.seed must be a finite number or a string, got NaN/);
     expectThrowsClean(() => d.logProb(ints), /Normal\.logProb: x must be a float32 tensor, got a int32 tensor/);
     ints.dispose();
     d.dispose();

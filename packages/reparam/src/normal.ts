@@ -9,12 +9,19 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkPositive, fail, inferShape, toFloat } from '@genmod-internal/core';
-import { HALF_LOG_TWO_PI, standardNormal } from './internal/math.js';
-import { Owned, broadcastShapes, checkParam, checkPoint, checkSampleArgs, noiseOr, stopGradient, type ReparameterizedSampleOptions } from './internal/params.js';
-import type { ReparameterizedDistribution } from './distribution.js';
+import { HALF_LOG_TWO_PI, broadcastShapes, checkPositive, checkTensorArg, fail, normalLogDensity, normalNoise, stopGradient, toFloat, type NormalLaw } from '@genmod-internal/core';
+import { Owned, checkParams, checkSampleArgs, noiseOr } from './internal/params.js';
+import type { ReparameterizedSampleOptions } from './distribution.js';
 
-/** Parameters of {@link Normal}: a mean and either the standard deviation σ or its logarithm. */
+/**
+ * Parameters of {@link Normal}: a mean μ and either the standard deviation σ or its logarithm log σ
+ * (z = μ + σ·ε; Kingma & Welling 2014, arXiv:1312.6114). Unknown keys throw.
+ * @example
+ * ```ts
+ * const p: NormalParams = { loc: [0, 1], logScale: [0, -1] };   // σ = [1, e⁻¹]
+ * ```
+ * @since 0.1.0
+ */
 export type NormalParams =
   | {
       /** mean μ, any shape (the batch shape is the broadcast of the two parameters) */
@@ -51,7 +58,11 @@ export type NormalParams =
  * ```
  * @since 0.1.0
  */
-export class Normal implements ReparameterizedDistribution {
+export class Normal implements NormalLaw {
+  /** The family tag: `'Normal'`. */
+  readonly family = 'Normal' as const;
+  /** Draws are real numbers. */
+  readonly support = 'real' as const;
   /** The mean μ (the caller's tensor, or one this object owns). */
   readonly loc: Tensor;
   /** The standard deviation σ. */
@@ -60,25 +71,25 @@ export class Normal implements ReparameterizedDistribution {
   readonly batchShape: number[];
   /** Scalar events: `[]`. */
   readonly eventShape: number[] = [];
-  private readonly logScale: Tensor | undefined;
+  /** log σ exactly, when built from a log-scale or a log-variance (σ = exp(log σ) may under- or overflow). */
+  private readonly exactLogScale: Tensor | undefined;
   private readonly owned = new Owned();
 
   constructor(params: NormalParams) {
     const fn = 'Normal';
-    if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { loc, scale } or { loc, logScale }', params);
     const p = params as { loc?: Tensor | TensorLike; scale?: Tensor | TensorLike; logScale?: Tensor | TensorLike };
-    const log = p.logScale !== undefined;
+    const log = p !== null && typeof p === 'object' && p.logScale !== undefined;
     if (log && p.scale !== undefined) fail(fn, 'params', 'an object with exactly one of `scale` or `logScale`', 'both');
-    const sArg = log ? 'params.logScale' : 'params.scale';
-    checkParam(fn, 'params.loc', p.loc);
-    checkParam(fn, sArg, log ? p.logScale : p.scale);
-    const s = (log ? p.logScale : p.scale)!;
-    this.batchShape = broadcastShapes(fn, `params.loc and ${sArg}`, inferShape(p.loc!), inferShape(s));
+    const sKey = log ? 'logScale' : 'scale';
+    const [locShape, sShape] = checkParams(fn, params, ['loc', 'scale', 'logScale'], ['loc', sKey]);
+    const sArg = `params.${sKey}`;
+    const s = p[sKey]!;
+    this.batchShape = broadcastShapes(fn, `params.loc and ${sArg}`, locShape!, sShape!);
     try {
       this.loc = this.owned.float(fn, 'params.loc', p.loc!);
       const st = this.owned.float(fn, sArg, s);
       if (log) {
-        this.logScale = st;
+        this.exactLogScale = st;
         this.scale = this.owned.own(tf.exp(st));
       } else {
         checkPositive(fn, st, 'params.scale');
@@ -105,9 +116,7 @@ export class Normal implements ReparameterizedDistribution {
    */
   static fromLogVariance(loc: Tensor | TensorLike, logVar: Tensor | TensorLike): Normal {
     const fn = 'Normal.fromLogVariance';
-    checkParam(fn, 'loc', loc);
-    checkParam(fn, 'logVar', logVar);
-    broadcastShapes(fn, 'loc and logVar', inferShape(loc), inferShape(logVar));
+    broadcastShapes(fn, 'loc and logVar', checkTensorArg(fn, 'loc', loc), checkTensorArg(fn, 'logVar', logVar));
     const half = tf.tidy(() => tf.mul(toFloat(fn, 'logVar', logVar), 0.5));
     try {
       const d = new Normal({ loc, logScale: half });
@@ -133,33 +142,59 @@ export class Normal implements ReparameterizedDistribution {
     return new Normal({ loc, logScale });
   }
 
+  /** log σ: the exact parameter, or log of the scale (not broadcast, not a copy). */
   private logSigma(): Tensor {
-    return this.logScale ?? tf.log(this.scale);
+    return this.exactLogScale ?? tf.log(this.scale);
   }
 
   /**
-   * Reparameterized samples z = μ + σ·ε, ε ~ N(0, 1), shape `[...sampleShape, ...batchShape]`.
-   * `options.noise` is ε itself.
+   * log σ, `batchShape`: exact when the law was built from a log-scale or a log-variance (½·logVar), so it
+   * stays finite where σ = exp(log σ) underflows to 0 or overflows; log(scale) otherwise. Differentiable in
+   * the parameters; the caller owns the result.
+   *
+   * @see Kingma & Welling 2014, arXiv:1312.6114, appendix C.2 (log-variance heads)
+   * @example
+   * ```ts
+   * const q = Normal.fromLogVariance([0], [-300]);   // σ = e⁻¹⁵⁰ underflows float32
+   * q.logStddev();                                   // [-150], exact
+   * q.dispose();
+   * ```
+   * @since 0.2.0
    */
-  rsample(sampleShape: number[] = [], options: ReparameterizedSampleOptions = {}): Tensor {
-    const fn = 'Normal.rsample';
+  logStddev(): Tensor {
+    return tf.tidy('Normal.logStddev', () => tf.broadcastTo(this.logSigma(), this.batchShape));
+  }
+
+  /** z = μ + σ·ε for a validated shape (`options.noise` is ε), without gradient when `detach`. */
+  private draw(fn: string, sampleShape: number[], options: ReparameterizedSampleOptions | undefined, detach: boolean): Tensor {
     const { shape, seed } = checkSampleArgs(fn, sampleShape, options, this.batchShape, [], true);
-    return tf.tidy(fn, () => tf.add(this.loc, tf.mul(this.scale, noiseOr(fn, options, () => standardNormal(shape, seed)))));
+    return tf.tidy(fn, () => {
+      const z = tf.add(this.loc, tf.mul(this.scale, noiseOr(fn, options, () => normalNoise(shape, seed))));
+      return detach ? stopGradient(z) : z;
+    });
   }
 
-  /** The values of {@link Normal.rsample}, without gradient. */
-  sample(sampleShape: number[] = [], options: ReparameterizedSampleOptions = {}): Tensor {
-    return tf.tidy('Normal.sample', () => stopGradient(this.rsample(sampleShape, options)));
+  /**
+   * Reparameterized samples z = μ + σ·ε, ε ~ N(0, 1), shape `[...sampleShape, ...batchShape]`,
+   * differentiable in μ and σ. `options.noise` is ε itself; `options.seed` any number (0 included) or string.
+   */
+  rsample(sampleShape: number[] = [], options?: ReparameterizedSampleOptions): Tensor {
+    return this.draw('Normal.rsample', sampleShape, options, false);
   }
 
-  /** log p(x) = −½·((x − μ)/σ)² − log σ − ½·log 2π, broadcast against the batch shape. */
+  /** The values of {@link Normal.rsample} (the same seed, the same values), without gradient. */
+  sample(sampleShape: number[] = [], options?: ReparameterizedSampleOptions): Tensor {
+    return this.draw('Normal.sample', sampleShape, options, true);
+  }
+
+  /**
+   * log p(x) = −½·((x − μ)·e^(−log σ))² − log σ − ½·log 2π, broadcast against the batch shape (never
+   * dividing by σ: finite values and gradients for log σ anywhere in the float32 range).
+   */
   logProb(x: Tensor | TensorLike): Tensor {
     const fn = 'Normal.logProb';
-    checkPoint(fn, x);
-    return tf.tidy(fn, () => {
-      const z = tf.div(tf.sub(toFloat(fn, 'x', x), this.loc), this.scale);
-      return tf.sub(tf.mul(tf.square(z), -0.5), tf.add(this.logSigma(), HALF_LOG_TWO_PI));
-    });
+    checkTensorArg(fn, 'x', x);
+    return tf.tidy(fn, () => normalLogDensity(toFloat(fn, 'x', x), this.loc, this.logSigma()));
   }
 
   /** p(x) = exp(log p(x)). */
@@ -167,11 +202,11 @@ export class Normal implements ReparameterizedDistribution {
     return tf.tidy('Normal.prob', () => tf.exp(this.logProb(x)));
   }
 
-  /** F(x) = ½·(1 + erf((x − μ)/(σ√2))). */
+  /** F(x) = ½·(1 + erf((x − μ)·e^(−log σ)/√2)). */
   cdf(x: Tensor | TensorLike): Tensor {
     const fn = 'Normal.cdf';
-    checkPoint(fn, x);
-    return tf.tidy(fn, () => tf.mul(tf.add(tf.erf(tf.div(tf.sub(toFloat(fn, 'x', x), this.loc), tf.mul(this.scale, Math.SQRT2))), 1), 0.5));
+    checkTensorArg(fn, 'x', x);
+    return tf.tidy(fn, () => tf.mul(tf.add(tf.erf(tf.mul(tf.sub(toFloat(fn, 'x', x), this.loc), tf.mul(tf.exp(tf.neg(this.logSigma())), Math.SQRT1_2))), 1), 0.5));
   }
 
   /** The differential entropy H = ½·log(2πe) + log σ (nats), `batchShape`. */

@@ -6,11 +6,11 @@
  * @see Mohamed, Rosca, Figurnov & Mnih 2020, JMLR, arXiv:1906.10652, §5.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { tidyObject } from './internal/params.js';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import { fail } from '@genmod-internal/core';
-import { checkEstimatorArgs, perSampleValues, surrogateGradients, type DistributionFactory, type EstimatorOptions, type GradientEstimate, type Objective } from './gradient-estimate.js';
-import type { ReparameterizedDistribution } from './distribution.js';
+import { describeLaw, fail, type ReparameterizedDistribution } from '@genmod-internal/core';
+import { tidyObject } from './internal/params.js';
+import { PATHWISE_KEYS, checkEstimatorArgs, perSampleValues, surrogateGradients } from './internal/estimate.js';
+import type { DistributionFactory, EstimatorOptions, GradientEstimate, Objective } from './gradient-estimate.js';
 
 /**
  * The pathwise estimate of ∇_θ E_{z ~ p(z|θ)}[f(z)] through z = g(ε, θ) (the distribution's `rsample`):
@@ -46,14 +46,16 @@ export function reparameterizationGradient(
   options: EstimatorOptions,
 ): GradientEstimate {
   const fn = 'reparameterizationGradient';
-  const seed = checkEstimatorArgs(fn, f, makeDistribution, params, options);
+  const seed = checkEstimatorArgs(fn, f, makeDistribution, params, options, PATHWISE_KEYS);
   const n = options.samples;
   let kept: Tensor | undefined;
   try {
     return tidyObject(fn, () => {
       const surrogate = (ps: Tensor[]): Tensor => {
         const d = makeDistribution(ps);
-        if (d === null || typeof d !== 'object' || typeof d.rsample !== 'function') fail(fn, 'makeDistribution(params)', 'a reparameterized distribution (with rsample)', d);
+        if (d === null || typeof d !== 'object' || typeof d.rsample !== 'function') {
+          fail(fn, 'makeDistribution(params)', 'a reparameterized distribution (with rsample; a discrete law has none: use scoreFunctionGradient, or a relaxation from @genmod/gumbel)', describeLaw(d));
+        }
         const v = perSampleValues(fn, f(d.rsample([n], { seed })), n);
         if (kept === undefined) kept = tf.keep(tf.clone(v));
         return v;

@@ -8,11 +8,21 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import { fail } from '@genmod-internal/core';
+import { fail, stopGradient, sumTrailing } from '@genmod-internal/core';
 import type { Baseline } from './baselines.js';
-import { stopGradient, tidyObject } from './internal/params.js';
-import { checkEstimatorArgs, perSampleValues, surrogateGradients, type DistributionFactory, type EstimatorOptions, type GradientEstimate, type Objective } from './gradient-estimate.js';
+import { tidyObject } from './internal/params.js';
+import { SCORE_KEYS, checkEstimatorArgs, perSampleValues, surrogateGradients } from './internal/estimate.js';
+import type { DistributionFactory, EstimatorOptions, GradientEstimate, Objective } from './gradient-estimate.js';
 
+/**
+ * Options of {@link scoreFunctionGradient}: the shared {@link EstimatorOptions} plus a baseline b in
+ * (1/n)·Σᵢ (f(zᵢ) − bᵢ)·∇_θ log p(zᵢ|θ) (Williams 1992). Unknown keys throw.
+ * @example
+ * ```ts
+ * const options: ScoreFunctionOptions = { samples: 16, baseline: leaveOneOutBaseline(), seed: 0 };
+ * ```
+ * @since 0.1.0
+ */
 export interface ScoreFunctionOptions extends EstimatorOptions {
   /**
    * the baseline b subtracted from f: a number (default 0: none), {@link movingAverageBaseline} or
@@ -52,7 +62,7 @@ export interface ScoreFunctionOptions extends EstimatorOptions {
  */
 export function scoreFunctionGradient(f: Objective, makeDistribution: DistributionFactory, params: Tensor[], options: ScoreFunctionOptions): GradientEstimate {
   const fn = 'scoreFunctionGradient';
-  const seed = checkEstimatorArgs(fn, f, makeDistribution, params, options);
+  const seed = checkEstimatorArgs(fn, f, makeDistribution, params, options, SCORE_KEYS);
   const n = options.samples;
   const baseline = options.baseline ?? 0;
   if (typeof baseline === 'number') {
@@ -77,7 +87,7 @@ export function scoreFunctionGradient(f: Objective, makeDistribution: Distributi
     const weight = tf.sub(values, b);
     const surrogate = (ps: Tensor[]) => {
       const lp = make(ps).logProb(z);
-      const perSample = lp.rank === 1 ? lp : tf.sum(lp, Array.from({ length: lp.rank - 1 }, (_, i) => i + 1));
+      const perSample = sumTrailing(lp, lp.rank - 1);
       return tf.mul(weight, perSample);
     };
     const { grads, perSampleGrads } = surrogateGradients(surrogate, params, options.perSample ?? false, n);

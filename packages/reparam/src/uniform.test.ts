@@ -48,6 +48,6 @@ describe('Uniform', () => {
 
   it('names the argument on bad input and leaves nothing behind', () => {
     expectThrowsClean(() => new Uniform({ low: [0, 1], high: [1, 1] }), /Uniform: params\.high must be greater than params\.low everywhere, got a minimum of high − low = 0/);
-    expectThrowsClean(() => new Uniform({ low: 0 } as never), /Uniform: params\.high must be a number, an array of numbers or a float32 tensor, got undefined/);
+    expectThrowsClean(() => new Uniform({ low: 0 } as never), /Uniform: params\.high must be a float32 tensor or a \(nested\) array of numbers, got undefined/);
   });
 });

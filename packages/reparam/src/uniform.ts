@@ -5,10 +5,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, inferShape, nonDifferentiable, toFloat } from '@genmod-internal/core';
-import { Owned, broadcastShapes, checkParam, checkPoint, checkSampleArgs, noiseOr, readMin, stopGradient, type ReparameterizedSampleOptions } from './internal/params.js';
-import type { ReparameterizedDistribution } from './distribution.js';
+import { broadcastShapes, checkTensorArg, fail, nonDifferentiable, stopGradient, toFloat, uniformNoise, type ReparameterizedDistribution } from '@genmod-internal/core';
+import { Owned, checkParams, checkSampleArgs, noiseOr, readMin } from './internal/params.js';
+import type { ReparameterizedSampleOptions } from './distribution.js';
 
+/**
+ * Parameters of {@link Uniform}: the bounds of [low, high), density 1/(high − low). Unknown keys throw.
+ * @example
+ * ```ts
+ * const p: UniformParams = { low: [0, -1], high: [1, 3] };
+ * ```
+ * @since 0.1.0
+ */
 export interface UniformParams {
   /** lower bound (inclusive), any shape */
   low: Tensor | TensorLike;
@@ -32,6 +40,10 @@ export interface UniformParams {
  * @since 0.1.0
  */
 export class Uniform implements ReparameterizedDistribution {
+  /** The family tag: `'Uniform'`. */
+  readonly family = 'Uniform' as const;
+  /** Draws lie in the interval [low, high). */
+  readonly support = 'interval' as const;
   readonly low: Tensor;
   readonly high: Tensor;
   readonly batchShape: number[];
@@ -40,10 +52,8 @@ export class Uniform implements ReparameterizedDistribution {
 
   constructor(params: UniformParams) {
     const fn = 'Uniform';
-    if (params === null || typeof params !== 'object') fail(fn, 'params', 'an object { low, high }', params);
-    checkParam(fn, 'params.low', params.low);
-    checkParam(fn, 'params.high', params.high);
-    this.batchShape = broadcastShapes(fn, 'params.low and params.high', inferShape(params.low), inferShape(params.high));
+    const [lowShape, highShape] = checkParams(fn, params, ['low', 'high'], ['low', 'high']);
+    this.batchShape = broadcastShapes(fn, 'params.low and params.high', lowShape!, highShape!);
     try {
       this.low = this.owned.float(fn, 'params.low', params.low);
       this.high = this.owned.float(fn, 'params.high', params.high);
@@ -61,22 +71,29 @@ export class Uniform implements ReparameterizedDistribution {
     return tf.sub(this.high, this.low);
   }
 
-  /** z = low + (high − low)·u, u ~ U(0, 1) (`options.noise` is u), shape `[...sampleShape, ...batchShape]`. */
-  rsample(sampleShape: number[] = [], options: ReparameterizedSampleOptions = {}): Tensor {
-    const fn = 'Uniform.rsample';
+  /** z = low + (high − low)·u for a validated shape, without gradient when `detach`. */
+  private draw(fn: string, sampleShape: number[], options: ReparameterizedSampleOptions | undefined, detach: boolean): Tensor {
     const { shape, seed } = checkSampleArgs(fn, sampleShape, options, this.batchShape, [], true);
-    return tf.tidy(fn, () => tf.add(this.low, tf.mul(this.width(), noiseOr(fn, options, () => tf.randomUniform(shape, 0, 1, 'float32', seed)))));
+    return tf.tidy(fn, () => {
+      const z = tf.add(this.low, tf.mul(this.width(), noiseOr(fn, options, () => uniformNoise(shape, seed))));
+      return detach ? stopGradient(z) : z;
+    });
   }
 
-  /** The values of {@link Uniform.rsample}, without gradient. */
-  sample(sampleShape: number[] = [], options: ReparameterizedSampleOptions = {}): Tensor {
-    return tf.tidy('Uniform.sample', () => stopGradient(this.rsample(sampleShape, options)));
+  /** z = low + (high − low)·u, u ~ U(0, 1) (`options.noise` is u), shape `[...sampleShape, ...batchShape]`. */
+  rsample(sampleShape: number[] = [], options?: ReparameterizedSampleOptions): Tensor {
+    return this.draw('Uniform.rsample', sampleShape, options, false);
+  }
+
+  /** The values of {@link Uniform.rsample} (the same seed, the same values), without gradient. */
+  sample(sampleShape: number[] = [], options?: ReparameterizedSampleOptions): Tensor {
+    return this.draw('Uniform.sample', sampleShape, options, true);
   }
 
   /** log p(x) = −log(high − low) on [low, high), −Infinity outside. */
   logProb(x: Tensor | TensorLike): Tensor {
     const fn = 'Uniform.logProb';
-    checkPoint(fn, x);
+    checkTensorArg(fn, 'x', x);
     return tf.tidy(fn, () => {
       const $x = toFloat(fn, 'x', x);
       const inside = nonDifferentiable((v, lo, hi) => tf.logicalAnd(tf.greaterEqual(v, lo), tf.less(v, hi)), $x, this.low, this.high);
@@ -94,7 +111,7 @@ export class Uniform implements ReparameterizedDistribution {
   /** F(x) = clip((x − low)/(high − low), 0, 1). */
   cdf(x: Tensor | TensorLike): Tensor {
     const fn = 'Uniform.cdf';
-    checkPoint(fn, x);
+    checkTensorArg(fn, 'x', x);
     return tf.tidy(fn, () => tf.clipByValue(tf.div(tf.sub(toFloat(fn, 'x', x), this.low), this.width()), 0, 1));
   }
 
