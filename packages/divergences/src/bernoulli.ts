@@ -6,20 +6,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { broadcastShapes, checkBase, checkOptions, checkValidate } from './internal/checks.js';
-import { bernoulli, checkDiscrete, checkDiscretePair, crossEntropyTerms, entropyTerms, klTerms, type DiscreteParams } from './internal/discrete.js';
+import { checkOptions } from '@genmod-internal/core';
+import { checkBase, checkValidate } from './internal/checks.js';
+import { bernoulli, checkDiscrete, checkDiscretePair, crossEntropyTerms, DISCRETE_KEYS, entropyTerms, klTerms, type BernoulliLike } from './internal/discrete.js';
+import { scaled } from './internal/math.js';
 import type { DiscreteOptions } from './categorical.js';
-
-function scaled(x: Tensor, factor: number): Tensor {
-  return factor === 1 ? x : tf.mul(x, factor);
-}
 
 /**
  * KL(p‖q) = p·log(p/q) + (1 − p)·log((1 − p)/(1 − q)), elementwise, for Bernoulli laws with success
  * probabilities p and q. From logits it uses log σ(l) = −softplus(−l), exact at |l| = 1e4. 0·log 0 = 0;
  * +Infinity where q puts zero mass on an outcome p can produce.
  *
- * @param p `{ logits }` or `{ probs }`, any shape
+ * @param p `{ logits }` or `{ probs }`, any shape, or a distribution of family 'Bernoulli'
  * @param q the same, broadcastable with p
  * @returns the broadcast shape, in nats (or in `options.base`)
  * @see Kullback & Leibler 1951
@@ -29,9 +27,9 @@ function scaled(x: Tensor, factor: number): Tensor {
  * ```
  * @since 0.1.0
  */
-export function klBernoulli(p: DiscreteParams, q: DiscreteParams, options: DiscreteOptions = {}): Tensor {
+export function klBernoulli(p: BernoulliLike, q: BernoulliLike, options: DiscreteOptions = {}): Tensor {
   const fn = 'klBernoulli';
-  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'bernoulli');
+  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'Bernoulli');
   return tf.tidy(fn, () => scaled(tf.sum(klTerms(bernoulli(fn, 'p', cp), bernoulli(fn, 'q', cq)), -1), factor));
 }
 
@@ -47,12 +45,12 @@ export function klBernoulli(p: DiscreteParams, q: DiscreteParams, options: Discr
  * ```
  * @since 0.1.0
  */
-export function entropyBernoulli(p: DiscreteParams, options: DiscreteOptions = {}): Tensor {
+export function entropyBernoulli(p: BernoulliLike, options: DiscreteOptions = {}): Tensor {
   const fn = 'entropyBernoulli';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, DISCRETE_KEYS);
   const validate = checkValidate(fn, options);
   const factor = checkBase(fn, options.base);
-  const cp = checkDiscrete(fn, 'p', p, validate, 0);
+  const cp = checkDiscrete(fn, 'p', p, validate, 'Bernoulli');
   return tf.tidy(fn, () => scaled(tf.sum(entropyTerms(bernoulli(fn, 'p', cp)), -1), factor));
 }
 
@@ -70,8 +68,8 @@ export function entropyBernoulli(p: DiscreteParams, options: DiscreteOptions = {
  * ```
  * @since 0.1.0
  */
-export function crossEntropyBernoulli(p: DiscreteParams, q: DiscreteParams, options: DiscreteOptions = {}): Tensor {
+export function crossEntropyBernoulli(p: BernoulliLike, q: BernoulliLike, options: DiscreteOptions = {}): Tensor {
   const fn = 'crossEntropyBernoulli';
-  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'bernoulli');
+  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'Bernoulli');
   return tf.tidy(fn, () => scaled(tf.sum(crossEntropyTerms(bernoulli(fn, 'p', cp), bernoulli(fn, 'q', cq)), -1), factor));
 }

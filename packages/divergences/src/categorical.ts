@@ -7,19 +7,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkLogits, toFloat } from '@genmod-internal/core';
-import { checkBase, checkOptions, checkValidate, type ValidateOptions } from './internal/checks.js';
-import { categorical, checkDiscrete, checkDiscretePair, checkSameClasses, crossEntropyTerms, entropyTerms, klTerms, type DiscreteParams } from './internal/discrete.js';
+import { checkLogits, checkOptions, toFloat } from '@genmod-internal/core';
+import { checkBase, checkValidate, type ValidateOptions } from './internal/checks.js';
+import { categorical, checkDiscrete, checkDiscretePair, crossEntropyTerms, DISCRETE_KEYS, entropyTerms, klTerms, type CategoricalLike } from './internal/discrete.js';
+import { scaled } from './internal/math.js';
 
-export type { DiscreteParams } from './internal/discrete.js';
+export type { BernoulliLike, CategoricalLike, DiscreteParams } from './internal/discrete.js';
 
 export interface DiscreteOptions extends ValidateOptions {
   /** the logarithm base: 2 for bits, 10 for bans; default e (nats), as `scipy.stats.entropy(..., base)` */
   base?: number;
-}
-
-function scaled(x: Tensor, factor: number): Tensor {
-  return factor === 1 ? x : tf.mul(x, factor);
 }
 
 /**
@@ -28,7 +25,8 @@ function scaled(x: Tensor, factor: number): Tensor {
  * Zero-probability classes follow 0·log 0 = 0; the divergence is +Infinity exactly where some class has
  * q_k = 0 < p_k. Differentiable in both arguments (logits ±1e4 and −Infinity masks give no NaN).
  *
- * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]` (probabilities are used as given: rows must sum to 1)
+ * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]` (probabilities are used as given: rows must sum to 1),
+ *   or a distribution of family 'Categorical' (its `logits`, else its `probs`)
  * @param q the same, with a batch shape broadcastable with p's and the same K
  * @returns `[...batch]`, in nats (or in `options.base`)
  * @see Kullback & Leibler 1951 · scipy.stats.entropy(p, q)
@@ -39,9 +37,9 @@ function scaled(x: Tensor, factor: number): Tensor {
  * ```
  * @since 0.1.0
  */
-export function klCategorical(p: DiscreteParams, q: DiscreteParams, options: DiscreteOptions = {}): Tensor {
+export function klCategorical(p: CategoricalLike, q: CategoricalLike, options: DiscreteOptions = {}): Tensor {
   const fn = 'klCategorical';
-  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'categorical');
+  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'Categorical');
   return tf.tidy(fn, () => scaled(tf.sum(klTerms(categorical(fn, 'p', cp), categorical(fn, 'q', cq)), -1), factor));
 }
 
@@ -57,12 +55,12 @@ export function klCategorical(p: DiscreteParams, q: DiscreteParams, options: Dis
  * ```
  * @since 0.1.0
  */
-export function entropyCategorical(p: DiscreteParams, options: DiscreteOptions = {}): Tensor {
+export function entropyCategorical(p: CategoricalLike, options: DiscreteOptions = {}): Tensor {
   const fn = 'entropyCategorical';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, DISCRETE_KEYS);
   const validate = checkValidate(fn, options);
   const factor = checkBase(fn, options.base);
-  const cp = checkDiscrete(fn, 'p', p, validate, 1);
+  const cp = checkDiscrete(fn, 'p', p, validate, 'Categorical');
   return tf.tidy(fn, () => scaled(tf.sum(entropyTerms(categorical(fn, 'p', cp)), -1), factor));
 }
 
@@ -80,9 +78,9 @@ export function entropyCategorical(p: DiscreteParams, options: DiscreteOptions =
  * ```
  * @since 0.1.0
  */
-export function crossEntropyCategorical(p: DiscreteParams, q: DiscreteParams, options: DiscreteOptions = {}): Tensor {
+export function crossEntropyCategorical(p: CategoricalLike, q: CategoricalLike, options: DiscreteOptions = {}): Tensor {
   const fn = 'crossEntropyCategorical';
-  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'categorical');
+  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'Categorical');
   return tf.tidy(fn, () => scaled(tf.sum(crossEntropyTerms(categorical(fn, 'p', cp), categorical(fn, 'q', cq)), -1), factor));
 }
 
@@ -101,7 +99,7 @@ export function crossEntropyCategorical(p: DiscreteParams, q: DiscreteParams, op
  */
 export function klToUniform(logits: Tensor | TensorLike, options: { base?: number } = {}): Tensor {
   const fn = 'klToUniform';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, ['base']);
   const factor = checkBase(fn, options.base);
   const { shape } = checkLogits(fn, logits);
   const k = shape[shape.length - 1]!;

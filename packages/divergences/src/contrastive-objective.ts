@@ -7,8 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
-import { checkOptions, checkReduction, checkTensorArg, sameShape, type Reduction } from './internal/checks.js';
+import { checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
+import { checkReduction, checkSameShape, type Reduction } from './internal/checks.js';
 import { reduce } from './internal/math.js';
 
 /**
@@ -28,12 +28,12 @@ import { reduce } from './internal/math.js';
  */
 export function contrastiveObjective(query: Tensor | TensorLike, positive: Tensor | TensorLike, negative: Tensor | TensorLike, options: { reduction?: Reduction } = {}): Tensor {
   const fn = 'contrastiveObjective';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, ['reduction']);
   const reduction = checkReduction(fn, options.reduction);
   const shape = checkTensorArg(fn, 'query', query);
   if (shape.length < 1) fail(fn, 'query', 'a tensor of rank ≥ 1 (embeddings on the last axis)', query);
-  sameShape(fn, 'query and positive', shape, checkTensorArg(fn, 'positive', positive));
-  sameShape(fn, 'query and negative', shape, checkTensorArg(fn, 'negative', negative));
+  checkSameShape(fn, 'query and positive', shape, checkTensorArg(fn, 'positive', positive));
+  checkSameShape(fn, 'query and negative', shape, checkTensorArg(fn, 'negative', negative));
   return tf.tidy(fn, () => {
     const q = toFloat(fn, 'query', query);
     return reduce(tf.sum(tf.mul(q, tf.sub(toFloat(fn, 'positive', positive), toFloat(fn, 'negative', negative))), -1), reduction);

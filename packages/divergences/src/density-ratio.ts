@@ -8,8 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
-import { checkFiniteNumber, checkOptions, checkTensorArg } from './internal/checks.js';
+import { checkNumber, checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
 
 export interface DensityRatioOptions {
   /**
@@ -20,7 +19,7 @@ export interface DensityRatioOptions {
 }
 
 function checkPriorOdds(fn: string, options: DensityRatioOptions): number {
-  return options.priorOdds === undefined ? 0 : Math.log(checkFiniteNumber(fn, 'options.priorOdds', options.priorOdds, (v) => v > 0, 'a finite number > 0'));
+  return options.priorOdds === undefined ? 0 : Math.log(checkNumber(fn, 'options.priorOdds', options.priorOdds, { above: 0 }));
 }
 
 /**
@@ -38,7 +37,7 @@ function checkPriorOdds(fn: string, options: DensityRatioOptions): number {
  */
 export function logDensityRatio(logits: Tensor | TensorLike, options: DensityRatioOptions = {}): Tensor {
   const fn = 'logDensityRatio';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, ['priorOdds']);
   const offset = checkPriorOdds(fn, options);
   checkTensorArg(fn, 'logits', logits);
   return tf.tidy(fn, () => tf.sub(toFloat(fn, 'logits', logits), offset));
@@ -58,7 +57,7 @@ export function logDensityRatio(logits: Tensor | TensorLike, options: DensityRat
  */
 export function densityRatio(logits: Tensor | TensorLike, options: DensityRatioOptions = {}): Tensor {
   const fn = 'densityRatio';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, ['priorOdds']);
   const offset = checkPriorOdds(fn, options);
   checkTensorArg(fn, 'logits', logits);
   return tf.tidy(fn, () => tf.exp(tf.sub(toFloat(fn, 'logits', logits), offset)));
@@ -79,7 +78,7 @@ export function densityRatio(logits: Tensor | TensorLike, options: DensityRatioO
  */
 export function densityRatioKl(logitsOnQ1: Tensor | TensorLike, options: DensityRatioOptions = {}): tf.Scalar {
   const fn = 'densityRatioKl';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, ['priorOdds']);
   const offset = checkPriorOdds(fn, options);
   const shape = checkTensorArg(fn, 'logitsOnQ1', logitsOnQ1);
   if (shape.reduce((s, d) => s * d, 1) === 0) fail(fn, 'logitsOnQ1', 'non-empty', logitsOnQ1);

@@ -6,8 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
-import { checkOptions, checkTensorArg } from './internal/checks.js';
+import { checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
 import { safeNorm, safeSqrt } from './internal/math.js';
 import type { Wasserstein1dOptions } from './wasserstein.js';
 
@@ -53,7 +52,7 @@ function checkNonNegative(fn: string, arg: string, w: Tensor | TensorLike): void
  */
 export function energyDistance(u: Tensor | TensorLike, v: Tensor | TensorLike, options: Wasserstein1dOptions = {}): tf.Scalar {
   const fn = 'energyDistance';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, ['uWeights', 'vWeights']);
   const su = checkSample(fn, 'u', u, options.uWeights, 'options.uWeights');
   const sv = checkSample(fn, 'v', v, options.vWeights, 'options.vWeights');
   if (su.length !== sv.length || su[1] !== sv[1]) fail(fn, 'u and v', 'samples of the same dimension ([n] and [m], or [n, d] and [m, d])', `[${su.join(', ')}] and [${sv.join(', ')}]`);

@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkOptions, checkValidate, type ValidateOptions } from './internal/checks.js';
-import { categorical, checkDiscrete, checkDiscretePair, checkSameClasses, type DiscreteParams, type LogProbs } from './internal/discrete.js';
+import type { ValidateOptions } from './internal/checks.js';
+import { categorical, checkDiscretePair, type CategoricalLike, type LogProbs } from './internal/discrete.js';
 import { safeSqrt } from './internal/math.js';
 
 /** √p_k = exp(½·log p_k) on the support, 0 off it (finite gradients where p_k = 0). */
@@ -29,9 +29,9 @@ function rootProbs(P: LogProbs): Tensor {
  * ```
  * @since 0.1.0
  */
-export function hellinger(p: DiscreteParams, q: DiscreteParams, options: ValidateOptions = {}): Tensor {
+export function hellinger(p: CategoricalLike, q: CategoricalLike, options: ValidateOptions = {}): Tensor {
   const fn = 'hellinger';
-  const { cp, cq } = checkDiscretePair(fn, p, q, options, 'categorical');
+  const { cp, cq } = checkDiscretePair(fn, p, q, options, 'Categorical', ['validate']);
   return tf.tidy(fn, () => {
     const d = tf.sub(rootProbs(categorical(fn, 'p', cp)), rootProbs(categorical(fn, 'q', cq)));
     return safeSqrt(tf.mul(tf.sum(tf.square(d), -1), 0.5));

@@ -7,14 +7,14 @@
  * Needs `@tensorflow/tfjs-core` (peer) with a backend and gradients registered by the app
  * (importing the @tensorflow/tfjs umbrella in the app does both).
  */
-export { klNormalNormal, klStandardNormal, entropyNormal, crossEntropyNormal, type NormalParams, type EventOptions } from './normal.js';
-export { klMultivariateNormal, entropyMultivariateNormal, crossEntropyMultivariateNormal, type MultivariateNormalParams } from './multivariate-normal.js';
-export { klCategorical, entropyCategorical, crossEntropyCategorical, klToUniform, type DiscreteParams, type DiscreteOptions } from './categorical.js';
+export { klNormalNormal, klStandardNormal, entropyNormal, crossEntropyNormal, type NormalParams, type NormalLike, type EventOptions } from './normal.js';
+export { klMultivariateNormal, entropyMultivariateNormal, crossEntropyMultivariateNormal, type MultivariateNormalParams, type MultivariateNormalLike } from './multivariate-normal.js';
+export { klCategorical, entropyCategorical, crossEntropyCategorical, klToUniform, type DiscreteParams, type CategoricalLike, type BernoulliLike, type DiscreteOptions } from './categorical.js';
 export { klBernoulli, entropyBernoulli, crossEntropyBernoulli } from './bernoulli.js';
 export { jsDivergence, jsDistance } from './jensen-shannon.js';
 export { totalVariation } from './total-variation.js';
 export { hellinger } from './hellinger.js';
-export { monteCarloKl, jsDivergenceMonteCarlo, type SampleLogProb, type MonteCarloOptions, type MonteCarloEstimate } from './monte-carlo.js';
+export { monteCarloKl, jsDivergenceMonteCarlo, type MonteCarloOptions, type MonteCarloEstimate } from './monte-carlo.js';
 export { wasserstein1d, wassersteinSorted, type Wasserstein1dOptions } from './wasserstein.js';
 export { energyDistance } from './energy-distance.js';
 export { slicedWasserstein, type SlicedWassersteinOptions } from './sliced-wasserstein.js';
@@ -25,3 +25,5 @@ export { infoNce, infoNceLoss } from './info-nce.js';
 export { tripletLoss, type TripletLossOptions } from './triplet-loss.js';
 export { contrastiveObjective } from './contrastive-objective.js';
 export type { ValidateOptions, Reduction } from './internal/checks.js';
+export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
+export type { NormalLaw, MultivariateNormalTriLLaw, CategoricalLaw, BernoulliLaw, IndependentLaw } from '@genmod-internal/core';

@@ -8,8 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
-import { checkOptions, checkReduction, checkTemperatureArg, checkTensorArg, sameShape, type Reduction } from './internal/checks.js';
+import { checkNumber, checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
+import { checkReduction, checkSameShape, type Reduction } from './internal/checks.js';
 import { reduce, safeNorm } from './internal/math.js';
 
 /** −log softmax(scores_i)_i per row, positives on the diagonal. */
@@ -37,7 +37,7 @@ function diagonalCrossEntropy(scores: Tensor): Tensor {
  */
 export function infoNceLoss(scores: Tensor | TensorLike, options: { reduction?: Reduction } = {}): Tensor {
   const fn = 'infoNceLoss';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, ['reduction']);
   const reduction = checkReduction(fn, options.reduction);
   const shape = checkTensorArg(fn, 'scores', scores);
   if (shape.length !== 2 || shape[0] !== shape[1] || shape[0] === 0) fail(fn, 'scores', 'a non-empty square matrix [B, B] (positives on the diagonal)', scores instanceof tf.Tensor ? scores : `shape [${shape.join(', ')}]`);
@@ -66,12 +66,12 @@ export function infoNceLoss(scores: Tensor | TensorLike, options: { reduction?: 
  */
 export function infoNce(query: Tensor | TensorLike, keys: Tensor | TensorLike, options: { temperature?: number; reduction?: Reduction } = {}): Tensor {
   const fn = 'infoNce';
-  options = checkOptions(fn, options);
-  const tau = options.temperature === undefined ? 0.1 : checkTemperatureArg(fn, options.temperature);
+  options = checkOptions(fn, options, ['temperature', 'reduction']);
+  const tau = options.temperature === undefined ? 0.1 : checkNumber(fn, 'options.temperature', options.temperature, { above: 0 });
   const reduction = checkReduction(fn, options.reduction);
   const shape = checkTensorArg(fn, 'query', query);
   if (shape.length !== 2 || shape[0] === 0) fail(fn, 'query', 'a non-empty batch of embeddings [B, D]', query instanceof tf.Tensor ? query : `shape [${shape.join(', ')}]`);
-  sameShape(fn, 'query and keys', shape, checkTensorArg(fn, 'keys', keys));
+  checkSameShape(fn, 'query and keys', shape, checkTensorArg(fn, 'keys', keys));
   return tf.tidy(fn, () => {
     const unit = (x: Tensor) => tf.div(x, tf.expandDims(tf.maximum(safeNorm(x, 2, -1), 1e-12), -1));
     const scores = tf.div(tf.matMul(unit(toFloat(fn, 'query', query)), unit(toFloat(fn, 'keys', keys)), false, true), tau);

@@ -7,13 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkBase, checkOptions, checkValidate } from './internal/checks.js';
-import { categorical, checkDiscrete, checkDiscretePair, checkSameClasses, klTerms, midpoint, type DiscreteParams } from './internal/discrete.js';
+import { categorical, checkDiscretePair, klTerms, midpoint, type CategoricalLike } from './internal/discrete.js';
 import { safeSqrt } from './internal/math.js';
 import type { DiscreteOptions } from './categorical.js';
 
-function js(fn: string, p: DiscreteParams, q: DiscreteParams, options: DiscreteOptions, distance: boolean): Tensor {
-  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'categorical');
+function js(fn: string, p: CategoricalLike, q: CategoricalLike, options: DiscreteOptions, distance: boolean): Tensor {
+  const { cp, cq, factor } = checkDiscretePair(fn, p, q, options, 'Categorical');
   return tf.tidy(fn, () => {
     const P = categorical(fn, 'p', cp);
     const Q = categorical(fn, 'q', cq);
@@ -37,7 +36,7 @@ function js(fn: string, p: DiscreteParams, q: DiscreteParams, options: DiscreteO
  * ```
  * @since 0.1.0
  */
-export function jsDivergence(p: DiscreteParams, q: DiscreteParams, options: DiscreteOptions = {}): Tensor {
+export function jsDivergence(p: CategoricalLike, q: CategoricalLike, options: DiscreteOptions = {}): Tensor {
   return js('jsDivergence', p, q, options, false);
 }
 
@@ -55,6 +54,6 @@ export function jsDivergence(p: DiscreteParams, q: DiscreteParams, options: Disc
  * ```
  * @since 0.1.0
  */
-export function jsDistance(p: DiscreteParams, q: DiscreteParams, options: DiscreteOptions = {}): Tensor {
+export function jsDistance(p: CategoricalLike, q: CategoricalLike, options: DiscreteOptions = {}): Tensor {
   return js('jsDistance', p, q, options, true);
 }

@@ -73,7 +73,7 @@ describe('mmd', () => {
   it('names mistakes, leaving nothing allocated', () => {
     expectThrowsClean(() => mmd([[1, 2], [3, 4]], [[1], [2]]), /mmd: x and y must be samples of the same dimension d, got d = 2 and d = 1/);
     expectThrowsClean(() => mmd([[1, 2]], [[1, 2], [3, 4]]), /mmd: x and y must be samples of at least 2 points each, got 1 and 2 points/);
-    expectThrowsClean(() => mmd([1, 2], [3, 4], { kernel: 'rbf' as never }), /mmd: options.kernel must be a kernel function/);
+    expectThrowsClean(() => mmd([1, 2], [3, 4], { kernel: 'rbf' as never }), /mmd: options.kernel must be a function/);
     expectThrowsClean(() => rbfKernel({ bandwidth: 0 }), /rbfKernel: options.bandwidth must be a finite number > 0, got 0/);
     expectThrowsClean(() => inverseMultiquadricKernel({ exponent: -1 }), /inverseMultiquadricKernel: options.exponent must be a finite number > 0, got -1/);
   });

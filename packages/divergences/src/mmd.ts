@@ -7,8 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, nonDifferentiable, toFloat } from '@genmod-internal/core';
-import { checkFiniteNumber, checkOptions, checkTensorArg } from './internal/checks.js';
+import { checkBoolean, checkFunction, checkNumber, checkOptions, checkTensorArg, fail, nonDifferentiable, toFloat } from '@genmod-internal/core';
 
 /**
  * A radial kernel k(x, y) = κ(‖x − y‖²), given as κ applied elementwise to a matrix of squared distances.
@@ -53,8 +52,8 @@ function medianSquaredDistance(sq: Tensor): Tensor {
  */
 export function rbfKernel(options: { bandwidth?: number } = {}): Kernel {
   const fn = 'rbfKernel';
-  options = checkOptions(fn, options);
-  const h = options.bandwidth === undefined ? undefined : checkFiniteNumber(fn, 'options.bandwidth', options.bandwidth, (v) => v > 0, 'a finite number > 0');
+  options = checkOptions(fn, options, ['bandwidth']);
+  const h = options.bandwidth === undefined ? undefined : checkNumber(fn, 'options.bandwidth', options.bandwidth, { above: 0 });
   return (sq: Tensor) =>
     tf.tidy(() => {
       if (h !== undefined) return tf.exp(tf.mul(sq, -1 / (2 * h * h)));
@@ -79,9 +78,9 @@ export function rbfKernel(options: { bandwidth?: number } = {}): Kernel {
  */
 export function inverseMultiquadricKernel(options: { scale?: number; exponent?: number } = {}): Kernel {
   const fn = 'inverseMultiquadricKernel';
-  options = checkOptions(fn, options);
-  const c = options.scale === undefined ? 1 : checkFiniteNumber(fn, 'options.scale', options.scale, (v) => v > 0, 'a finite number > 0');
-  const beta = options.exponent === undefined ? 0.5 : checkFiniteNumber(fn, 'options.exponent', options.exponent, (v) => v > 0, 'a finite number > 0');
+  options = checkOptions(fn, options, ['scale', 'exponent']);
+  const c = options.scale === undefined ? 1 : checkNumber(fn, 'options.scale', options.scale, { above: 0 });
+  const beta = options.exponent === undefined ? 0.5 : checkNumber(fn, 'options.exponent', options.exponent, { above: 0 });
   return (sq: Tensor) => tf.tidy(() => tf.pow(tf.add(tf.div(sq, c * c), 1), -beta));
 }
 
@@ -124,14 +123,13 @@ function asMatrix(fn: string, arg: string, x: unknown): number[] {
  */
 export function mmd(x: Tensor | TensorLike, y: Tensor | TensorLike, options: MmdOptions = {}): tf.Scalar {
   const fn = 'mmd';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, ['kernel', 'biased']);
   const [n, d] = asMatrix(fn, 'x', x) as [number, number];
   const [m, dy] = asMatrix(fn, 'y', y) as [number, number];
   if (d !== dy) fail(fn, 'x and y', 'samples of the same dimension d', `d = ${d} and d = ${dy}`);
   if (n < 2 || m < 2) fail(fn, 'x and y', 'samples of at least 2 points each', `${n} and ${m} points`);
-  if (options.kernel !== undefined && typeof options.kernel !== 'function') fail(fn, 'options.kernel', 'a kernel function (e.g. rbfKernel())', options.kernel);
-  if (options.biased !== undefined && typeof options.biased !== 'boolean') fail(fn, 'options.biased', 'a boolean', options.biased);
-  const biased = options.biased ?? false;
+  if (options.kernel !== undefined) checkFunction(fn, 'options.kernel', options.kernel);
+  const biased = options.biased === undefined ? false : checkBoolean(fn, 'options.biased', options.biased);
   return tf.tidy(fn, () => {
     const kernel = options.kernel ?? rbfKernel();
     const z0 = tf.concat([tf.reshape(toFloat(fn, 'x', x), [n, d]), tf.reshape(toFloat(fn, 'y', y), [m, d])], 0);

@@ -6,72 +6,93 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkSeed, fail } from '@genmod-internal/core';
-import { checkBase, checkOptions, checkPositiveInteger } from './internal/checks.js';
-
-/**
- * What a Monte Carlo divergence needs from a distribution: draws and log-densities. Anything with these
- * methods fits, e.g. `@genmod/reparam`'s or `@genmod/gumbel`'s distributions.
- */
-export interface SampleLogProb {
-  /** draws of shape `[...sampleShape, ...batchShape, ...eventShape]` */
-  sample(sampleShape: number[], options?: { seed?: number | string }): Tensor;
-  /** reparameterized draws (differentiable in the parameters); used instead of `sample` when present */
-  rsample?(sampleShape: number[], options?: { seed?: number | string }): Tensor;
-  /** log-density of draws, `[...sampleShape, ...batchShape]` */
-  logProb(x: Tensor): Tensor;
-}
+import {
+  checkBoolean,
+  checkDistribution,
+  checkInteger,
+  checkOptions,
+  checkSeed,
+  deriveSeed,
+  fail,
+  hasRsample,
+  sameShape,
+  showShape,
+  supportWithin,
+  type Distribution,
+  type Seed,
+} from '@genmod-internal/core';
+import { checkBase } from './internal/checks.js';
 
 export interface MonteCarloOptions {
-  /** the number of draws S ≥ 2, default 1000 */
+  /** the number of draws S ≥ 1, default 1000 (with S = 1 there is no standard error) */
   samples?: number;
-  /** seed of the draws (a second law is drawn with a seed derived from it) */
-  seed?: number | string;
+  /**
+   * seed of the draws: any number (0 included) or string. The first law draws with it; the second law of
+   * {@link jsDivergenceMonteCarlo} with `deriveSeed(seed, 'q')` (the one seed scheme).
+   */
+  seed?: Seed;
+  /**
+   * draw with `rsample` when the law has one, so the estimate is differentiable in its parameters (the
+   * pathwise estimator); default `true`. `false` draws with `sample` (no gradient through the draws).
+   */
+  reparameterize?: boolean;
 }
 
 export interface MonteCarloEstimate {
   /** the sample mean, `[...batchShape]` (differentiable when the draws are reparameterized) */
   estimate: Tensor;
-  /** its standard error s/√S, `[...batchShape]` */
-  standardError: Tensor;
+  /** its standard error s/√S, `[...batchShape]`; `undefined` when `samples` is 1 (no spread to measure) */
+  standardError: Tensor | undefined;
 }
 
-function checkDistribution(fn: string, arg: string, d: unknown): SampleLogProb {
-  if (d === null || typeof d !== 'object' || typeof (d as SampleLogProb).logProb !== 'function' || (typeof (d as SampleLogProb).sample !== 'function' && typeof (d as SampleLogProb).rsample !== 'function')) {
-    fail(fn, arg, 'a distribution with sample(shape, { seed }) (or rsample) and logProb(x)', d);
-  }
-  return d as SampleLogProb;
+const KEYS = ['samples', 'seed', 'reparameterize'] as const;
+
+function draw(d: Distribution, n: number, seed: Seed | undefined, reparameterize: boolean): Tensor {
+  return reparameterize && hasRsample(d) ? d.rsample([n], { seed }) : d.sample([n], { seed });
 }
 
-function draw(d: SampleLogProb, n: number, seed: number | string | undefined): Tensor {
-  return typeof d.rsample === 'function' ? d.rsample([n], { seed }) : d.sample([n], { seed });
+function checkSamples(fn: string, samples: unknown): number {
+  return samples === undefined ? 1000 : checkInteger(fn, 'options.samples', samples, { min: 1 });
 }
 
-function tidyEstimate(fn: string, f: () => MonteCarloEstimate): MonteCarloEstimate {
-  return tf.tidy(fn, () => ({ ...f() })) as unknown as MonteCarloEstimate;
+function checkEvents(fn: string, a: Distribution, b: Distribution, names: string): void {
+  if (!sameShape(a.eventShape, b.eventShape)) fail(fn, names, 'laws with the same eventShape', `${showShape(a.eventShape)} and ${showShape(b.eventShape)}`);
 }
 
-/** The mean over the sample axis and its standard error. */
+/** The mean over the sample axis and its standard error (none for a single draw). */
 function meanAndError(x: Tensor): MonteCarloEstimate {
   const n = x.shape[0]!;
+  if (n === 1) return { estimate: tf.squeeze(x, [0]), standardError: undefined };
   const { mean, variance } = tf.moments(x, 0);
   return { estimate: mean, standardError: tf.sqrt(tf.div(tf.mul(variance, n / (n - 1)), n)) };
 }
 
+function tidyEstimate(fn: string, f: () => MonteCarloEstimate): MonteCarloEstimate {
+  const out = tf.tidy(fn, () => {
+    const e = f();
+    return e.standardError === undefined ? [e.estimate] : [e.estimate, e.standardError];
+  });
+  return { estimate: out[0]!, standardError: out[1] };
+}
+
 /**
  * KL(q‖p) ≈ (1/S)·Σ_s [log q(x_s) − log p(x_s)], x_s ~ q, with its standard error. The draws come from
- * `q.rsample` when q has one, so the estimate is differentiable in q's parameters (the pathwise
- * estimator of the VAE) as well as in p's (through `p.logProb`).
+ * `q.rsample` when q has one (and `reparameterize` is not `false`), so the estimate is differentiable in
+ * q's parameters (the pathwise estimator of the VAE) as well as in p's (through `p.logProb`); otherwise from
+ * `q.sample`, without gradient through the draws. `samples: 1` gives the single-sample KL a VAE trains with
+ * (then `standardError` is `undefined`).
  *
- * @param q the law the expectation is over (the first argument of KL), with `sample`/`rsample` and `logProb`
- * @param p any law with `logProb` on q's support
- * @returns `{ estimate, standardError }`, each of the laws' batch shape
+ * @param q the law the expectation is over (the first argument of KL), any {@link Distribution}
+ * @param p any {@link Distribution} with q's eventShape whose support contains q's (a law on the simplex
+ *   and one on the log-simplex are refused: their draws live in different spaces)
+ * @returns `{ estimate, standardError }`, each of the laws' batch shape (`standardError` undefined for S = 1)
  * @see Kullback & Leibler 1951 · Kingma & Welling 2014
  * @example
  * ```ts
- * // a minimal law: N(μ, 1) written by hand (any object with sample and logProb fits)
- * const normal = (mu: number) => ({
- *   sample: (shape: number[], o: { seed?: number | string } = {}) => tf.randomNormal(shape, mu, 1, 'float32', o.seed as number),
+ * // a minimal law: N(μ, 1) written by hand (any object implementing the Distribution contract fits)
+ * const normal = (mu: number): Distribution => ({
+ *   family: 'Normal', batchShape: [], eventShape: [], support: 'real',
+ *   sample: (shape = []) => tf.randomNormal(shape, mu, 1), // (a real law also takes { seed })
  *   logProb: (x: tf.Tensor) => tf.sub(tf.mul(tf.square(tf.sub(x, mu)), -0.5), 0.5 * Math.log(2 * Math.PI)),
  * });
  * const { estimate, standardError } = monteCarloKl(normal(0), normal(1), { samples: 4000, seed: 1 });
@@ -79,72 +100,67 @@ function meanAndError(x: Tensor): MonteCarloEstimate {
  * ```
  * @since 0.1.0
  */
-export function monteCarloKl(q: SampleLogProb, p: SampleLogProb | Pick<SampleLogProb, 'logProb'>, options: MonteCarloOptions = {}): MonteCarloEstimate {
+export function monteCarloKl(q: Distribution, p: Distribution, options: MonteCarloOptions = {}): MonteCarloEstimate {
   const fn = 'monteCarloKl';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, KEYS);
   checkDistribution(fn, 'q', q);
-  if (p === null || typeof p !== 'object' || typeof p.logProb !== 'function') fail(fn, 'p', 'a distribution with logProb(x)', p);
+  checkDistribution(fn, 'p', p);
+  checkEvents(fn, q, p, 'q and p');
+  if (!supportWithin(q.support, p.support)) {
+    fail(fn, 'q and p', "laws whose supports nest (q's within p's)", `q on '${q.support}' (${q.family}) and p on '${p.support}' (${p.family})`);
+  }
   const n = checkSamples(fn, options.samples);
   const seed = checkSeed(fn, options.seed);
+  const rep = options.reparameterize === undefined ? true : checkBoolean(fn, 'options.reparameterize', options.reparameterize);
   return tidyEstimate(fn, () => {
-    const x = draw(q, n, seed);
+    const x = draw(q, n, seed, rep);
     return meanAndError(tf.sub(q.logProb(x), p.logProb(x)));
   });
 }
 
-function checkSamples(fn: string, samples: unknown): number {
-  const n = samples === undefined ? 1000 : checkPositiveInteger(fn, 'options.samples', samples);
-  if (n < 2) fail(fn, 'options.samples', 'at least 2 (for a standard error)', n);
-  return n;
-}
-
-/** A second seed derived from the first (undefined stays undefined). */
-function derivedSeed(seed: number | string | undefined): number | string | undefined {
-  if (seed === undefined) return undefined;
-  return typeof seed === 'number' ? seed + 7919 : `${seed}:q`;
-}
-
 /**
  * JS(p, q) = ½·E_p[log p − log m] + ½·E_q[log q − log m], m = (p + q)/2, estimated from S draws of each
- * law (log m = logaddexp(log p, log q) − log 2), with its standard error. Differentiable in both laws'
- * parameters when they have `rsample`. Always in [0, log 2] in expectation.
+ * law (log m = logaddexp(log p, log q) − log 2), with its standard error (undefined for S = 1). p draws with
+ * `seed`, q with `deriveSeed(seed, 'q')`. Differentiable in both laws' parameters when they have `rsample`
+ * (and `reparameterize` is not `false`). Always in [0, log 2] in expectation.
  *
- * @param p a law with `sample`/`rsample` and `logProb`
- * @param q the same, with the same batch shape
+ * @param p any {@link Distribution}
+ * @param q the same, with the same batch shape, eventShape and support
  * @returns `{ estimate, standardError }` of the batch shape, in nats (or in `options.base`)
  * @see Lin 1991
  * @example
  * ```ts
- * const normal = (mu: number) => ({
- *   sample: (shape: number[], o: { seed?: number | string } = {}) => tf.randomNormal(shape, mu, 1, 'float32', o.seed as number),
+ * const normal = (mu: number): Distribution => ({
+ *   family: 'Normal', batchShape: [], eventShape: [], support: 'real',
+ *   sample: (shape = []) => tf.randomNormal(shape, mu, 1), // (a real law also takes { seed })
  *   logProb: (x: tf.Tensor) => tf.sub(tf.mul(tf.square(tf.sub(x, mu)), -0.5), 0.5 * Math.log(2 * Math.PI)),
  * });
  * const { estimate } = jsDivergenceMonteCarlo(normal(0), normal(0), { seed: 3 }); // exactly 0 for equal laws
  * ```
  * @since 0.1.0
  */
-export function jsDivergenceMonteCarlo(p: SampleLogProb, q: SampleLogProb, options: MonteCarloOptions & { base?: number } = {}): MonteCarloEstimate {
+export function jsDivergenceMonteCarlo(p: Distribution, q: Distribution, options: MonteCarloOptions & { base?: number } = {}): MonteCarloEstimate {
   const fn = 'jsDivergenceMonteCarlo';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, [...KEYS, 'base']);
   checkDistribution(fn, 'p', p);
   checkDistribution(fn, 'q', q);
+  checkEvents(fn, p, q, 'p and q');
+  if (p.support !== q.support) fail(fn, 'p and q', 'laws on the same support', `p on '${p.support}' (${p.family}) and q on '${q.support}' (${q.family})`);
   const n = checkSamples(fn, options.samples);
   const seed = checkSeed(fn, options.seed);
+  const rep = options.reparameterize === undefined ? true : checkBoolean(fn, 'options.reparameterize', options.reparameterize);
   const factor = checkBase(fn, options.base);
   return tidyEstimate(fn, () => {
-    const half = (a: SampleLogProb, b: SampleLogProb, s: number | string | undefined) => {
-      const x = draw(a, n, s);
-      const la = a.logProb(x);
-      const lb = b.logProb(x);
+    const half = (a: Distribution, b: Distribution, s: Seed | undefined) => {
+      const x = draw(a, n, s, rep);
       // log a − log m = log 2 − log(1 + exp(lb − la)) = log 2 − softplus(lb − la)
-      return tf.sub(Math.LN2, tf.softplus(tf.sub(lb, la)));
+      return tf.sub(Math.LN2, tf.softplus(tf.sub(b.logProb(x), a.logProb(x))));
     };
     const fromP = meanAndError(half(p, q, seed));
-    const fromQ = meanAndError(half(q, p, derivedSeed(seed)));
+    const fromQ = meanAndError(half(q, p, deriveSeed(seed, 'q')));
     const f = 0.5 * factor;
-    return {
-      estimate: tf.mul(tf.add(fromP.estimate, fromQ.estimate), f),
-      standardError: tf.mul(tf.sqrt(tf.add(tf.square(fromP.standardError), tf.square(fromQ.standardError))), f),
-    };
+    const estimate = tf.mul(tf.add(fromP.estimate, fromQ.estimate), f);
+    if (fromP.standardError === undefined || fromQ.standardError === undefined) return { estimate, standardError: undefined };
+    return { estimate, standardError: tf.mul(tf.sqrt(tf.add(tf.square(fromP.standardError), tf.square(fromQ.standardError))), f) };
   });
 }

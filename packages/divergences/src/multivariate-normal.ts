@@ -8,22 +8,32 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { cholesky, fail, inferShape, toFloat, triangularSolve } from '@genmod-internal/core';
-import { broadcastShapes, checkOptions, checkParamObject, checkTensorArg, checkValidate, type ValidateOptions } from './internal/checks.js';
+import { broadcastShapes, checkOptions, checkTensorArg, cholesky, fail, inferShape, LOG_TWO_PI, toFloat, triangularSolve, type MultivariateNormalTriLLaw } from '@genmod-internal/core';
+import { checkParamObject, checkValidate, type ValidateOptions } from './internal/checks.js';
+import { mvnSource } from './internal/laws.js';
 import { broadcastTo } from './internal/math.js';
 
 /**
  * A multivariate normal N(loc, Σ), given by its lower-triangular Cholesky factor `scaleTril` (Σ = L·Lᵀ,
- * positive diagonal) or by its `covariance` Σ (symmetric positive definite; factored here).
+ * positive diagonal) or by its `covariance` Σ (symmetric positive definite; factored here), as a plain
+ * object (`family` absent: an object with a family tag is read as a distribution).
  */
 export type MultivariateNormalParams =
-  | { loc: Tensor | TensorLike; scaleTril: Tensor | TensorLike; covariance?: undefined }
-  | { loc: Tensor | TensorLike; covariance: Tensor | TensorLike; scaleTril?: undefined };
+  | { loc: Tensor | TensorLike; scaleTril: Tensor | TensorLike; covariance?: undefined; family?: undefined }
+  | { loc: Tensor | TensorLike; covariance: Tensor | TensorLike; scaleTril?: undefined; family?: undefined };
+
+/**
+ * A multivariate normal as the functions take it: plain parameters, or a distribution of family
+ * 'MultivariateNormalTriL' (read through its `loc` and `scaleTril` only).
+ * @since 0.2.0
+ */
+export type MultivariateNormalLike = MultivariateNormalParams | MultivariateNormalTriLLaw;
 
 interface CheckedMvn {
   key: 'scaleTril' | 'covariance';
   d: number;
   batch: number[];
+  params: MultivariateNormalParams;
 }
 
 const EXPECTED = 'an object { loc, scaleTril } or { loc, covariance }';
@@ -39,8 +49,10 @@ function readMatrix(x: Tensor | TensorLike): { values: ArrayLike<number>; dispos
   return { values: flat };
 }
 
-function checkMvn(fn: string, arg: string, params: unknown, validate: boolean): CheckedMvn {
-  const p = checkParamObject(fn, arg, params, ['loc'], EXPECTED);
+function checkMvn(fn: string, arg: string, x: unknown, validate: boolean): CheckedMvn {
+  const src = mvnSource(fn, arg, x);
+  if (src.law) validate = false; // a law checked its own parameters
+  const p = checkParamObject(fn, arg, src.params, ['loc'], EXPECTED);
   const hasTril = p.scaleTril !== undefined;
   if (hasTril === (p.covariance !== undefined)) fail(fn, arg, `${EXPECTED} (exactly one of scaleTril, covariance)`, hasTril ? 'both' : 'neither');
   const key = hasTril ? 'scaleTril' : 'covariance';
@@ -78,11 +90,12 @@ function checkMvn(fn: string, arg: string, params: unknown, validate: boolean): 
       if (!(minDiag > 0)) fail(fn, `${arg}.covariance`, 'positive definite', `a diagonal minimum of ${minDiag}`);
     }
   }
-  return { key, d, batch };
+  return { key, d, batch, params: p as unknown as MultivariateNormalParams };
 }
 
 /** The Cholesky factor of a checked law (inside a tidy); with `validate`, a covariance must factor. */
-function factor(fn: string, arg: string, p: MultivariateNormalParams, c: CheckedMvn, validate: boolean): Tensor {
+function factor(fn: string, arg: string, c: CheckedMvn, validate: boolean): Tensor {
+  const p = c.params;
   if (c.key === 'scaleTril') return toFloat(fn, `${arg}.scaleTril`, p.scaleTril!);
   const l = cholesky(toFloat(fn, `${arg}.covariance`, p.covariance!));
   if (validate) {
@@ -96,19 +109,18 @@ function logDiag(l: Tensor, d: number): Tensor {
   return tf.sum(tf.log(tf.abs(tf.sum(tf.mul(l, tf.eye(d)), -1))), -1);
 }
 
-function checkPair(fn: string, p: MultivariateNormalParams, q: MultivariateNormalParams, options: ValidateOptions) {
+function checkPair(fn: string, p: unknown, q: unknown, options: ValidateOptions) {
   const validate = checkValidate(fn, options);
   const cp = checkMvn(fn, 'p', p, validate);
   const cq = checkMvn(fn, 'q', q, validate);
-  if (cp.d !== cq.d) fail(fn, 'p and q', 'laws of the same event size d', `d = ${cp.d} and d = ${cq.d} (p.loc [${inferShape(p.loc)}], q.loc [${inferShape(q.loc)}])`);
+  if (cp.d !== cq.d) fail(fn, 'p and q', 'laws of the same event size d', `d = ${cp.d} and d = ${cq.d} (p.loc [${inferShape(cp.params.loc)}], q.loc [${inferShape(cq.params.loc)}])`);
   const batch = broadcastShapes(fn, 'p and q (batch dimensions)', cp.batch, cq.batch);
   return { validate, cp, cq, batch, d: cp.d };
 }
 
-/** KL and its pieces for cross-entropy. */
-function klParts(fn: string, p: MultivariateNormalParams, q: MultivariateNormalParams, options: ValidateOptions) {
-  const { validate, cp, cq, batch, d } = checkPair(fn, p, q, options);
-  return { validate, cp, cq, batch, d };
+/** H(p) = ½·d·(1 + log 2π) + Σ_i log L_ii (inside a tidy). */
+function entropyOf(fn: string, cp: CheckedMvn, validate: boolean): Tensor {
+  return tf.add(logDiag(factor(fn, 'p', cp, validate), cp.d), 0.5 * cp.d * (1 + LOG_TWO_PI));
 }
 
 /**
@@ -119,7 +131,8 @@ function klParts(fn: string, p: MultivariateNormalParams, q: MultivariateNormalP
  * computed from the Cholesky factors: log|Σ| = 2·Σ log L_ii, tr(Σ_q⁻¹Σ_p) = ‖L_q⁻¹L_p‖²_F and the
  * Mahalanobis term ‖L_q⁻¹(μ_q − μ_p)‖², both by triangular solves. Differentiable in every parameter.
  *
- * @param p `{ loc: [..., d], scaleTril: [..., d, d] }` or `{ loc, covariance }`
+ * @param p `{ loc: [..., d], scaleTril: [..., d, d] }`, `{ loc, covariance }`, or a distribution of family
+ *   'MultivariateNormalTriL' (only its `loc` and `scaleTril` are read)
  * @param q the same, with the same d and broadcastable batch dimensions
  * @returns `[...batch]`
  * @see Kullback & Leibler 1951 · torch.distributions.kl._kl_multivariatenormal_multivariatenormal
@@ -131,17 +144,17 @@ function klParts(fn: string, p: MultivariateNormalParams, q: MultivariateNormalP
  * ```
  * @since 0.1.0
  */
-export function klMultivariateNormal(p: MultivariateNormalParams, q: MultivariateNormalParams, options: ValidateOptions = {}): Tensor {
+export function klMultivariateNormal(p: MultivariateNormalLike, q: MultivariateNormalLike, options: ValidateOptions = {}): Tensor {
   const fn = 'klMultivariateNormal';
-  options = checkOptions(fn, options);
-  const { validate, cp, cq, batch, d } = klParts(fn, p, q, options);
-  return tf.tidy(fn, () => kl(fn, p, q, cp, cq, batch, d, validate));
+  options = checkOptions(fn, options, ['validate']);
+  const { validate, cp, cq, batch, d } = checkPair(fn, p, q, options);
+  return tf.tidy(fn, () => kl(fn, cp, cq, batch, d, validate));
 }
 
-function kl(fn: string, p: MultivariateNormalParams, q: MultivariateNormalParams, cp: CheckedMvn, cq: CheckedMvn, batch: number[], d: number, validate: boolean): Tensor {
-  const lp = broadcastTo(factor(fn, 'p', p, cp, validate), [...batch, d, d]);
-  const lq = broadcastTo(factor(fn, 'q', q, cq, validate), [...batch, d, d]);
-  const diff = broadcastTo(tf.sub(toFloat(fn, 'q.loc', q.loc), toFloat(fn, 'p.loc', p.loc)), [...batch, d]);
+function kl(fn: string, cp: CheckedMvn, cq: CheckedMvn, batch: number[], d: number, validate: boolean): Tensor {
+  const lp = broadcastTo(factor(fn, 'p', cp, validate), [...batch, d, d]);
+  const lq = broadcastTo(factor(fn, 'q', cq, validate), [...batch, d, d]);
+  const diff = broadcastTo(tf.sub(toFloat(fn, 'q.loc', cq.params.loc), toFloat(fn, 'p.loc', cp.params.loc)), [...batch, d]);
   const m = triangularSolve(lq, lp); // L_q⁻¹ L_p
   const y = triangularSolve(lq, tf.expandDims(diff, -1)); // L_q⁻¹ (μ_q − μ_p)
   const trace = tf.sum(tf.square(m), [-2, -1]);
@@ -162,15 +175,12 @@ function kl(fn: string, p: MultivariateNormalParams, q: MultivariateNormalParams
  * ```
  * @since 0.1.0
  */
-export function entropyMultivariateNormal(p: MultivariateNormalParams, options: ValidateOptions = {}): Tensor {
+export function entropyMultivariateNormal(p: MultivariateNormalLike, options: ValidateOptions = {}): Tensor {
   const fn = 'entropyMultivariateNormal';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, ['validate']);
   const validate = checkValidate(fn, options);
   const cp = checkMvn(fn, 'p', p, validate);
-  return tf.tidy(fn, () => {
-    const h = tf.add(logDiag(factor(fn, 'p', p, cp, validate), cp.d), 0.5 * cp.d * (1 + Math.log(2 * Math.PI)));
-    return broadcastTo(h, cp.batch);
-  });
+  return tf.tidy(fn, () => broadcastTo(entropyOf(fn, cp, validate), cp.batch));
 }
 
 /**
@@ -187,12 +197,9 @@ export function entropyMultivariateNormal(p: MultivariateNormalParams, options: 
  * ```
  * @since 0.1.0
  */
-export function crossEntropyMultivariateNormal(p: MultivariateNormalParams, q: MultivariateNormalParams, options: ValidateOptions = {}): Tensor {
+export function crossEntropyMultivariateNormal(p: MultivariateNormalLike, q: MultivariateNormalLike, options: ValidateOptions = {}): Tensor {
   const fn = 'crossEntropyMultivariateNormal';
-  options = checkOptions(fn, options);
-  const { validate, cp, cq, batch, d } = klParts(fn, p, q, options);
-  return tf.tidy(fn, () => {
-    const h = tf.add(logDiag(factor(fn, 'p', p, cp, validate), d), 0.5 * d * (1 + Math.log(2 * Math.PI)));
-    return tf.add(kl(fn, p, q, cp, cq, batch, d, validate), h);
-  });
+  options = checkOptions(fn, options, ['validate']);
+  const { validate, cp, cq, batch, d } = checkPair(fn, p, q, options);
+  return tf.tidy(fn, () => tf.add(kl(fn, cp, cq, batch, d, validate), entropyOf(fn, cp, validate)));
 }

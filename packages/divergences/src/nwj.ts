@@ -7,8 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
-import { checkTensorArg } from './internal/checks.js';
+import { checkTensorArg, fail, toFloat } from '@genmod-internal/core';
 
 /**
  * The negated NWJ bound, to minimize over a critic T:

@@ -49,7 +49,7 @@ describe('slicedWasserstein', () => {
   it('names mistakes', () => {
     expectThrowsClean(() => slicedWasserstein([[1, 2]], [[1, 2], [3, 4]]), /slicedWasserstein: x and y must be of the same shape, got \[1, 2\] and \[2, 2\]/);
     expectThrowsClean(() => slicedWasserstein([1, 2], [1, 2]), /slicedWasserstein: x must be a non-empty sample of shape \[n, d\], got shape \[2\]/);
-    expectThrowsClean(() => slicedWasserstein([[1, 2]], [[1, 2]], { projections: 0 }), /slicedWasserstein: options.projections must be a positive integer, got 0/);
+    expectThrowsClean(() => slicedWasserstein([[1, 2]], [[1, 2]], { projections: 0 }), /slicedWasserstein: options.projections must be an integer ≥ 1, got 0/);
     expectThrowsClean(() => slicedWasserstein([[1, 2]], [[1, 2]], { directions: [[1, 2, 3]] }), /slicedWasserstein: options.directions must be of shape \[L, 2\], got shape \[1, 3\]/);
   });
 });

@@ -7,8 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkSeed, fail, toFloat } from '@genmod-internal/core';
-import { checkFiniteNumber, checkOptions, checkPositiveInteger, checkTensorArg, sameShape } from './internal/checks.js';
+import type { Seed } from '@genmod-internal/core';
+import { checkInteger, checkNumber, checkOptions, checkSeed, checkTensorArg, fail, normalNoise, toFloat } from '@genmod-internal/core';
+import { checkSameShape } from './internal/checks.js';
 import { safeNorm, sortRows } from './internal/math.js';
 
 export interface SlicedWassersteinOptions {
@@ -16,8 +17,11 @@ export interface SlicedWassersteinOptions {
   projections?: number;
   /** the order p ≥ 1, default 2 */
   p?: number;
-  /** seed of the directions (a fixed seed gives the same directions on every call: vary it per step) */
-  seed?: number | string;
+  /**
+   * seed of the directions: any number (0 included) or string, mixed by the one seed scheme (the
+   * 'directions' stream of `deriveSeed`); a fixed seed gives the same directions on every call: vary it per step
+   */
+  seed?: Seed;
   /** your own directions `[L, d]` (normalized here) instead of random ones: common random numbers */
   directions?: Tensor | TensorLike;
 }
@@ -41,21 +45,21 @@ export interface SlicedWassersteinOptions {
  */
 export function slicedWasserstein(x: Tensor | TensorLike, y: Tensor | TensorLike, options: SlicedWassersteinOptions = {}): tf.Scalar {
   const fn = 'slicedWasserstein';
-  options = checkOptions(fn, options);
+  options = checkOptions(fn, options, ['projections', 'p', 'seed', 'directions']);
   const shape = checkTensorArg(fn, 'x', x);
   if (shape.length !== 2 || shape[0] === 0 || shape[1] === 0) fail(fn, 'x', 'a non-empty sample of shape [n, d]', x instanceof tf.Tensor ? x : `shape [${shape.join(', ')}]`);
-  sameShape(fn, 'x and y', shape, checkTensorArg(fn, 'y', y));
+  checkSameShape(fn, 'x and y', shape, checkTensorArg(fn, 'y', y));
   const [n, d] = shape as [number, number];
-  const p = options.p === undefined ? 2 : checkFiniteNumber(fn, 'options.p', options.p, (v) => v >= 1, 'a finite number ≥ 1');
+  const p = options.p === undefined ? 2 : checkNumber(fn, 'options.p', options.p, { min: 1 });
   const seed = checkSeed(fn, options.seed);
-  let projections = options.projections === undefined ? 50 : checkPositiveInteger(fn, 'options.projections', options.projections);
+  let projections = options.projections === undefined ? 50 : checkInteger(fn, 'options.projections', options.projections, { min: 1 });
   if (options.directions !== undefined) {
     const ds = checkTensorArg(fn, 'options.directions', options.directions);
     if (ds.length !== 2 || ds[1] !== d || ds[0] === 0) fail(fn, 'options.directions', `of shape [L, ${d}]`, `shape [${ds.join(', ')}]`);
     projections = ds[0]!;
   }
   return tf.tidy(fn, () => {
-    const raw = options.directions !== undefined ? toFloat(fn, 'options.directions', options.directions) : tf.randomNormal([projections, d], 0, 1, 'float32', seed as number);
+    const raw = options.directions !== undefined ? toFloat(fn, 'options.directions', options.directions) : normalNoise([projections, d], seed, 'directions');
     const theta = tf.div(raw, tf.norm(raw, 'euclidean', 1, true));
     const px = sortRows(tf.matMul(theta, toFloat(fn, 'x', x), false, true)); // [L, n]
     const py = sortRows(tf.matMul(theta, toFloat(fn, 'y', y), false, true));

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkOptions, checkValidate, type ValidateOptions } from './internal/checks.js';
-import { categorical, checkDiscrete, checkDiscretePair, checkSameClasses, type DiscreteParams } from './internal/discrete.js';
+import type { ValidateOptions } from './internal/checks.js';
+import { categorical, checkDiscretePair, type CategoricalLike } from './internal/discrete.js';
 
 /**
  * TV(p, q) = ½·Σ_k |p_k − q_k| = max over events A of |p(A) − q(A)|, in [0, 1], over the last axis.
@@ -21,8 +21,8 @@ import { categorical, checkDiscrete, checkDiscretePair, checkSameClasses, type D
  * ```
  * @since 0.1.0
  */
-export function totalVariation(p: DiscreteParams, q: DiscreteParams, options: ValidateOptions = {}): Tensor {
+export function totalVariation(p: CategoricalLike, q: CategoricalLike, options: ValidateOptions = {}): Tensor {
   const fn = 'totalVariation';
-  const { cp, cq } = checkDiscretePair(fn, p, q, options, 'categorical');
+  const { cp, cq } = checkDiscretePair(fn, p, q, options, 'Categorical', ['validate']);
   return tf.tidy(fn, () => tf.mul(tf.sum(tf.abs(tf.sub(categorical(fn, 'p', cp).p, categorical(fn, 'q', cq).p)), -1), 0.5));
 }

@@ -7,8 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
-import { checkFiniteNumber, checkOptions, checkReduction, checkTensorArg, sameShape, type Reduction } from './internal/checks.js';
+import { checkBoolean, checkNumber, checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
+import { checkReduction, checkSameShape, type Reduction } from './internal/checks.js';
 import { reduce, safeNorm } from './internal/math.js';
 
 export interface TripletLossOptions {
@@ -45,16 +45,16 @@ export interface TripletLossOptions {
  */
 export function tripletLoss(anchor: Tensor | TensorLike, positive: Tensor | TensorLike, negative: Tensor | TensorLike, options: TripletLossOptions = {}): Tensor {
   const fn = 'tripletLoss';
-  options = checkOptions(fn, options);
-  const margin = options.margin === undefined ? 1 : checkFiniteNumber(fn, 'options.margin', options.margin, (v) => v >= 0, 'a finite number ≥ 0');
-  const p = options.p === undefined ? 2 : checkFiniteNumber(fn, 'options.p', options.p, (v) => v >= 1, 'a finite number ≥ 1');
-  const eps = options.eps === undefined ? 1e-6 : checkFiniteNumber(fn, 'options.eps', options.eps, (v) => v >= 0, 'a finite number ≥ 0');
-  if (options.swap !== undefined && typeof options.swap !== 'boolean') fail(fn, 'options.swap', 'a boolean', options.swap);
+  options = checkOptions(fn, options, ['margin', 'p', 'eps', 'swap', 'reduction']);
+  const margin = options.margin === undefined ? 1 : checkNumber(fn, 'options.margin', options.margin, { min: 0 });
+  const p = options.p === undefined ? 2 : checkNumber(fn, 'options.p', options.p, { min: 1 });
+  const eps = options.eps === undefined ? 1e-6 : checkNumber(fn, 'options.eps', options.eps, { min: 0 });
+  if (options.swap !== undefined) checkBoolean(fn, 'options.swap', options.swap);
   const reduction = checkReduction(fn, options.reduction);
   const shape = checkTensorArg(fn, 'anchor', anchor);
   if (shape.length < 1) fail(fn, 'anchor', 'a tensor of rank ≥ 1 (embeddings on the last axis)', anchor);
-  sameShape(fn, 'anchor and positive', shape, checkTensorArg(fn, 'positive', positive));
-  sameShape(fn, 'anchor and negative', shape, checkTensorArg(fn, 'negative', negative));
+  checkSameShape(fn, 'anchor and positive', shape, checkTensorArg(fn, 'positive', positive));
+  checkSameShape(fn, 'anchor and negative', shape, checkTensorArg(fn, 'negative', negative));
   return tf.tidy(fn, () => {
     const [a, pos, neg] = [toFloat(fn, 'anchor', anchor), toFloat(fn, 'positive', positive), toFloat(fn, 'negative', negative)];
     const dist = (x: Tensor, y: Tensor) => safeNorm(eps === 0 ? tf.sub(x, y) : tf.add(tf.sub(x, y), eps), p, -1);

@@ -4,9 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkFloatDtype, checkPositive, checkProbabilities, fail, inferShape } from '@genmod-internal/core';
-
-export { checkOptions } from '@genmod-internal/core';
+import { checkBoolean, checkOneOfValues, checkPositive, checkProbabilities, fail, sameShape } from '@genmod-internal/core';
 
 /** What every value-reading function accepts: skip the synchronous value checks in a hot loop. */
 export interface ValidateOptions {
@@ -20,17 +18,7 @@ export interface ValidateOptions {
 export type Reduction = 'mean' | 'sum' | 'none';
 
 export function checkValidate(fn: string, options: ValidateOptions): boolean {
-  if (options.validate !== undefined && typeof options.validate !== 'boolean') fail(fn, 'options.validate', 'a boolean', options.validate);
-  return options.validate ?? true;
-}
-
-/** A tensor argument: present, float32 if a tensor, and array-like otherwise. Returns its shape. */
-export function checkTensorArg(fn: string, arg: string, x: unknown): number[] {
-  if (x === null || x === undefined || (typeof x !== 'number' && !Array.isArray(x) && !ArrayBuffer.isView(x) && !(x instanceof tf.Tensor))) {
-    fail(fn, arg, 'a float32 tensor or a (nested) array of numbers', x);
-  }
-  checkFloatDtype(fn, arg, x as Tensor | TensorLike);
-  return inferShape(x as Tensor | TensorLike);
+  return options.validate === undefined ? true : checkBoolean(fn, 'options.validate', options.validate);
 }
 
 /** A parameter object with the named tensor fields. */
@@ -86,15 +74,6 @@ export function checkProbValues(fn: string, arg: string, x: Tensor | TensorLike)
   if (!(lo >= 0 && hi <= 1)) fail(fn, arg, 'probabilities in [0, 1]', `values in [${lo}, ${hi}]`);
 }
 
-/** The broadcast of two shapes, or a named error. */
-export function broadcastShapes(fn: string, args: string, a: readonly number[], b: readonly number[]): number[] {
-  try {
-    return tf.broadcast_util.assertAndGetBroadcastShape(a as number[], b as number[]);
-  } catch {
-    return fail(fn, args, 'broadcastable shapes', `[${a.join(', ')}] and [${b.join(', ')}]`);
-  }
-}
-
 /** The number of trailing (event) axes summed over: an integer in [0, rank]. */
 export function checkEventRank(fn: string, eventRank: unknown, rank: number): number {
   if (eventRank === undefined) return 0;
@@ -105,9 +84,7 @@ export function checkEventRank(fn: string, eventRank: unknown, rank: number): nu
 }
 
 export function checkReduction(fn: string, reduction: unknown, fallback: Reduction = 'mean'): Reduction {
-  if (reduction === undefined) return fallback;
-  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') fail(fn, 'options.reduction', "one of 'mean', 'sum', 'none'", reduction);
-  return reduction;
+  return reduction === undefined ? fallback : checkOneOfValues(fn, 'options.reduction', reduction, ['mean', 'sum', 'none'] as const);
 }
 
 /** A logarithm base: finite, > 0 and ≠ 1. Returns the factor 1/ln(base) (1 for nats). */
@@ -117,22 +94,7 @@ export function checkBase(fn: string, base: unknown): number {
   return 1 / Math.log(base);
 }
 
-export function checkPositiveInteger(fn: string, arg: string, n: unknown): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) fail(fn, arg, 'a positive integer', n);
-  return n;
-}
-
-export function checkFiniteNumber(fn: string, arg: string, x: unknown, condition: (v: number) => boolean = () => true, expected = 'a finite number'): number {
-  if (typeof x !== 'number' || !Number.isFinite(x) || !condition(x)) fail(fn, arg, expected, x);
-  return x;
-}
-
-/** A batch of vectors: rank ≥ 2 (`[..., n, d]`) or, where allowed, rank 1. */
-export function sameShape(fn: string, args: string, a: readonly number[], b: readonly number[]): void {
-  if (a.length !== b.length || a.some((d, i) => d !== b[i])) fail(fn, args, 'of the same shape', `[${a.join(', ')}] and [${b.join(', ')}]`);
-}
-
-/** A temperature: a finite number > 0. */
-export function checkTemperatureArg(fn: string, t: unknown): number {
-  return checkFiniteNumber(fn, 'options.temperature', t, (v) => v > 0, 'a finite number > 0');
+/** Two shapes must be equal (samples of the same size and dimension). */
+export function checkSameShape(fn: string, args: string, a: readonly number[], b: readonly number[]): void {
+  if (!sameShape(a, b)) fail(fn, args, 'of the same shape', `[${a.join(', ')}] and [${b.join(', ')}]`);
 }

@@ -6,13 +6,25 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, nonDifferentiable, toFloat } from '@genmod-internal/core';
-import { broadcastShapes, checkBase, checkOptions, checkParamObject, checkProbValues, checkTensorArg, checkValidate } from './checks.js';
+import { broadcastShapes, checkOptions, checkTensorArg, fail, nonDifferentiable, toFloat, type BernoulliLaw, type CategoricalLaw } from '@genmod-internal/core';
+import { checkBase, checkParamObject, checkProbValues, checkValidate } from './checks.js';
+import { discreteSource } from './laws.js';
 
-/** A discrete law given by unnormalized log-probabilities or by probabilities (exactly one of them). */
+/**
+ * A discrete law given by unnormalized log-probabilities or by probabilities (exactly one of them), as a
+ * plain object (`family` absent: an object with a family tag is read as a distribution).
+ */
 export type DiscreteParams =
-  | { logits: Tensor | TensorLike; probs?: undefined }
-  | { probs: Tensor | TensorLike; logits?: undefined };
+  | { logits: Tensor | TensorLike; probs?: undefined; family?: undefined }
+  | { probs: Tensor | TensorLike; logits?: undefined; family?: undefined };
+
+/** A categorical law: plain `{ logits } | { probs }` or a distribution of family 'Categorical'. */
+export type CategoricalLike = DiscreteParams | CategoricalLaw;
+
+/** A Bernoulli law: plain `{ logits } | { probs }` or a distribution of family 'Bernoulli'. */
+export type BernoulliLike = DiscreteParams | BernoulliLaw;
+
+export type DiscreteFamily = 'Categorical' | 'Bernoulli';
 
 export interface CheckedDiscrete {
   key: 'logits' | 'probs';
@@ -20,9 +32,14 @@ export interface CheckedDiscrete {
   shape: number[];
 }
 
-/** Validates `{ logits } | { probs }` before any allocation (probabilities in [0, 1] when `validate`). */
-export function checkDiscrete(fn: string, arg: string, params: unknown, validate: boolean, minRank: number): CheckedDiscrete {
-  const p = checkParamObject(fn, arg, params, [], 'an object with exactly one of `logits` or `probs`');
+/**
+ * Validates `{ logits } | { probs }` or a law of `family` before any allocation (probabilities in [0, 1]
+ * when `validate`, for plain objects: a law checked its own parameters).
+ */
+export function checkDiscrete(fn: string, arg: string, params: unknown, validate: boolean, family: DiscreteFamily): CheckedDiscrete {
+  const src = discreteSource(fn, arg, params, family);
+  const minRank = family === 'Categorical' ? 1 : 0;
+  const p = checkParamObject(fn, arg, src.params, [], 'an object with exactly one of `logits` or `probs`');
   const hasLogits = p.logits !== undefined;
   const hasProbs = p.probs !== undefined;
   if (hasLogits === hasProbs) fail(fn, arg, 'an object with exactly one of `logits` or `probs`', hasLogits ? 'both' : 'neither');
@@ -30,7 +47,7 @@ export function checkDiscrete(fn: string, arg: string, params: unknown, validate
   const value = p[key]!;
   const shape = checkTensorArg(fn, `${arg}.${key}`, value);
   if (shape.length < minRank) fail(fn, `${arg}.${key}`, `a tensor of rank ≥ ${minRank}${minRank ? ' with the classes on the last axis (shape [..., K])' : ''}`, value);
-  if (key === 'probs' && validate) checkProbValues(fn, `${arg}.probs`, value);
+  if (key === 'probs' && validate && !src.law) checkProbValues(fn, `${arg}.probs`, value);
   return { key, value, shape };
 }
 
@@ -124,6 +141,9 @@ export function midpoint(P: LogProbs, Q: LogProbs): LogProbs {
   return { p: tf.mul(tf.add(P.p, Q.p), 0.5), logp: logm, support, raw: logm, isLog: true };
 }
 
+/** The options of the discrete divergences with a log base. */
+export const DISCRETE_KEYS = ['validate', 'base'] as const;
+
 /**
  * The argument checks every two-argument discrete divergence shares: the options, then p and q (Bernoulli:
  * shapes that broadcast; categorical: the same number of classes), then the log base's factor.
@@ -133,15 +153,15 @@ export function checkDiscretePair(
   p: unknown,
   q: unknown,
   options: { validate?: boolean; base?: unknown } | undefined,
-  family: 'bernoulli' | 'categorical',
+  family: DiscreteFamily,
+  keys: readonly string[] = DISCRETE_KEYS,
 ): { cp: CheckedDiscrete; cq: CheckedDiscrete; factor: number } {
-  const opts = checkOptions(fn, options ?? {});
+  const opts = checkOptions(fn, options, keys);
   const validate = checkValidate(fn, opts);
   const factor = checkBase(fn, opts.base);
-  const minRank = family === 'bernoulli' ? 0 : 1;
-  const cp = checkDiscrete(fn, 'p', p, validate, minRank);
-  const cq = checkDiscrete(fn, 'q', q, validate, minRank);
-  if (family === 'bernoulli') broadcastShapes(fn, 'p and q', cp.shape, cq.shape);
+  const cp = checkDiscrete(fn, 'p', p, validate, family);
+  const cq = checkDiscrete(fn, 'q', q, validate, family);
+  if (family === 'Bernoulli') broadcastShapes(fn, 'p and q', cp.shape, cq.shape);
   else checkSameClasses(fn, cp, cq);
   return { cp, cq, factor };
 }

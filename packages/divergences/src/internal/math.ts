@@ -1,10 +1,9 @@
 /**
  * Numerical building blocks shared by the package: square roots and p-norms with finite gradients at 0,
- * trailing-axis sums and loss reductions.
+ * loss reductions, broadcasting and a differentiable row sort.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { nonDifferentiable } from '@genmod-internal/core';
 import type { Reduction } from './checks.js';
 
 /**
@@ -54,10 +53,9 @@ export function safeNorm(d: Tensor, p: number, axis = -1): Tensor {
   return f(d);
 }
 
-/** Sums the last `k` axes (k = 0: the tensor itself). */
-export function sumTrailing(x: Tensor, k: number): Tensor {
-  if (k === 0) return x;
-  return tf.sum(x, Array.from({ length: k }, (_, i) => x.rank - 1 - i));
+/** x·factor (x itself for factor 1): a value in nats converted to another log base. */
+export function scaled(x: Tensor, factor: number): Tensor {
+  return factor === 1 ? x : tf.mul(x, factor);
 }
 
 export function reduce(x: Tensor, reduction: Reduction): Tensor {
@@ -100,19 +98,4 @@ export function sortRows(x: Tensor): Tensor {
     };
   });
   return f(x);
-}
-
-/**
- * expm1(x) − x, accurate near 0: the direct form loses all digits to cancellation for |x| ≲ 1e−3 (its
- * relative error is ~ε/|x|), so |x| < 0.1 uses the series x²/2 + x³/6 + … + x⁷/5040 (truncation < 1e−8
- * relative).
- */
-export function expm1MinusX(x: Tensor): Tensor {
-  const small = nonDifferentiable((v) => tf.less(tf.abs(v), 0.1), x);
-  const xs = tf.where(small, x, tf.zerosLike(x));
-  // Horner: x²·(1/2 + x·(1/6 + x·(1/24 + x·(1/120 + x·(1/720 + x/5040)))))
-  let poly = tf.add(tf.mul(xs, 1 / 5040), 1 / 720);
-  for (const c of [1 / 120, 1 / 24, 1 / 6, 1 / 2]) poly = tf.add(tf.mul(xs, poly), c);
-  const series = tf.mul(tf.square(xs), poly);
-  return tf.where(small, series, tf.sub(tf.expm1(x), x));
 }
