@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { ConcreteBase, type RelaxedCategoricalParams } from './internal/concrete.js';
-import { FLOAT32_TINY, nonDifferentiable, toFloat, type ReparameterizedDistribution, type Support } from '@genmod-internal/core';
+import { FLOAT32_TINY, nonDifferentiable, toFloat, type ReparameterizedDistribution } from '@genmod-internal/core';
 
 export type { RelaxedCategoricalParams } from './internal/concrete.js';
 
@@ -38,14 +38,9 @@ export type { RelaxedCategoricalParams } from './internal/concrete.js';
  * ```
  * @since 0.1.0
  */
-export class RelaxedOneHotCategorical extends ConcreteBase implements ReparameterizedDistribution {
-  /** The family tag of the distribution contract. @since 0.2.0 */
-  readonly family = 'RelaxedOneHotCategorical' as const;
-  /** The draws lie on the probability simplex (last axis). @since 0.2.0 */
-  readonly support: Support = 'simplex';
-
+export class RelaxedOneHotCategorical extends ConcreteBase<'RelaxedOneHotCategorical'> implements ReparameterizedDistribution {
   constructor(params: RelaxedCategoricalParams) {
-    super('RelaxedOneHotCategorical', params);
+    super('RelaxedOneHotCategorical', 'simplex', params);
   }
 
   /** x = exp y = softmax((log π + g)/τ). */
@@ -62,7 +57,7 @@ export class RelaxedOneHotCategorical extends ConcreteBase implements Reparamete
    * @returns float32 `[...]` (x's shape without the last axis, broadcast with the batch shape)
    */
   logProb(x: Tensor | TensorLike): Tensor {
-    const fn = `${this.fn}.logProb`;
+    const fn = `${this.family}.logProb`;
     this.checkPoint('logProb', x, 'x');
     return tf.tidy(fn, () => {
       const $x = toFloat(fn, 'x', x);
@@ -74,11 +69,6 @@ export class RelaxedOneHotCategorical extends ConcreteBase implements Reparamete
       const yIn = tf.where(keep, y, tf.scalar(-Infinity));
       return tf.sub(this.logDensityOfLog(yIn), tf.sum(tf.where(live, y, tf.scalar(0)), -1));
     });
-  }
-
-  /** p(x) = exp(log p(x)). */
-  prob(x: Tensor | TensorLike): Tensor {
-    return tf.tidy(() => tf.exp(this.logProb(x)));
   }
 }
 
@@ -104,14 +94,9 @@ export class RelaxedOneHotCategorical extends ConcreteBase implements Reparamete
  * ```
  * @since 0.1.0
  */
-export class ExpRelaxedOneHotCategorical extends ConcreteBase implements ReparameterizedDistribution {
-  /** The family tag of the distribution contract. @since 0.2.0 */
-  readonly family = 'ExpRelaxedOneHotCategorical' as const;
-  /** The draws are logarithms of points of the simplex. @since 0.2.0 */
-  readonly support: Support = 'log-simplex';
-
+export class ExpRelaxedOneHotCategorical extends ConcreteBase<'ExpRelaxedOneHotCategorical'> implements ReparameterizedDistribution {
   constructor(params: RelaxedCategoricalParams) {
-    super('ExpRelaxedOneHotCategorical', params);
+    super('ExpRelaxedOneHotCategorical', 'log-simplex', params);
   }
 
   /** y = logSoftmax((log π + g)/τ) itself. */
@@ -124,13 +109,8 @@ export class ExpRelaxedOneHotCategorical extends ConcreteBase implements Reparam
    * @returns float32 `[...]`
    */
   logProb(y: Tensor | TensorLike): Tensor {
-    const fn = `${this.fn}.logProb`;
+    const fn = `${this.family}.logProb`;
     this.checkPoint('logProb', y, 'y');
     return tf.tidy(fn, () => this.logDensityOfLog(toFloat(fn, 'y', y)));
-  }
-
-  /** p(y) = exp(log p(y)). */
-  prob(y: Tensor | TensorLike): Tensor {
-    return tf.tidy(() => tf.exp(this.logProb(y)));
   }
 }

@@ -27,11 +27,11 @@ export interface RelaxedCategoricalParams {
  * Shared machinery of the two Concrete parameterizations: the parameter, the temperature, sampling of
  * y = logSoftmax((logits + g)/τ), and the log-space density.
  */
-export abstract class ConcreteBase {
-  /** The family tag (the class name). */
-  abstract readonly family: string;
-  /** The set the draws live in. */
-  abstract readonly support: Support;
+export abstract class ConcreteBase<F extends string> {
+  /** The family tag of the distribution contract (the class name). @since 0.2.0 */
+  readonly family: F;
+  /** The set the draws live in ('simplex' or 'log-simplex'). @since 0.2.0 */
+  readonly support: Support;
   /** The temperature τ. */
   readonly temperature: number;
   /** The logits as given (undefined when built from `probs`). */
@@ -46,10 +46,10 @@ export abstract class ConcreteBase {
   readonly eventShape: [number];
   private readonly owned: Tensor[] = [];
 
-  protected constructor(
-    protected readonly fn: string,
-    params: RelaxedCategoricalParams,
-  ) {
+  protected constructor(family: F, support: Support, params: RelaxedCategoricalParams) {
+    const fn = family;
+    this.family = family;
+    this.support = support;
     if (params === undefined) fail(fn, 'params', 'an object { logits | probs, temperature }', params);
     checkOptions(fn, params, PARAM_KEYS, 'params');
     this.temperature = checkTemperature(fn, params.temperature, 'params.temperature');
@@ -73,6 +73,14 @@ export abstract class ConcreteBase {
     return tf.tidy(() => tf.exp(this.logitsParameter()));
   }
 
+  /** log p at a point of the support, `[...sampleShape, ...batchShape]`. */
+  abstract logProb(x: Tensor | TensorLike): Tensor;
+
+  /** p = exp(log p). */
+  prob(x: Tensor | TensorLike): Tensor {
+    return tf.tidy(() => tf.exp(this.logProb(x)));
+  }
+
   /** The draw from its log-space form y (x = exp y on the simplex, y itself in log space). */
   protected abstract fromLog(y: Tensor): Tensor;
 
@@ -82,7 +90,7 @@ export abstract class ConcreteBase {
    * @since 0.1.0 (no gradient since 0.2.0)
    */
   sample(sampleShape: number[] = [], options?: NoiseOptions): Tensor {
-    const fn = `${this.fn}.sample`;
+    const fn = `${this.family}.sample`;
     return tf.tidy(fn, () => stopGradient(this.fromLog(this.logSample(fn, sampleShape, options))));
   }
 
@@ -92,7 +100,7 @@ export abstract class ConcreteBase {
    * @since 0.1.0
    */
   rsample(sampleShape: number[] = [], options?: NoiseOptions): Tensor {
-    const fn = `${this.fn}.rsample`;
+    const fn = `${this.family}.rsample`;
     return tf.tidy(fn, () => this.fromLog(this.logSample(fn, sampleShape, options)));
   }
 
@@ -132,7 +140,7 @@ export abstract class ConcreteBase {
   }
 
   checkPoint(method: string, x: Tensor | TensorLike, arg: string): void {
-    const fn = `${this.fn}.${method}`;
+    const fn = `${this.family}.${method}`;
     const shape = inferShape(x);
     if (shape.length === 0 || shape[shape.length - 1] !== this.numCategories) {
       fail(fn, arg, `a float32 tensor of shape [..., K] with K = ${this.numCategories}`, x instanceof tf.Tensor ? x : `shape [${shape.join(', ')}]`);
