@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
+import { checkOptions } from '@genmod-internal/core';
 
 export interface CheckBijectorOptions {
   /** the accepted error, absolute + relative: |a − b| ≤ tolerance·(1 + |b|). Default 1e-4 (float32). */
@@ -109,7 +110,8 @@ function countCall<T extends Record<string, Tensor>>(label: string, what: string
  * ```
  * @since 0.1.0
  */
-export function checkBijector(bijector: Bijector, x: Tensor, options: CheckBijectorOptions = {}): CheckBijectorReport {
+export function checkBijector(bijector: Bijector, x: Tensor, options?: CheckBijectorOptions): CheckBijectorReport {
+  options = checkOptions('checkBijector', options, ['tolerance', 'context', 'jacobian', 'label']);
   const label = options.label ?? 'bijector';
   const tol = options.tolerance ?? 1e-4;
   if (!(typeof tol === 'number' && tol > 0)) throw new Error(`checkBijector: options.tolerance must be a number > 0, got ${String(tol)}`);
