@@ -1,9 +1,9 @@
 /**
  * @see Nichol & Dhariwal 2021, "Improved Denoising Diffusion Probabilistic Models", ICML, arXiv:2102.09672, §3.2, eq. (17).
  */
-import { checkNumber, checkSteps } from './internal/check.js';
+import { checkNumber, checkOptions } from '@genmod-internal/core';
+import { checkSteps } from './internal/check.js';
 import { scheduleFromBetas, type Schedule } from './schedule.js';
-import { fail } from '@genmod-internal/core';
 
 export interface CosineScheduleOptions {
   /** the offset s that keeps β₁ from being too small near t = 0, default 0.008 */
@@ -32,10 +32,10 @@ export interface CosineScheduleOptions {
  */
 export function cosineSchedule(T: number, options: CosineScheduleOptions = {}): Schedule {
   const fn = 'cosineSchedule';
+  checkOptions(fn, options, ['s', 'maxBeta']);
   checkSteps(fn, T);
-  const s = checkNumber(fn, 'options.s', options.s ?? 0.008, 0, Infinity, '≥ 0');
-  const maxBeta = checkNumber(fn, 'options.maxBeta', options.maxBeta ?? 0.999, 0, 1, 'in (0, 1]');
-  if (maxBeta <= 0) fail(fn, 'options.maxBeta', 'a finite number in (0, 1]', maxBeta);
+  const s = checkNumber(fn, 'options.s', options.s ?? 0.008, { min: 0 });
+  const maxBeta = checkNumber(fn, 'options.maxBeta', options.maxBeta ?? 0.999, { above: 0, max: 1 });
   const f = (u: number) => Math.cos(((u + s) / (1 + s)) * Math.PI / 2) ** 2;
   const betas = Float64Array.from({ length: T }, (_, i) => Math.min(1 - f((i + 1) / T) / f(i / T), maxBeta));
   return scheduleFromBetas(betas);

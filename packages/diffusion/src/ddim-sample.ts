@@ -5,8 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Denoiser } from './denoiser.js';
-import { checkNumber } from './internal/check.js';
-import { checkSamplerArgs, predictAt, samplerLoop, type SamplerOptions, type SamplerStep } from './sampler.js';
+import { checkNumber } from '@genmod-internal/core';
+import { checkSamplerArgs, predictAt, samplerLoop } from './internal/sampler-loop.js';
+import type { SamplerOptions, SamplerStep } from './sampler.js';
 import type { Schedule } from './schedule.js';
 
 export interface DdimSampleOptions extends SamplerOptions {
@@ -42,16 +43,16 @@ export interface DdimSampleOptions extends SamplerOptions {
  */
 export function ddimSample(denoiser: Denoiser, shape: number[], schedule: Schedule, options: DdimSampleOptions = {}): AsyncGenerator<SamplerStep, Tensor, void> {
   const fn = 'ddimSample';
-  const o = checkSamplerArgs(fn, denoiser, shape, schedule, options);
-  const eta = checkNumber(fn, 'options.eta', options.eta ?? 0, 0, Infinity, '≥ 0');
-  return samplerLoop(fn, shape, schedule, options, o, (x, k, noiseSeed) => {
+  const o = checkSamplerArgs(fn, denoiser, shape, schedule, options, ['eta']);
+  const eta = checkNumber(fn, 'options.eta', options.eta ?? 0, { min: 0 });
+  return samplerLoop(fn, shape, schedule, options, o, (x, k, noise) => {
     const { x0, eps } = predictAt(fn, denoiser, schedule, o, x, k);
     const a = schedule.alphasCumprod[k]!;
     const aPrev = schedule.alphasCumprodPrev[k]!;
     const sigma = eta * Math.sqrt((1 - aPrev) / (1 - a)) * Math.sqrt(1 - a / aPrev);
     const dir = Math.sqrt(Math.max(1 - aPrev - sigma * sigma, 0));
     let next = tf.add(tf.mul(Math.sqrt(aPrev), x0), tf.mul(dir, eps));
-    if (sigma > 0) next = tf.add(next, tf.mul(sigma, tf.randomNormal(shape, 0, 1, 'float32', noiseSeed)));
+    if (sigma > 0) next = tf.add(next, tf.mul(sigma, noise()));
     return { x: next, predX0: x0 };
   });
 }

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Denoiser } from './denoiser.js';
 import { modelLogVariances, type ModelVariance } from './internal/variance.js';
-import { checkSamplerArgs, predictAt, samplerLoop, type SamplerOptions, type SamplerStep } from './sampler.js';
+import { checkSamplerArgs, predictAt, samplerLoop } from './internal/sampler-loop.js';
+import type { SamplerOptions, SamplerStep } from './sampler.js';
 import type { Schedule } from './schedule.js';
 
 export interface DdpmSampleOptions extends SamplerOptions {
@@ -47,13 +48,13 @@ export interface DdpmSampleOptions extends SamplerOptions {
  */
 export function ddpmSample(denoiser: Denoiser, shape: number[], schedule: Schedule, options: DdpmSampleOptions = {}): AsyncGenerator<SamplerStep, Tensor, void> {
   const fn = 'ddpmSample';
-  const o = checkSamplerArgs(fn, denoiser, shape, schedule, options);
+  const o = checkSamplerArgs(fn, denoiser, shape, schedule, options, ['variance']);
   const logVar = modelLogVariances(fn, schedule, options.variance ?? 'posterior');
   const sigma = Float64Array.from(logVar, (l) => Math.exp(0.5 * l));
-  return samplerLoop(fn, shape, schedule, options, o, (x, k, noiseSeed) => {
+  return samplerLoop(fn, shape, schedule, options, o, (x, k, noise) => {
     const { x0 } = predictAt(fn, denoiser, schedule, o, x, k);
     const mean = tf.add(tf.mul(schedule.posteriorMeanCoef1[k]!, x0), tf.mul(schedule.posteriorMeanCoef2[k]!, x));
-    const next = k > 0 ? tf.add(mean, tf.mul(sigma[k]!, tf.randomNormal(shape, 0, 1, 'float32', noiseSeed))) : mean;
+    const next = k > 0 ? tf.add(mean, tf.mul(sigma[k]!, noise())) : mean;
     return { x: next, predX0: x0 === next ? tf.clone(x0) : x0 };
   });
 }

@@ -107,9 +107,11 @@ describe('diffusionLoss', () => {
     const data = tf.randomNormal([256, 2], 0, 1, 'float32', 9);
     const opt = tf.train.adam(0.05);
     const net = (xt: tf.Tensor) => tf.matMul(xt, v);
-    const first = diffusionLoss(net, data, schedule, { seed: 0 }).dataSync()[0]!;
+    // before and after on the same held-out draw of (t, ε), so that the drop is the training's, not the draw's
+    const evaluate = () => tf.tidy(() => diffusionLoss(net, data, schedule, { seed: 'held-out' })).dataSync()[0]!;
+    const first = evaluate();
     for (let step = 0; step < 60; step++) tf.dispose(opt.minimize(() => diffusionLoss(net, data, schedule, { seed: step }), true, [v])!);
-    const last = tf.tidy(() => diffusionLoss(net, data, schedule, { seed: 1234 })).dataSync()[0]!;
+    const last = evaluate();
     expect(last).toBeLessThan(0.6 * first);
     tf.dispose([v, data]);
     opt.dispose();
@@ -122,6 +124,6 @@ describe('diffusionLoss', () => {
     expectThrowsClean(() => diffusionLoss(denoiser, [[1, 2]], schedule, { t: [1000] }), /diffusionLoss: options\.t must be integers in \[0, 1000\), got options\.t\[0\] = 1000/);
     expectThrowsClean(() => diffusionLoss(denoiser, [1, 2], schedule, { t: [1, 2, 3] }), /options\.t must be a scalar or of shape \[B\] with B = 2/);
     expectThrowsClean(() => diffusionLoss('net' as never, [[1, 2]], schedule), /diffusionLoss: denoiser must be a function \(xt, t\) => Tensor, got net/);
-    expectThrowsClean(() => diffusionLoss(denoiser, 3, schedule), /diffusionLoss: x0 must be a float32 tensor of rank ≥ 1 \(batch first\), got shape \[\]/);
+    expectThrowsClean(() => diffusionLoss(denoiser, 3, schedule), /diffusionLoss: x0 must be a tensor of rank ≥ 1, got 3/);
   });
 });

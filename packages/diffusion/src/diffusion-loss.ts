@@ -5,12 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
+import { checkNumber, checkOptions, checkSeed, normalNoise, toFloat, type Seed } from '@genmod-internal/core';
 import type { Denoiser } from './denoiser.js';
-import { checkDenoiser, checkDenoiserOutput, checkFloatInput, checkNumber, checkSameShape, checkSeed, deriveSeed } from './internal/check.js';
-import { checkTimesteps, coefficient, derivedCoefficient, modelTimesteps, type CheckedTimesteps, type Timesteps } from './internal/timesteps.js';
-import { checkPrediction, vFromX0Eps, type Prediction } from './parameterization.js';
-import { checkSchedule, type Schedule } from './schedule.js';
+import { checkDenoiserOutput, checkSameShape } from './internal/check.js';
+import { checkModelArgs, noised, vFromX0Eps } from './internal/predictions.js';
+import { checkTimesteps, derivedCoefficient, minSnrWeight, modelTimesteps, uniformTimesteps, type CheckedTimesteps, type Timesteps } from './internal/timesteps.js';
+import type { Prediction } from './parameterization.js';
+import type { Schedule } from './schedule.js';
 
 export interface DiffusionLossOptions {
   /** what the denoiser predicts, and so the regression target: ε (default), x₀ or v */
@@ -21,24 +22,15 @@ export interface DiffusionLossOptions {
    * Default: uniform weights (the "simple" loss of Ho et al.).
    */
   minSnrGamma?: number;
-  /** seed of the timesteps and the noise (vary it per training step: a fixed seed freezes both) */
-  seed?: number;
+  /**
+   * Seed of the timesteps (stream `'t'`) and the noise (stream `'eps'`): a number, 0 included, or a
+   * string. Vary it per training step: a fixed seed freezes both.
+   */
+  seed?: Seed;
   /** the timesteps to use instead of uniform draws: a number, integers `[B]` or an int32 tensor `[B]` */
   t?: Timesteps;
   /** the noise ε of x₀'s shape instead of a fresh draw */
   noise?: Tensor | TensorLike;
-}
-
-/** min-SNR weight of one timestep for a prediction type (float64). */
-export function minSnrWeight(snr: number, gamma: number, prediction: Prediction): number {
-  if (prediction === 'epsilon') return snr === 0 ? 1 : Math.min(snr, gamma) / snr;
-  if (prediction === 'x0') return Math.min(snr, gamma);
-  return Math.min(snr, gamma) / (snr + 1);
-}
-
-/** t ~ U{0, …, T − 1}, int32 [B]. (tf.randomUniform with dtype int32 rounds, giving 0 and T half weight: floor a float draw instead.) */
-export function uniformTimesteps(batch: number, T: number, seed: number | undefined): Tensor {
-  return tf.tidy(() => tf.cast(tf.minimum(tf.floor(tf.randomUniform([batch], 0, T, 'float32', seed)), T - 1), 'int32'));
 }
 
 /**
@@ -72,22 +64,19 @@ export function uniformTimesteps(batch: number, T: number, seed: number | undefi
  */
 export function diffusionLoss(denoiser: Denoiser, x0: Tensor | TensorLike, schedule: Schedule, options: DiffusionLossOptions = {}): Scalar {
   const fn = 'diffusionLoss';
-  checkDenoiser(fn, denoiser);
-  const shape = checkFloatInput(fn, 'x0', x0, 1);
-  checkSchedule(fn, schedule);
-  const prediction = checkPrediction(fn, options.prediction ?? 'epsilon');
-  const gamma = options.minSnrGamma === undefined ? undefined : checkNumber(fn, 'options.minSnrGamma', options.minSnrGamma, 0, Infinity, '> 0');
-  if (gamma !== undefined && gamma <= 0) fail(fn, 'options.minSnrGamma', 'a finite number > 0', gamma);
+  checkOptions(fn, options, ['prediction', 'minSnrGamma', 'seed', 't', 'noise']);
+  const { shape, prediction } = checkModelArgs(fn, denoiser, x0, schedule, options.prediction);
+  const gamma = options.minSnrGamma === undefined ? undefined : checkNumber(fn, 'options.minSnrGamma', options.minSnrGamma, { above: 0 });
   const seed = checkSeed(fn, options.seed);
   const batch = shape[0]!;
   const given: CheckedTimesteps | undefined = options.t === undefined ? undefined : checkTimesteps(fn, options.t, schedule.T, batch, 'options.t');
-  if (options.noise !== undefined) checkSameShape(fn, 'options.noise', checkFloatInput(fn, 'options.noise', options.noise), shape, 'x0');
+  if (options.noise !== undefined) checkSameShape(fn, 'options.noise', options.noise, shape, 'x0');
   return tf.tidy(fn, () => {
     const x = toFloat(fn, 'x0', x0);
-    const ts: CheckedTimesteps = given ?? { scalar: false, length: batch, tensor: uniformTimesteps(batch, schedule.T, deriveSeed(seed, 1)) };
-    const eps = options.noise !== undefined ? toFloat(fn, 'options.noise', options.noise) : tf.randomNormal(shape, 0, 1, 'float32', deriveSeed(seed, 2));
+    const ts: CheckedTimesteps = given ?? { scalar: false, length: batch, tensor: uniformTimesteps(batch, 0, schedule.T, seed, 't') };
+    const eps = options.noise !== undefined ? toFloat(fn, 'options.noise', options.noise) : normalNoise(shape, seed, 'eps');
     const rank = shape.length;
-    const xt = tf.add(tf.mul(coefficient(schedule, 'sqrtAlphasCumprod', ts, rank), x), tf.mul(coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, rank), eps));
+    const xt = noised(schedule, ts, rank, x, eps);
     const out = checkDenoiserOutput(fn, denoiser(xt, modelTimesteps(schedule, ts, batch)), shape);
     const target = prediction === 'epsilon' ? eps : prediction === 'x0' ? x : vFromX0Eps(schedule, ts, rank, x, eps);
     const axes = Array.from({ length: rank - 1 }, (_, i) => i + 1);

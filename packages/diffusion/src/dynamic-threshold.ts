@@ -3,40 +3,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
-import { checkFloatInput } from './internal/check.js';
+import { checkTensorArg, fail, showShape, toFloat } from '@genmod-internal/core';
+import { checkDynamicThreshold, thresholdTensor } from './internal/threshold.js';
 
 export interface DynamicThresholdOptions {
   /** the percentile p of |x̂₀| (per example) that sets the threshold, in (0, 1]; default 0.995 */
   percentile?: number;
   /** the largest threshold s (diffusers' `sample_max_value`); default Infinity (Imagen) */
   maxValue?: number;
-}
-
-export function checkDynamicThreshold(fn: string, options: unknown, arg: string): { percentile: number; maxValue: number } {
-  if (options === null || typeof options !== 'object') fail(fn, arg, 'an object { percentile?, maxValue? }', options);
-  const o = options as DynamicThresholdOptions;
-  const percentile = o.percentile ?? 0.995;
-  if (typeof percentile !== 'number' || !(percentile > 0 && percentile <= 1)) fail(fn, `${arg}.percentile`, 'a number in (0, 1]', percentile);
-  const maxValue = o.maxValue ?? Infinity;
-  if (typeof maxValue !== 'number' || !(maxValue >= 1)) fail(fn, `${arg}.maxValue`, 'a number ≥ 1', maxValue);
-  return { percentile, maxValue };
-}
-
-/** The thresholding on a tensor, inside a tidy. */
-export function thresholdTensor(x: Tensor, percentile: number, maxValue: number): Tensor {
-  const b = x.shape[0]!;
-  const d = x.size / b;
-  const abs = tf.abs(tf.reshape(x, [b, d]));
-  const sorted = tf.topk(abs, d, true).values; // descending
-  const pos = percentile * (d - 1); // ascending position, linear interpolation as torch.quantile
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const frac = pos - lo;
-  const at = (j: number) => tf.slice(sorted, [0, d - 1 - j], [b, 1]);
-  const q = frac === 0 ? at(lo) : tf.add(tf.mul(at(lo), 1 - frac), tf.mul(at(hi), frac));
-  const s = tf.reshape(tf.clipByValue(q, 1, maxValue), [b, ...new Array<number>(x.rank - 1).fill(1)]);
-  return tf.div(tf.minimum(tf.maximum(x, tf.neg(s)), s), s);
 }
 
 /**
@@ -60,8 +34,8 @@ export function thresholdTensor(x: Tensor, percentile: number, maxValue: number)
  */
 export function dynamicThreshold(x0: Tensor | TensorLike, options: DynamicThresholdOptions = {}): Tensor {
   const fn = 'dynamicThreshold';
-  const shape = checkFloatInput(fn, 'x0', x0, 1);
   const { percentile, maxValue } = checkDynamicThreshold(fn, options, 'options');
-  if (shape[0] === 0 || shape.slice(1).some((v) => v === 0)) fail(fn, 'x0', 'a non-empty tensor', `shape [${shape.join(', ')}]`);
+  const shape = checkTensorArg(fn, 'x0', x0, 1);
+  if (shape[0] === 0 || shape.slice(1).some((v) => v === 0)) fail(fn, 'x0', 'a non-empty tensor', showShape(shape));
   return tf.tidy(fn, () => thresholdTensor(toFloat(fn, 'x0', x0), percentile, maxValue));
 }

@@ -18,22 +18,36 @@ function gaussianMass(a: number, b: number, mean: number, sd: number): number {
 
 describe('normalKl', () => {
   it('matches the closed form, is 0 for equal Gaussians, broadcasts', () => {
-    const kl = expectNoLeaks(() => normalKl([0, 1, -2], [0, Math.log(0.5), 1], [1, 1, 0], [Math.log(2), Math.log(0.5), -1]));
+    const kl = expectNoLeaks(() => normalKl({ loc: [0, 1, -2], logVar: [0, Math.log(0.5), 1] }, { loc: [1, 1, 0], logVar: [Math.log(2), Math.log(0.5), -1] }));
     const want = [[0, 0, 1, Math.log(2)], [1, Math.log(0.5), 1, Math.log(0.5)], [-2, 1, 0, -1]].map(([m1, l1, m2, l2]) => 0.5 * (-1 + l2! - l1! + Math.exp(l1! - l2!) + (m1! - m2!) ** 2 * Math.exp(-l2!)));
     expectClose(kl, want, { rtol: 1e-6, atol: 1e-7 });
     expect(want[1]).toBe(0);
-    expect(normalKl([[0], [1]], 0, [0, 1, 2], 0).shape).toEqual([2, 3]);
+    const wide = normalKl({ loc: [[0], [1]], logVar: 0 }, { loc: [0, 1, 2], logVar: 0 });
+    expect(wide.shape).toEqual([2, 3]);
+    wide.dispose();
     kl.dispose();
   });
 
   it('is differentiable in every argument', () => {
     const x = tf.tensor1d([0.3, -0.2, 0.1, 0.5]);
-    checkGradient((v) => tf.sum(normalKl(tf.slice(v, 0, 1), tf.slice(v, 1, 1), tf.slice(v, 2, 1), tf.slice(v, 3, 1))) as tf.Scalar, x);
+    checkGradient((v) => tf.sum(normalKl({ loc: tf.slice(v, 0, 1), logVar: tf.slice(v, 1, 1) }, { loc: tf.slice(v, 2, 1), logVar: tf.slice(v, 3, 1) })) as tf.Scalar, x);
     x.dispose();
   });
 
-  it('names shapes that do not broadcast', () => {
-    expectThrowsClean(() => normalKl([1, 2], 0, [1, 2, 3], 0), /normalKl: mean2 must be a shape that broadcasts with \[2\], got shape \[3\]/);
+  it('is exact (no cancellation) for nearly equal Gaussians and finite for extreme variances', () => {
+    const kl = normalKl({ loc: [0, 0], logVar: [1e-4, 40] }, { loc: [0, 0], logVar: [0, -40] });
+    const [near, far] = Array.from(kl.dataSync());
+    // ½·(e^r − 1 − r) with r = 1e−4: ≈ r²/4 = 2.5e−9, lost to cancellation in the naive form
+    expect(near! / 2.5000833e-9).toBeCloseTo(1, 4);
+    expect(Number.isFinite(far)).toBe(true);
+    kl.dispose();
+  });
+
+  it('names shapes that do not broadcast, and bad { loc, logVar } arguments', () => {
+    expectThrowsClean(() => normalKl({ loc: [1, 2], logVar: 0 }, { loc: [1, 2, 3], logVar: 0 }), /normalKl: p\.loc, p\.logVar and q\.loc must be broadcastable shapes, got \[2\] and \[3\]/);
+    expectThrowsClean(() => normalKl({ loc: 0, logVar: 0, scale: 1 } as never, { loc: 0, logVar: 0 }), /normalKl: unknown key of p 'scale'/);
+    expectThrowsClean(() => normalKl({ loc: 0, logVar: 0 }, { loc: 0 } as never), /normalKl: q\.logVar must be a float32 tensor or a \(nested\) array of numbers, got undefined/);
+    expectThrowsClean(() => normalKl(0 as never, { loc: 0, logVar: 0 }), /normalKl: p must be an object \{ loc, logVar \}, got 0/);
   });
 });
 

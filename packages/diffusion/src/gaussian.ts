@@ -1,91 +1,77 @@
 /**
  * The Gaussian pieces of the variational bound: the KL divergence between two diagonal Gaussians and the
- * decoder likelihoods of L₀.
+ * decoder likelihood of L₀.
  *
  * @see Ho, Jain & Abbeel 2020, arXiv:2006.11239, §3.3 and eq. (13) (the discretized decoder).
  * @see Nichol & Dhariwal 2021, arXiv:2102.09672 (improved-diffusion's `normal_kl`, `discretized_gaussian_log_likelihood`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { toFloat } from '@genmod-internal/core';
-import { nonDifferentiable } from '@genmod-internal/core';
-import { checkFloatInput } from './internal/check.js';
-import { fail } from '@genmod-internal/core';
+import { broadcastShapes, checkObject, checkOptions, checkTensorArg, fail, normalKlLogScale, toFloat } from '@genmod-internal/core';
+import { discretizedTensors } from './internal/discretized.js';
 
-function broadcastShapes(fn: string, named: [string, number[]][]): number[] {
+/**
+ * A diagonal Gaussian N(loc, e^{logVar}) given by its mean and log-variance: the shape of @genmod/vae's
+ * encoder heads.
+ *
+ * @since 0.2.0
+ */
+export interface GaussianLogVar {
+  /** the mean μ, float32 */
+  loc: Tensor | TensorLike;
+  /** the log-variance ℓ = log σ², float32, broadcast with `loc` */
+  logVar: Tensor | TensorLike;
+}
+
+const GAUSSIAN_KEYS = ['loc', 'logVar'];
+
+/** The shapes of the named tensor arguments, broadcast together (an Error naming the pair otherwise). */
+function broadcastAll(fn: string, named: [string, unknown][]): number[] {
   let shape: number[] = [];
-  for (const [name, s] of named) {
-    try {
-      shape = tf.broadcast_util.assertAndGetBroadcastShape(shape, s);
-    } catch {
-      fail(fn, name, `a shape that broadcasts with [${shape.join(', ')}]`, `shape [${s.join(', ')}]`);
-    }
+  let names = '';
+  for (const [name, x] of named) {
+    const s = checkTensorArg(fn, name, x);
+    shape = names === '' ? s : broadcastShapes(fn, `${names} and ${name}`, shape, s);
+    names = names === '' ? name : `${names}, ${name}`;
   }
   return shape;
 }
 
+/** A `{ loc, logVar }` argument: an object with exactly those keys, both present. */
+function checkGaussian(fn: string, arg: string, g: unknown): GaussianLogVar {
+  checkObject(fn, arg, g, 'an object { loc, logVar }');
+  const o = checkOptions(fn, g as GaussianLogVar, GAUSSIAN_KEYS, arg);
+  for (const key of GAUSSIAN_KEYS) if (o[key as keyof GaussianLogVar] === undefined) fail(fn, `${arg}.${key}`, 'a float32 tensor or a (nested) array of numbers', undefined);
+  return o;
+}
+
 /**
- * The KL divergence between two diagonal Gaussians, elementwise, in nats:
+ * The KL divergence between two diagonal Gaussians p = N(μ_p, e^{ℓ_p}) and q = N(μ_q, e^{ℓ_q}),
+ * elementwise, in nats, from the log-variances ℓ (so that β̃ and β enter without a square root):
  *
- *   KL(N(μ₁, e^{ℓ₁}) ‖ N(μ₂, e^{ℓ₂})) = ½·(−1 + ℓ₂ − ℓ₁ + e^{ℓ₁ − ℓ₂} + (μ₁ − μ₂)²·e^{−ℓ₂})
+ *   KL(p ‖ q) = ½·(−1 + ℓ_q − ℓ_p + e^{ℓ_p − ℓ_q} + (μ_p − μ_q)²·e^{−ℓ_q})
  *
- * (log-variances ℓ, so that β̃ and β enter without a square root). Differentiable in all four inputs.
+ * computed in log-scale form (core's `normalKlLogScale` with log σ = ½·ℓ): exact when p ≈ q, finite for
+ * variances far from 1. Differentiable in all four tensors.
  *
- * @param mean1 float32, broadcast with the others
- * @param logVar1 float32 log-variance of the first Gaussian
- * @param mean2 float32
- * @param logVar2 float32 log-variance of the second Gaussian
+ * @param p `{ loc, logVar }` of the first Gaussian (float32, broadcast with the others)
+ * @param q `{ loc, logVar }` of the second Gaussian
  * @returns the broadcast elementwise KL (sum it over the event dimensions)
- * @see Ho, Jain & Abbeel 2020, arXiv:2006.11239, eq. (5)
+ * @see Ho, Jain & Abbeel 2020, arXiv:2006.11239, eq. (5); Kullback & Leibler 1951
  * @example
  * ```ts
- * normalKl(0, 0, 1, Math.log(2));                   // 0.5·(−1 + ln 2 + 1/2 + 1/2) ≈ 0.3466
+ * normalKl({ loc: 0, logVar: 0 }, { loc: 1, logVar: Math.log(2) }); // 0.5·(−1 + ln 2 + 1/2 + 1/2) ≈ 0.3466
  * ```
- * @since 0.1.0
+ * @since 0.1.0 (positional `(mean1, logVar1, mean2, logVar2)` until 0.2.0)
  */
-export function normalKl(mean1: Tensor | TensorLike, logVar1: Tensor | TensorLike, mean2: Tensor | TensorLike, logVar2: Tensor | TensorLike): Tensor {
+export function normalKl(p: GaussianLogVar, q: GaussianLogVar): Tensor {
   const fn = 'normalKl';
-  broadcastShapes(fn, [
-    ['mean1', checkFloatInput(fn, 'mean1', mean1)],
-    ['logVar1', checkFloatInput(fn, 'logVar1', logVar1)],
-    ['mean2', checkFloatInput(fn, 'mean2', mean2)],
-    ['logVar2', checkFloatInput(fn, 'logVar2', logVar2)],
-  ]);
-  return tf.tidy(fn, () => klTensors(toFloat(fn, 'mean1', mean1), toFloat(fn, 'logVar1', logVar1), toFloat(fn, 'mean2', mean2), toFloat(fn, 'logVar2', logVar2)));
-}
-
-/** The KL formula on tensors, inside a tidy. */
-export function klTensors(m1: Tensor, lv1: Tensor, m2: Tensor, lv2: Tensor): Tensor {
-  const d = tf.sub(lv1, lv2);
-  return tf.mul(0.5, tf.add(tf.sub(tf.exp(d), tf.add(d, 1)), tf.mul(tf.squaredDifference(m1, m2), tf.exp(tf.neg(lv2)))));
-}
-
-/** Φ(z) = ½·(1 + erf(z/√2)), inside a tidy. */
-function standardNormalCdf(z: Tensor): Tensor {
-  return tf.mul(0.5, tf.add(1, tf.erf(tf.mul(z, Math.SQRT1_2))));
-}
-
-/** log N(x; μ, e^{2·logScale}) elementwise, inside a tidy. */
-export function gaussianLogDensityTensors(x: Tensor, mean: Tensor, logScale: Tensor): Tensor {
-  const z = tf.mul(tf.sub(x, mean), tf.exp(tf.neg(logScale)));
-  return tf.sub(tf.mul(-0.5, tf.square(z)), tf.add(logScale, 0.5 * Math.log(2 * Math.PI)));
-}
-
-/** The discretized log-likelihood on tensors, inside a tidy. */
-export function discretizedTensors(x: Tensor, mean: Tensor, logScale: Tensor): Tensor {
-  const centered = tf.sub(x, mean);
-  const invStd = tf.exp(tf.neg(logScale));
-  const cdfPlus = standardNormalCdf(tf.mul(invStd, tf.add(centered, 1 / 255)));
-  const cdfMin = standardNormalCdf(tf.mul(invStd, tf.sub(centered, 1 / 255)));
-  const logCdfPlus = tf.log(tf.maximum(cdfPlus, 1e-12));
-  const logOneMinusCdfMin = tf.log(tf.maximum(tf.sub(1, cdfMin), 1e-12));
-  const logDelta = tf.log(tf.maximum(tf.sub(cdfPlus, cdfMin), 1e-12));
-  // which bin formula applies depends on x alone: masks built off the gradient path
-  const low = nonDifferentiable((v) => tf.less(v, -0.999), x);
-  const high = nonDifferentiable((v) => tf.greater(v, 0.999), x);
-  const shape = tf.broadcast_util.assertAndGetBroadcastShape(tf.broadcast_util.assertAndGetBroadcastShape(x.shape, mean.shape), logScale.shape);
-  const b = (v: Tensor) => tf.broadcastTo(v, shape);
-  return tf.where(b(low), b(logCdfPlus), tf.where(b(high), b(logOneMinusCdfMin), b(logDelta)));
+  const a = checkGaussian(fn, 'p', p);
+  const b = checkGaussian(fn, 'q', q);
+  broadcastAll(fn, [['p.loc', a.loc], ['p.logVar', a.logVar], ['q.loc', b.loc], ['q.logVar', b.logVar]]);
+  return tf.tidy(fn, () =>
+    normalKlLogScale(toFloat(fn, 'p.loc', a.loc), tf.mul(toFloat(fn, 'p.logVar', a.logVar), 0.5), toFloat(fn, 'q.loc', b.loc), tf.mul(toFloat(fn, 'q.logVar', b.logVar), 0.5)),
+  );
 }
 
 /**
@@ -111,10 +97,6 @@ export function discretizedTensors(x: Tensor, mean: Tensor, logScale: Tensor): T
  */
 export function discretizedGaussianLogLikelihood(x: Tensor | TensorLike, mean: Tensor | TensorLike, logScale: Tensor | TensorLike): Tensor {
   const fn = 'discretizedGaussianLogLikelihood';
-  broadcastShapes(fn, [
-    ['x', checkFloatInput(fn, 'x', x)],
-    ['mean', checkFloatInput(fn, 'mean', mean)],
-    ['logScale', checkFloatInput(fn, 'logScale', logScale)],
-  ]);
+  broadcastAll(fn, [['x', x], ['mean', mean], ['logScale', logScale]]);
   return tf.tidy(fn, () => discretizedTensors(toFloat(fn, 'x', x), toFloat(fn, 'mean', mean), toFloat(fn, 'logScale', logScale)));
 }

@@ -11,14 +11,14 @@ export { linearSchedule, scaledLinearSchedule, type LinearScheduleOptions } from
 export { cosineSchedule, type CosineScheduleOptions } from './cosine-schedule.js';
 export { sigmoidSchedule, type SigmoidScheduleOptions } from './sigmoid-schedule.js';
 export { rescaleZeroTerminalSnr } from './rescale-zero-terminal-snr.js';
-export { respace, leadingTimesteps, linspaceTimesteps, trailingTimesteps } from './respace.js';
+export { respace, leadingTimesteps, linspaceTimesteps, trailingTimesteps, type LeadingTimestepsOptions } from './respace.js';
 export { qSample, type QSampleOptions } from './q-sample.js';
 export { qPosterior, type QPosterior } from './q-posterior.js';
-export { predictX0FromEps, predictEpsFromX0, predictX0FromV, predictEpsFromV, velocity, predictX0AndEps, reverseMeanFromEps, type Prediction } from './parameterization.js';
+export { predictX0FromEps, predictEpsFromX0, predictX0FromV, predictEpsFromV, velocity, predictX0AndEps, reverseMeanFromEps, type Prediction, type PredictX0AndEpsOptions } from './parameterization.js';
 export { sinusoidalTimestepEmbedding, type TimestepEmbeddingOptions } from './timestep-embedding.js';
 export type { Denoiser } from './denoiser.js';
 export { diffusionLoss, type DiffusionLossOptions } from './diffusion-loss.js';
-export { normalKl, discretizedGaussianLogLikelihood } from './gaussian.js';
+export { normalKl, discretizedGaussianLogLikelihood, type GaussianLogVar } from './gaussian.js';
 export { variationalBound, type VariationalBound, type VariationalBoundOptions, type ModelVariance } from './variational-bound.js';
 export { dynamicThreshold, type DynamicThresholdOptions } from './dynamic-threshold.js';
 export { finalSample, type SamplerStep, type SamplerOptions } from './sampler.js';

@@ -36,7 +36,7 @@ const functions: Call[] = [
   ['sinusoidalTimestepEmbedding', () => api.sinusoidalTimestepEmbedding(tTensor, 8)],
   ['diffusionLoss', () => api.diffusionLoss(denoiser, x0, fast, { seed: 1, prediction: 'v', minSnrGamma: 5 })],
   ['diffusionLoss gradient', () => tf.grad((x: tf.Tensor) => api.diffusionLoss((xt) => tf.mul(xt, x), x0, schedule, { seed: 1 }))(half)],
-  ['normalKl', () => api.normalKl(x0, 0, eps, -1)],
+  ['normalKl', () => api.normalKl({ loc: x0, logVar: 0 }, { loc: eps, logVar: -1 })],
   ['discretizedGaussianLogLikelihood', () => api.discretizedGaussianLogLikelihood(x0, eps, -2)],
   ['variationalBound', () => api.variationalBound(denoiser, x0, fast, { seed: 1 })],
   ['variationalBound stratified', () => api.variationalBound(denoiser, x0, schedule, { seed: 1, strata: 4, decoder: 'gaussian' })],

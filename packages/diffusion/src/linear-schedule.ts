@@ -2,9 +2,10 @@
  * @see Ho, Jain & Abbeel 2020, "Denoising Diffusion Probabilistic Models", NeurIPS, arXiv:2006.11239, §4.
  * @see Rombach et al. 2022, "High-Resolution Image Synthesis with Latent Diffusion Models", CVPR, arXiv:2112.10752 (scaled linear).
  */
-import { checkNumber, checkSteps } from './internal/check.js';
+import { checkNumber, checkOptions } from '@genmod-internal/core';
+import { checkSteps } from './internal/check.js';
+import { linspace } from './internal/linspace.js';
 import { scheduleFromBetas, type Schedule } from './schedule.js';
-import { fail } from '@genmod-internal/core';
 
 export interface LinearScheduleOptions {
   /** β₁, default 1e−4 */
@@ -13,21 +14,12 @@ export interface LinearScheduleOptions {
   betaEnd?: number;
 }
 
-/** numpy.linspace(start, stop, n) in float64, step by step as numpy computes it (start + i·step, last = stop). */
-export function linspace(start: number, stop: number, n: number): Float64Array {
-  const out = new Float64Array(n);
-  if (n === 1) return Float64Array.of(start);
-  const step = (stop - start) / (n - 1);
-  for (let i = 0; i < n; i++) out[i] = i * step + start;
-  if (n > 1) out[n - 1] = stop;
-  return out;
-}
-
-function checkBetaRange(fn: string, options: LinearScheduleOptions, start: number, end: number): [number, number] {
-  const b0 = checkNumber(fn, 'options.betaStart', options.betaStart ?? start, 0, 1, 'in (0, 1]');
-  const b1 = checkNumber(fn, 'options.betaEnd', options.betaEnd ?? end, 0, 1, 'in (0, 1]');
-  if (b0 <= 0) fail(fn, 'options.betaStart', 'a finite number in (0, 1]', b0);
-  if (b1 <= 0) fail(fn, 'options.betaEnd', 'a finite number in (0, 1]', b1);
+/** The checked arguments of both linear schedules: T and (betaStart, betaEnd) in (0, 1]. */
+function checkLinear(fn: string, T: unknown, options: LinearScheduleOptions, start: number, end: number): [number, number] {
+  checkOptions(fn, options, ['betaStart', 'betaEnd']);
+  checkSteps(fn, T);
+  const b0 = checkNumber(fn, 'options.betaStart', options.betaStart ?? start, { above: 0, max: 1 });
+  const b1 = checkNumber(fn, 'options.betaEnd', options.betaEnd ?? end, { above: 0, max: 1 });
   return [b0, b1];
 }
 
@@ -48,8 +40,7 @@ function checkBetaRange(fn: string, options: LinearScheduleOptions, start: numbe
  */
 export function linearSchedule(T: number, options: LinearScheduleOptions = {}): Schedule {
   const fn = 'linearSchedule';
-  checkSteps(fn, T);
-  const [b0, b1] = checkBetaRange(fn, options, 1e-4, 0.02);
+  const [b0, b1] = checkLinear(fn, T, options, 1e-4, 0.02);
   return scheduleFromBetas(linspace(b0, b1, T));
 }
 
@@ -68,7 +59,6 @@ export function linearSchedule(T: number, options: LinearScheduleOptions = {}): 
  */
 export function scaledLinearSchedule(T: number, options: LinearScheduleOptions = {}): Schedule {
   const fn = 'scaledLinearSchedule';
-  checkSteps(fn, T);
-  const [b0, b1] = checkBetaRange(fn, options, 0.00085, 0.012);
+  const [b0, b1] = checkLinear(fn, T, options, 0.00085, 0.012);
   return scheduleFromBetas(linspace(Math.sqrt(b0), Math.sqrt(b1), T).map((v) => v * v));
 }

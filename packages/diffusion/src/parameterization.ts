@@ -7,56 +7,27 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, toFloat } from '@genmod-internal/core';
-import { checkFloatInput, checkSameShape } from './internal/check.js';
-import { checkTimesteps, coefficient, derivedCoefficient, type CheckedTimesteps, type Timesteps } from './internal/timesteps.js';
-import { checkSchedule, type Schedule } from './schedule.js';
+import { checkOptions, toFloat } from '@genmod-internal/core';
+import { checkPair, checkPrediction, epsFromV, epsFromX0, vFromX0Eps, x0AndEps, x0FromEps, x0FromV } from './internal/predictions.js';
+import { derivedCoefficient, type CheckedTimesteps, type Timesteps } from './internal/timesteps.js';
+import type { Schedule } from './schedule.js';
 
 /** What a denoiser predicts: the noise ε, the clean data x₀, or the velocity v = √ᾱ·ε − √(1 − ᾱ)·x₀. */
 export type Prediction = 'epsilon' | 'x0' | 'v';
 
-export const PREDICTIONS: readonly Prediction[] = ['epsilon', 'x0', 'v'];
+type Conversion = (schedule: Schedule, ts: CheckedTimesteps, rank: number, a: Tensor, b: Tensor) => Tensor;
 
-export function checkPrediction(fn: string, prediction: unknown, arg = 'options.prediction'): Prediction {
-  if (!PREDICTIONS.includes(prediction as Prediction)) fail(fn, arg, `one of ${PREDICTIONS.map((p) => `'${p}'`).join(', ')}`, prediction);
-  return prediction as Prediction;
-}
+/** μ_θ = (x_t − β/√(1 − ᾱ)·ε)/√α, inside a tidy. */
+const reverseMean: Conversion = (schedule, ts, rank, xt, eps) => {
+  const c = derivedCoefficient(schedule, ts, rank, (i) => schedule.betas[i]! / schedule.sqrtOneMinusAlphasCumprod[i]!);
+  const r = derivedCoefficient(schedule, ts, rank, (i) => 1 / Math.sqrt(schedule.alphas[i]!));
+  return tf.mul(r, tf.sub(xt, tf.mul(c, eps)));
+};
 
-/** Checks (xt, t, other) and returns the shape and timesteps. */
-function checkTriple(fn: string, schedule: Schedule, a: unknown, aName: string, t: unknown, b: unknown, bName: string): { shape: number[]; ts: CheckedTimesteps } {
-  const shape = checkFloatInput(fn, aName, a);
-  checkSameShape(fn, bName, checkFloatInput(fn, bName, b), shape, aName);
-  checkSchedule(fn, schedule);
-  const ts = checkTimesteps(fn, t, schedule.T, shape[0]);
-  if (!ts.scalar && shape.length === 0) checkFloatInput(fn, aName, a, 1);
-  return { shape, ts };
-}
-
-/** x₀ = (x_t − √(1 − ᾱ)·ε)/√ᾱ, inside a tidy. */
-export function x0FromEps(schedule: Schedule, ts: CheckedTimesteps, rank: number, xt: Tensor, eps: Tensor): Tensor {
-  return tf.sub(tf.mul(coefficient(schedule, 'sqrtRecipAlphasCumprod', ts, rank), xt), tf.mul(coefficient(schedule, 'sqrtRecipm1AlphasCumprod', ts, rank), eps));
-}
-/** ε = (x_t − √ᾱ·x₀)/√(1 − ᾱ), inside a tidy. */
-export function epsFromX0(schedule: Schedule, ts: CheckedTimesteps, rank: number, xt: Tensor, x0: Tensor): Tensor {
-  return tf.div(tf.sub(xt, tf.mul(coefficient(schedule, 'sqrtAlphasCumprod', ts, rank), x0)), coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, rank));
-}
-/** x₀ = √ᾱ·x_t − √(1 − ᾱ)·v, inside a tidy. */
-export function x0FromV(schedule: Schedule, ts: CheckedTimesteps, rank: number, xt: Tensor, v: Tensor): Tensor {
-  return tf.sub(tf.mul(coefficient(schedule, 'sqrtAlphasCumprod', ts, rank), xt), tf.mul(coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, rank), v));
-}
-/** ε = √(1 − ᾱ)·x_t + √ᾱ·v, inside a tidy. */
-export function epsFromV(schedule: Schedule, ts: CheckedTimesteps, rank: number, xt: Tensor, v: Tensor): Tensor {
-  return tf.add(tf.mul(coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, rank), xt), tf.mul(coefficient(schedule, 'sqrtAlphasCumprod', ts, rank), v));
-}
-/** v = √ᾱ·ε − √(1 − ᾱ)·x₀, inside a tidy. */
-export function vFromX0Eps(schedule: Schedule, ts: CheckedTimesteps, rank: number, x0: Tensor, eps: Tensor): Tensor {
-  return tf.sub(tf.mul(coefficient(schedule, 'sqrtAlphasCumprod', ts, rank), eps), tf.mul(coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, rank), x0));
-}
-/** Both x₀ and ε from a model output, inside a tidy. */
-export function x0AndEps(schedule: Schedule, ts: CheckedTimesteps, rank: number, prediction: Prediction, xt: Tensor, out: Tensor): { x0: Tensor; eps: Tensor } {
-  if (prediction === 'epsilon') return { x0: x0FromEps(schedule, ts, rank, xt, out), eps: out };
-  if (prediction === 'x0') return { x0: out, eps: epsFromX0(schedule, ts, rank, xt, out) };
-  return { x0: x0FromV(schedule, ts, rank, xt, out), eps: epsFromV(schedule, ts, rank, xt, out) };
+/** Checks (a, t, b), then applies a conversion in a tidy: the one body of the five public conversions. */
+function convert(fn: string, f: Conversion, a: Tensor | TensorLike, aName: string, t: Timesteps, b: Tensor | TensorLike, bName: string, schedule: Schedule): Tensor {
+  const { shape, ts } = checkPair(fn, schedule, a, aName, t, b, bName);
+  return tf.tidy(fn, () => f(schedule, ts, shape.length, toFloat(fn, aName, a), toFloat(fn, bName, b)));
 }
 
 /**
@@ -81,9 +52,7 @@ export function x0AndEps(schedule: Schedule, ts: CheckedTimesteps, rank: number,
  * @since 0.1.0
  */
 export function predictX0FromEps(xt: Tensor | TensorLike, t: Timesteps, eps: Tensor | TensorLike, schedule: Schedule): Tensor {
-  const fn = 'predictX0FromEps';
-  const { shape, ts } = checkTriple(fn, schedule, xt, 'xt', t, eps, 'eps');
-  return tf.tidy(fn, () => x0FromEps(schedule, ts, shape.length, toFloat(fn, 'xt', xt), toFloat(fn, 'eps', eps)));
+  return convert('predictX0FromEps', x0FromEps, xt, 'xt', t, eps, 'eps', schedule);
 }
 
 /**
@@ -105,9 +74,7 @@ export function predictX0FromEps(xt: Tensor | TensorLike, t: Timesteps, eps: Ten
  * @since 0.1.0
  */
 export function predictEpsFromX0(xt: Tensor | TensorLike, t: Timesteps, x0: Tensor | TensorLike, schedule: Schedule): Tensor {
-  const fn = 'predictEpsFromX0';
-  const { shape, ts } = checkTriple(fn, schedule, xt, 'xt', t, x0, 'x0');
-  return tf.tidy(fn, () => epsFromX0(schedule, ts, shape.length, toFloat(fn, 'xt', xt), toFloat(fn, 'x0', x0)));
+  return convert('predictEpsFromX0', epsFromX0, xt, 'xt', t, x0, 'x0', schedule);
 }
 
 /**
@@ -130,9 +97,7 @@ export function predictEpsFromX0(xt: Tensor | TensorLike, t: Timesteps, x0: Tens
  * @since 0.1.0
  */
 export function predictX0FromV(xt: Tensor | TensorLike, t: Timesteps, v: Tensor | TensorLike, schedule: Schedule): Tensor {
-  const fn = 'predictX0FromV';
-  const { shape, ts } = checkTriple(fn, schedule, xt, 'xt', t, v, 'v');
-  return tf.tidy(fn, () => x0FromV(schedule, ts, shape.length, toFloat(fn, 'xt', xt), toFloat(fn, 'v', v)));
+  return convert('predictX0FromV', x0FromV, xt, 'xt', t, v, 'v', schedule);
 }
 
 /**
@@ -155,9 +120,7 @@ export function predictX0FromV(xt: Tensor | TensorLike, t: Timesteps, v: Tensor 
  * @since 0.1.0
  */
 export function predictEpsFromV(xt: Tensor | TensorLike, t: Timesteps, v: Tensor | TensorLike, schedule: Schedule): Tensor {
-  const fn = 'predictEpsFromV';
-  const { shape, ts } = checkTriple(fn, schedule, xt, 'xt', t, v, 'v');
-  return tf.tidy(fn, () => epsFromV(schedule, ts, shape.length, toFloat(fn, 'xt', xt), toFloat(fn, 'v', v)));
+  return convert('predictEpsFromV', epsFromV, xt, 'xt', t, v, 'v', schedule);
 }
 
 /**
@@ -178,9 +141,17 @@ export function predictEpsFromV(xt: Tensor | TensorLike, t: Timesteps, v: Tensor
  * @since 0.1.0
  */
 export function velocity(x0: Tensor | TensorLike, eps: Tensor | TensorLike, t: Timesteps, schedule: Schedule): Tensor {
-  const fn = 'velocity';
-  const { shape, ts } = checkTriple(fn, schedule, x0, 'x0', t, eps, 'eps');
-  return tf.tidy(fn, () => vFromX0Eps(schedule, ts, shape.length, toFloat(fn, 'x0', x0), toFloat(fn, 'eps', eps)));
+  return convert('velocity', vFromX0Eps, x0, 'x0', t, eps, 'eps', schedule);
+}
+
+/**
+ * Options of {@link predictX0AndEps}.
+ *
+ * @since 0.2.0
+ */
+export interface PredictX0AndEpsOptions {
+  /** what the output is: ε (default), x₀ or v */
+  prediction?: Prediction;
 }
 
 /**
@@ -200,10 +171,11 @@ export function velocity(x0: Tensor | TensorLike, eps: Tensor | TensorLike, t: T
  * ```
  * @since 0.1.0
  */
-export function predictX0AndEps(output: Tensor | TensorLike, xt: Tensor | TensorLike, t: Timesteps, schedule: Schedule, options: { prediction?: Prediction } = {}): { x0: Tensor; eps: Tensor } {
+export function predictX0AndEps(output: Tensor | TensorLike, xt: Tensor | TensorLike, t: Timesteps, schedule: Schedule, options: PredictX0AndEpsOptions = {}): { x0: Tensor; eps: Tensor } {
   const fn = 'predictX0AndEps';
+  checkOptions(fn, options, ['prediction']);
   const prediction = checkPrediction(fn, options.prediction ?? 'epsilon');
-  const { shape, ts } = checkTriple(fn, schedule, xt, 'xt', t, output, 'output');
+  const { shape, ts } = checkPair(fn, schedule, xt, 'xt', t, output, 'output');
   return tf.tidy(fn, () => {
     const r = x0AndEps(schedule, ts, shape.length, prediction, toFloat(fn, 'xt', xt), toFloat(fn, 'output', output));
     // never hand back the caller's own tensor as a result they would own
@@ -233,11 +205,5 @@ export function predictX0AndEps(output: Tensor | TensorLike, xt: Tensor | Tensor
  * @since 0.1.0
  */
 export function reverseMeanFromEps(xt: Tensor | TensorLike, t: Timesteps, eps: Tensor | TensorLike, schedule: Schedule): Tensor {
-  const fn = 'reverseMeanFromEps';
-  const { shape, ts } = checkTriple(fn, schedule, xt, 'xt', t, eps, 'eps');
-  return tf.tidy(fn, () => {
-    const c = derivedCoefficient(schedule, ts, shape.length, (i) => schedule.betas[i]! / schedule.sqrtOneMinusAlphasCumprod[i]!);
-    const r = derivedCoefficient(schedule, ts, shape.length, (i) => 1 / Math.sqrt(schedule.alphas[i]!));
-    return tf.mul(r, tf.sub(toFloat(fn, 'xt', xt), tf.mul(c, toFloat(fn, 'eps', eps))));
-  });
+  return convert('reverseMeanFromEps', reverseMean, xt, 'xt', t, eps, 'eps', schedule);
 }

@@ -4,9 +4,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { toFloat } from '@genmod-internal/core';
-import { checkFloatInput, checkSameShape } from './internal/check.js';
-import { checkTimesteps, coefficient, type Timesteps } from './internal/timesteps.js';
-import { checkSchedule, type Schedule } from './schedule.js';
+import { checkPair } from './internal/predictions.js';
+import { coefficient, type Timesteps } from './internal/timesteps.js';
+import type { Schedule } from './schedule.js';
 
 /** The Gaussian q(x_{t−1} | x_t, x₀). */
 export interface QPosterior {
@@ -42,11 +42,7 @@ export interface QPosterior {
  */
 export function qPosterior(x0: Tensor | TensorLike, xt: Tensor | TensorLike, t: Timesteps, schedule: Schedule): QPosterior {
   const fn = 'qPosterior';
-  const shape = checkFloatInput(fn, 'x0', x0);
-  checkSameShape(fn, 'xt', checkFloatInput(fn, 'xt', xt), shape, 'x0');
-  checkSchedule(fn, schedule);
-  const ts = checkTimesteps(fn, t, schedule.T, shape[0]);
-  if (!ts.scalar && shape.length === 0) checkFloatInput(fn, 'x0', x0, 1);
+  const { shape, ts } = checkPair(fn, schedule, x0, 'x0', t, xt, 'xt');
   return tf.tidy(fn, () => {
     const mean = tf.add(
       tf.mul(coefficient(schedule, 'posteriorMeanCoef1', ts, shape.length), toFloat(fn, 'x0', x0)),

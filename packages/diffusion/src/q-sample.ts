@@ -4,19 +4,22 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { toFloat } from '@genmod-internal/core';
-import { checkFloatInput, checkSameShape, checkSeed, deriveSeed } from './internal/check.js';
-import { checkTimesteps, coefficient, type Timesteps } from './internal/timesteps.js';
-import { checkSchedule, type Schedule } from './schedule.js';
+import { checkOptions, checkSeed, checkTensorArg, normalNoise, toFloat, type Seed } from '@genmod-internal/core';
+import { checkSameShape } from './internal/check.js';
+import { noised } from './internal/predictions.js';
+import { checkSchedule } from './internal/schedule-check.js';
+import { checkTimesteps, type Timesteps } from './internal/timesteps.js';
+import type { Schedule } from './schedule.js';
 
 export interface QSampleOptions {
   /** the standard normal noise ε of x₀'s shape, instead of a fresh draw (reproducible tests, shared noise) */
   noise?: Tensor | TensorLike;
   /**
-   * Seed of the noise: the same seed gives the same output on every backend. A fixed seed gives the same
-   * noise on every call: vary it per step in a training loop.
+   * Seed of the noise (a number, 0 included, or a string; its stream `'eps'`): the same seed gives the
+   * same output on every call. A fixed seed gives the same noise on every call: vary it per step in a
+   * training loop.
    */
-  seed?: number;
+  seed?: Seed;
 }
 
 /**
@@ -42,17 +45,15 @@ export interface QSampleOptions {
  */
 export function qSample(x0: Tensor | TensorLike, t: Timesteps, schedule: Schedule, options: QSampleOptions = {}): Tensor {
   const fn = 'qSample';
-  const shape = checkFloatInput(fn, 'x0', x0);
+  checkOptions(fn, options, ['noise', 'seed']);
+  const shape = checkTensorArg(fn, 'x0', x0);
   checkSchedule(fn, schedule);
   const ts = checkTimesteps(fn, t, schedule.T, shape[0]);
-  if (!ts.scalar && shape.length === 0) checkFloatInput(fn, 'x0', x0, 1);
-  if (options.noise !== undefined) checkSameShape(fn, 'options.noise', checkFloatInput(fn, 'options.noise', options.noise), shape, 'x0');
+  if (!ts.scalar && shape.length === 0) checkTensorArg(fn, 'x0', x0, 1);
+  if (options.noise !== undefined) checkSameShape(fn, 'options.noise', options.noise, shape, 'x0');
   const seed = checkSeed(fn, options.seed);
   return tf.tidy(fn, () => {
-    const x = toFloat(fn, 'x0', x0);
-    const eps = options.noise !== undefined ? toFloat(fn, 'options.noise', options.noise) : tf.randomNormal(shape, 0, 1, 'float32', deriveSeed(seed, 0));
-    const a = coefficient(schedule, 'sqrtAlphasCumprod', ts, shape.length);
-    const s = coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, shape.length);
-    return tf.add(tf.mul(a, x), tf.mul(s, eps));
+    const eps = options.noise !== undefined ? toFloat(fn, 'options.noise', options.noise) : normalNoise(shape, seed, 'eps');
+    return noised(schedule, ts, shape.length, toFloat(fn, 'x0', x0), eps);
   });
 }

@@ -2,7 +2,8 @@
  * @see Lin, Liu, Li & Yang 2024, "Common Diffusion Noise Schedules and Sample Steps are Flawed", WACV, arXiv:2305.08891, Algorithm 1.
  */
 import { fail } from '@genmod-internal/core';
-import { checkSchedule, scheduleFromBetas, type Schedule } from './schedule.js';
+import { checkSchedule } from './internal/schedule-check.js';
+import { scheduleFromBetas, type Schedule } from './schedule.js';
 
 /**
  * Rescales a schedule to zero terminal SNR (ᾱ_T = 0, so x_T is pure noise, as sampling assumes), keeping

@@ -3,9 +3,10 @@
  * @see Song, Meng & Ermon 2021, "Denoising Diffusion Implicit Models", ICLR, arXiv:2010.02502, §4.2 and App. C.2 (sub-sequences).
  * @see Lin, Liu, Li & Yang 2024, arXiv:2305.08891, §3.3 and Table 2 (leading, linspace and trailing spacing).
  */
-import { fail } from '@genmod-internal/core';
+import { checkOptions, fail } from '@genmod-internal/core';
 import { checkSteps } from './internal/check.js';
-import { checkSchedule, scheduleFromBetas, type Schedule } from './schedule.js';
+import { checkSchedule } from './internal/schedule-check.js';
+import { scheduleFromBetas, type Schedule } from './schedule.js';
 
 /** numpy's round (half to even). */
 function roundHalfEven(v: number): number {
@@ -47,6 +48,16 @@ export function linspaceTimesteps(T: number, n: number): Int32Array {
 }
 
 /**
+ * Options of {@link leadingTimesteps}.
+ *
+ * @since 0.2.0
+ */
+export interface LeadingTimestepsOptions {
+  /** added to every timestep (diffusers' `steps_offset`; Stable Diffusion uses 1), default 0 */
+  offset?: number;
+}
+
+/**
  * Every ⌊T/n⌋-th timestep from 0 (diffusers' `timestep_spacing="leading"`, DDIM's original sub-sequence):
  * the last one falls short of T − 1, so sampling starts from a state that is not pure noise.
  *
@@ -60,8 +71,9 @@ export function linspaceTimesteps(T: number, n: number): Int32Array {
  * ```
  * @since 0.1.0
  */
-export function leadingTimesteps(T: number, n: number, options: { offset?: number } = {}): Int32Array {
+export function leadingTimesteps(T: number, n: number, options: LeadingTimestepsOptions = {}): Int32Array {
   const fn = 'leadingTimesteps';
+  checkOptions(fn, options, ['offset']);
   checkCount(fn, T, n);
   const ratio = Math.floor(T / n);
   const offset = options.offset ?? 0;

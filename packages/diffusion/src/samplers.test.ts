@@ -225,6 +225,6 @@ describe('dynamicThreshold', () => {
     expectClose(y, [[0.5 / 2.7, -1, 2 / 2.7, 0.1 / 2.7], [0.2, -0.3, 0.1, 0.4]], { rtol: 1e-6, atol: 1e-7 });
     expectClose(dynamicThreshold(x, { percentile: 0.9, maxValue: 2 }), [[0.25, -1, 1, 0.05], [0.2, -0.3, 0.1, 0.4]], { rtol: 1e-6, atol: 1e-7 });
     tf.dispose([x, y]);
-    expectThrowsClean(() => dynamicThreshold([[1]], { percentile: 0 }), /dynamicThreshold: options\.percentile must be a number in \(0, 1\], got 0/);
+    expectThrowsClean(() => dynamicThreshold([[1]], { percentile: 0 }), /dynamicThreshold: options\.percentile must be a finite number > 0 and ≤ 1, got 0/);
   });
 });

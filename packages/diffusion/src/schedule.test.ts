@@ -134,7 +134,7 @@ describe('scheduleFromBetas / scheduleFromAlphasCumprod', () => {
     expectThrowsClean(() => linearSchedule(0), /linearSchedule: T must be an integer ≥ 1, got 0/);
     expectThrowsClean(() => cosineSchedule(2.5), /cosineSchedule: T must be an integer ≥ 1, got 2\.5/);
     expectThrowsClean(() => sigmoidSchedule(-1), /sigmoidSchedule: T must be an integer ≥ 1, got -1/);
-    expectThrowsClean(() => scaledLinearSchedule(10, { betaEnd: 2 }), /scaledLinearSchedule: options\.betaEnd must be a finite number in \(0, 1\], got 2/);
+    expectThrowsClean(() => scaledLinearSchedule(10, { betaEnd: 2 }), /scaledLinearSchedule: options\.betaEnd must be a finite number > 0 and ≤ 1, got 2/);
     expectThrowsClean(() => scheduleFromBetas([]), /scheduleFromBetas: betas must be a non-empty array/);
     expectThrowsClean(() => scheduleFromBetas([0.1, 0]), /scheduleFromBetas: betas must be numbers in \(0, 1\], got betas\[1\] = 0/);
     expectThrowsClean(() => scheduleFromBetas([0.1, 0.2], { timesteps: [3, 1] }), /timesteps must be strictly increasing/);

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
-import { fail } from '@genmod-internal/core';
+import { checkOptions, fail } from '@genmod-internal/core';
 
 /** The per-step quantities a {@link Schedule} holds, each of length T (index i is paper timestep t = i + 1). */
 export const SCHEDULE_QUANTITIES = [
@@ -140,11 +140,7 @@ export function isSchedule(value: unknown): value is Schedule {
   return value instanceof ComputedSchedule;
 }
 
-/** Throws unless `schedule` is a {@link Schedule}. */
-export function checkSchedule(fn: string, schedule: unknown, arg = 'schedule'): Schedule {
-  if (!isSchedule(schedule)) fail(fn, arg, 'a Schedule (from linearSchedule, cosineSchedule, scheduleFromBetas, …)', schedule === undefined ? 'undefined' : typeof schedule === 'object' ? 'an object that is not a Schedule' : schedule);
-  return schedule;
-}
+const SCHEDULE_KEYS = ['timesteps'];
 
 export interface ScheduleFromBetasOptions {
   /**
@@ -171,6 +167,7 @@ export interface ScheduleFromBetasOptions {
  */
 export function scheduleFromBetas(betas: ArrayLike<number>, options: ScheduleFromBetasOptions = {}): Schedule {
   const fn = 'scheduleFromBetas';
+  checkOptions(fn, options, SCHEDULE_KEYS);
   if (betas === null || typeof betas !== 'object' || typeof betas.length !== 'number' || betas.length < 1) {
     fail(fn, 'betas', 'a non-empty array of numbers in (0, 1] (T ≥ 1)', betas);
   }
@@ -210,6 +207,7 @@ export function scheduleFromBetas(betas: ArrayLike<number>, options: ScheduleFro
  */
 export function scheduleFromAlphasCumprod(alphasCumprod: ArrayLike<number>, options: ScheduleFromBetasOptions = {}): Schedule {
   const fn = 'scheduleFromAlphasCumprod';
+  checkOptions(fn, options, SCHEDULE_KEYS);
   if (alphasCumprod === null || typeof alphasCumprod !== 'object' || typeof alphasCumprod.length !== 'number' || alphasCumprod.length < 1) {
     fail(fn, 'alphasCumprod', 'a non-empty array of numbers (T ≥ 1)', alphasCumprod);
   }

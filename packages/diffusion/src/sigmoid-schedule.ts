@@ -2,9 +2,9 @@
  * @see Jabri, Fleet & Chen 2023, "Scalable Adaptive Computation for Iterative Generation", ICML, arXiv:2212.11972.
  * @see Chen 2023, "On the Importance of Noise Scheduling for Diffusion Models", arXiv:2301.10972, Algorithm 1.
  */
-import { checkNumber, checkSteps } from './internal/check.js';
+import { checkNumber, checkOptions, fail } from '@genmod-internal/core';
+import { checkSteps } from './internal/check.js';
 import { scheduleFromBetas, type Schedule } from './schedule.js';
-import { fail } from '@genmod-internal/core';
 
 export interface SigmoidScheduleOptions {
   /** the left end of the sigmoid's input range, default −3 */
@@ -36,14 +36,13 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  */
 export function sigmoidSchedule(T: number, options: SigmoidScheduleOptions = {}): Schedule {
   const fn = 'sigmoidSchedule';
+  checkOptions(fn, options, ['start', 'end', 'tau', 'maxBeta']);
   checkSteps(fn, T);
   const start = checkNumber(fn, 'options.start', options.start ?? -3);
   const end = checkNumber(fn, 'options.end', options.end ?? 3);
   if (!(end > start)) fail(fn, 'options.end', `a number > options.start (${start})`, end);
-  const tau = checkNumber(fn, 'options.tau', options.tau ?? 1, 0, Infinity, '> 0');
-  if (tau <= 0) fail(fn, 'options.tau', 'a finite number > 0', tau);
-  const maxBeta = checkNumber(fn, 'options.maxBeta', options.maxBeta ?? 0.999, 0, 1, 'in (0, 1]');
-  if (maxBeta <= 0) fail(fn, 'options.maxBeta', 'a finite number in (0, 1]', maxBeta);
+  const tau = checkNumber(fn, 'options.tau', options.tau ?? 1, { above: 0 });
+  const maxBeta = checkNumber(fn, 'options.maxBeta', options.maxBeta ?? 0.999, { above: 0, max: 1 });
   const vStart = sigmoid(start / tau);
   const vEnd = sigmoid(end / tau);
   const abar = (u: number) => (vEnd - sigmoid((u * (end - start) + start) / tau)) / (vEnd - vStart);

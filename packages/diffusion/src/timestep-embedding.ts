@@ -4,8 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, inferShape } from '@genmod-internal/core';
-import { checkNumber } from './internal/check.js';
+import { checkInteger, checkNumber, checkOptions, fail, inferShape, showShape } from '@genmod-internal/core';
 
 export interface TimestepEmbeddingOptions {
   /** the longest period, default 10000 */
@@ -33,15 +32,15 @@ export interface TimestepEmbeddingOptions {
  */
 export function sinusoidalTimestepEmbedding(t: Tensor | TensorLike, dim: number, options: TimestepEmbeddingOptions = {}): Tensor {
   const fn = 'sinusoidalTimestepEmbedding';
+  checkOptions(fn, options, ['maxPeriod']);
   if (t === null || t === undefined || (typeof t !== 'number' && !Array.isArray(t) && !ArrayBuffer.isView(t) && !(t instanceof tf.Tensor))) {
     fail(fn, 't', 'a tensor, a number or an array of numbers of shape [] or [B]', t);
   }
   if (t instanceof tf.Tensor && t.dtype !== 'float32' && t.dtype !== 'int32') fail(fn, 't', 'an int32 or float32 tensor', t);
   const shape = inferShape(t);
-  if (shape.length > 1) fail(fn, 't', 'of shape [] or [B]', t instanceof tf.Tensor ? t : `shape [${shape.join(', ')}]`);
-  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1) fail(fn, 'dim', 'an integer ≥ 1', dim);
-  const maxPeriod = checkNumber(fn, 'options.maxPeriod', options.maxPeriod ?? 10000, 0, Infinity, '> 0');
-  if (maxPeriod <= 0) fail(fn, 'options.maxPeriod', 'a finite number > 0', maxPeriod);
+  if (shape.length > 1) fail(fn, 't', 'of shape [] or [B]', t instanceof tf.Tensor ? t : showShape(shape));
+  checkInteger(fn, 'dim', dim, { min: 1 });
+  const maxPeriod = checkNumber(fn, 'options.maxPeriod', options.maxPeriod ?? 10000, { above: 0 });
   const half = Math.floor(dim / 2);
   const freqs64 = Float64Array.from({ length: half }, (_, j) => Math.exp((-Math.log(maxPeriod) * j) / half));
   if (!(t instanceof tf.Tensor)) {

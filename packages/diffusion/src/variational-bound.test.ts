@@ -162,9 +162,9 @@ function erf(x: number): number {
 describe('variationalBound: arguments', () => {
   it('names bad options', () => {
     const d = (xt: tf.Tensor) => tf.zerosLike(xt);
-    expectThrowsClean(() => variationalBound(d, [[0.5]], schedule, { strata: 0 }), /variationalBound: options\.strata must be an integer in \[1, T = 1000\], got 0/);
+    expectThrowsClean(() => variationalBound(d, [[0.5]], schedule, { strata: 0 }), /variationalBound: options\.strata must be an integer ≥ 1 and ≤ 1000, got 0/);
     expectThrowsClean(() => variationalBound(d, [[0.5]], schedule, { variance: [1, 2] }), /variationalBound: options\.variance must be 'posterior', 'beta' or 1000 variances \(one per step\), got 2 values/);
-    expectThrowsClean(() => variationalBound(d, [[0.5]], schedule, { decoder: 'bernoulli' as 'gaussian' }), /options\.decoder must be 'discretized' or 'gaussian', got bernoulli/);
+    expectThrowsClean(() => variationalBound(d, [[0.5]], schedule, { decoder: 'bernoulli' as 'gaussian' }), /options\.decoder must be one of 'discretized', 'gaussian', got bernoulli/);
     expectThrowsClean(() => variationalBound(d, [[0.5]], schedule, { variance: 'learned' as 'beta' }), /options\.variance must be 'posterior', 'beta' or an array of 1000 variances, got learned/);
   });
 });

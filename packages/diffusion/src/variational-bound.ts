@@ -6,14 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, nonDifferentiable, toFloat } from '@genmod-internal/core';
+import { checkInteger, checkOneOfValues, checkOptions, checkSeed, nonDifferentiable, normalKlLogScale, normalLogDensity, normalNoise, toFloat, type Seed } from '@genmod-internal/core';
 import type { Denoiser } from './denoiser.js';
-import { discretizedTensors, gaussianLogDensityTensors, klTensors } from './gaussian.js';
-import { checkDenoiser, checkDenoiserOutput, checkFloatInput, checkSeed, deriveSeed } from './internal/check.js';
-import { coefficient, derivedCoefficient, modelTimesteps, type CheckedTimesteps } from './internal/timesteps.js';
+import { checkDenoiserOutput } from './internal/check.js';
+import { discretizedTensors } from './internal/discretized.js';
+import { checkModelArgs, noised, x0AndEps } from './internal/predictions.js';
+import { coefficient, derivedCoefficient, modelTimesteps, uniformTimesteps, type CheckedTimesteps } from './internal/timesteps.js';
 import { checkClip, modelLogVariances, type ModelVariance } from './internal/variance.js';
-import { checkPrediction, x0AndEps, type Prediction } from './parameterization.js';
-import { checkSchedule, type Schedule } from './schedule.js';
+import type { Prediction } from './parameterization.js';
+import type { Schedule } from './schedule.js';
 
 export type { ModelVariance } from './internal/variance.js';
 
@@ -35,8 +36,11 @@ export interface VariationalBoundOptions {
   strata?: number;
   /** clip x̂₀ to ±1 (`true`) or ±r before forming μ_θ, as improved-diffusion does for images; default none */
   clipX0?: boolean | number;
-  /** seed of the x_t draws (and of the strata's timesteps) */
-  seed?: number;
+  /**
+   * Seed of the x_t draws (streams `('eps', t)`, or `('eps', 'stratum', k)` and `('t', k)` with strata): a
+   * number, 0 included, or a string.
+   */
+  seed?: Seed;
 }
 
 /** The variational bound, per example. The caller owns every tensor. */
@@ -88,16 +92,12 @@ export interface VariationalBound {
  */
 export function variationalBound(denoiser: Denoiser, x0: Tensor | TensorLike, schedule: Schedule, options: VariationalBoundOptions = {}): VariationalBound {
   const fn = 'variationalBound';
-  checkDenoiser(fn, denoiser);
-  const shape = checkFloatInput(fn, 'x0', x0, 1);
-  checkSchedule(fn, schedule);
-  const prediction = checkPrediction(fn, options.prediction ?? 'epsilon');
+  checkOptions(fn, options, ['prediction', 'variance', 'decoder', 'strata', 'clipX0', 'seed']);
+  const { shape, prediction } = checkModelArgs(fn, denoiser, x0, schedule, options.prediction);
   const logVar = modelLogVariances(fn, schedule, options.variance ?? 'beta');
-  const decoder = options.decoder ?? 'discretized';
-  if (decoder !== 'discretized' && decoder !== 'gaussian') fail(fn, 'options.decoder', "'discretized' or 'gaussian'", decoder);
+  const decoder = checkOneOfValues(fn, 'options.decoder', options.decoder ?? 'discretized', ['discretized', 'gaussian']);
   const T = schedule.T;
-  const strata = options.strata;
-  if (strata !== undefined && (typeof strata !== 'number' || !Number.isInteger(strata) || strata < 1 || strata > T)) fail(fn, 'options.strata', `an integer in [1, T = ${T}]`, strata);
+  const strata = options.strata === undefined ? undefined : checkInteger(fn, 'options.strata', options.strata, { min: 1, max: T });
   const clip = checkClip(fn, options.clipX0);
   const seed = checkSeed(fn, options.seed);
   const batch = shape[0]!;
@@ -107,9 +107,8 @@ export function variationalBound(denoiser: Denoiser, x0: Tensor | TensorLike, sc
   const sumEvent = (v: Tensor) => (axes.length > 0 ? tf.sum(v, axes) : v);
 
   /** The term at timesteps `ts` (a scalar index or a tensor [B]), [B]. */
-  const term = (x: Tensor, ts: CheckedTimesteps, noiseSeed: number | undefined): Tensor => {
-    const eps = tf.randomNormal(shape, 0, 1, 'float32', noiseSeed);
-    const xt = tf.add(tf.mul(coefficient(schedule, 'sqrtAlphasCumprod', ts, rank), x), tf.mul(coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, rank), eps));
+  const term = (x: Tensor, ts: CheckedTimesteps, ...streams: Seed[]): Tensor => {
+    const xt = noised(schedule, ts, rank, x, normalNoise(shape, seed, 'eps', ...streams));
     const out = checkDenoiserOutput(fn, denoiser(xt, modelTimesteps(schedule, ts, batch)), shape);
     let x0Hat = x0AndEps(schedule, ts, rank, prediction, xt, out).x0;
     if (clip !== undefined) x0Hat = tf.clipByValue(x0Hat, -clip, clip);
@@ -119,12 +118,14 @@ export function variationalBound(denoiser: Denoiser, x0: Tensor | TensorLike, sc
     const modelLogVar = derivedCoefficient(schedule, ts, rank, (i) => logVar[i]!);
     const isDecoder = ts.scalar ? ts.host?.[0] === 0 : undefined;
     const nll = () => {
-      const logp = decoder === 'discretized' ? discretizedTensors(x, modelMean, tf.mul(0.5, modelLogVar)) : gaussianLogDensityTensors(x, modelMean, tf.mul(0.5, modelLogVar));
+      const logScale = tf.mul(0.5, modelLogVar);
+      const logp = decoder === 'discretized' ? discretizedTensors(x, modelMean, logScale) : normalLogDensity(x, modelMean, logScale);
       return tf.neg(sumEvent(logp));
     };
     const kl = () => {
       const trueMean = tf.add(tf.mul(c1, x), tf.mul(c2, xt));
-      return sumEvent(klTensors(trueMean, coefficient(schedule, 'posteriorLogVarianceClipped', ts, rank), modelMean, modelLogVar));
+      const halfLogVar = (v: Tensor) => tf.mul(0.5, v);
+      return sumEvent(normalKlLogScale(trueMean, halfLogVar(coefficient(schedule, 'posteriorLogVarianceClipped', ts, rank)), modelMean, halfLogVar(modelLogVar)));
     };
     if (isDecoder === true) return nll();
     if (isDecoder === false) return kl();
@@ -137,14 +138,14 @@ export function variationalBound(denoiser: Denoiser, x0: Tensor | TensorLike, sc
     // L_T
     const last: CheckedTimesteps = { scalar: true, length: 1, host: Int32Array.of(T - 1) };
     const meanT = tf.mul(coefficient(schedule, 'sqrtAlphasCumprod', last, rank), x);
-    const prior = sumEvent(klTensors(meanT, tf.scalar(Math.log(1 - schedule.alphasCumprod[T - 1]!)), tf.scalar(0), tf.scalar(0)));
+    const prior = sumEvent(normalKlLogScale(meanT, 0.5 * Math.log(1 - schedule.alphasCumprod[T - 1]!), 0, 0));
     const terms: Tensor[] = [];
     let timesteps: Tensor;
     let total: Tensor;
     if (strata === undefined) {
       for (let i = 0; i < T; i++) {
         const ts: CheckedTimesteps = { scalar: true, length: 1, host: Int32Array.of(i) };
-        terms.push(tf.tidy(() => term(x, ts, deriveSeed(seed, i + 1))));
+        terms.push(tf.tidy(() => term(x, ts, i)));
       }
       timesteps = tf.tile(tf.expandDims(tf.range(0, T, 1, 'int32'), 0), [batch, 1]);
       const stacked = tf.stack(terms, 1);
@@ -157,8 +158,8 @@ export function variationalBound(denoiser: Denoiser, x0: Tensor | TensorLike, sc
         const lo = Math.floor((k * T) / strata);
         const hi = Math.floor(((k + 1) * T) / strata);
         const n = hi - lo;
-        const idx = tf.tidy(() => tf.cast(tf.add(lo, tf.minimum(tf.floor(tf.randomUniform([batch], 0, n, 'float32', deriveSeed(seed, 2 * T + k + 1))), n - 1)), 'int32'));
-        const value = tf.tidy(() => term(x, { scalar: false, length: batch, tensor: idx }, deriveSeed(seed, T + k + 1)));
+        const idx = uniformTimesteps(batch, lo, n, seed, 't', k);
+        const value = tf.tidy(() => term(x, { scalar: false, length: batch, tensor: idx }, 'stratum', k));
         columns.push(idx);
         terms.push(value);
         const next = tf.add(weighted, tf.mul(n, value));

@@ -1,69 +1,22 @@
 /**
- * Argument checks and small helpers shared by the package (not exported from the index). Every check runs
- * before any tensor is allocated and throws `${fn}: ${arg} must be ${expected}, got ${received}`.
+ * Argument checks specific to the package (not exported from the index); the generic ones (numbers,
+ * integers, seeds, options bags, tensor arguments, shapes) come from `@genmod-internal/core`. Every check
+ * runs before any tensor is allocated and throws `${fn}: ${arg} must be ${expected}, got ${received}`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkFloatDtype, fail, inferShape } from '@genmod-internal/core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { checkInteger, checkTensorArg, fail, sameShape, showShape } from '@genmod-internal/core';
 
 /** The number of diffusion steps T: an integer ≥ 1. */
 export function checkSteps(fn: string, T: unknown, arg = 'T'): number {
-  if (typeof T !== 'number' || !Number.isInteger(T) || T < 1) fail(fn, arg, 'an integer ≥ 1', T);
-  return T;
+  return checkInteger(fn, arg, T, { min: 1 });
 }
 
-/** A finite number (optionally within bounds). */
-export function checkNumber(fn: string, arg: string, value: unknown, lo = -Infinity, hi = Infinity, range = ''): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < lo || value > hi) {
-    fail(fn, arg, `a finite number${range ? ` ${range}` : ''}`, value);
-  }
-  return value;
+/** A float tensor argument of `expected`'s shape (that of the argument `what`); returns nothing. */
+export function checkSameShape(fn: string, arg: string, x: unknown, expected: readonly number[], what: string): void {
+  const shape = checkTensorArg(fn, arg, x);
+  if (!sameShape(shape, expected)) fail(fn, arg, `of ${what}'s ${showShape(expected)}`, showShape(shape));
 }
-
-/**
- * A seed: a finite number, or absent. (tf.randomNormal takes numbers only, and treats 0 as "no seed":
- * every seed is therefore mixed by {@link deriveSeed} before it reaches tfjs.)
- */
-export function checkSeed(fn: string, seed: unknown, arg = 'options.seed'): number | undefined {
-  if (seed === undefined) return undefined;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) fail(fn, arg, 'a finite number', seed);
-  return seed;
-}
-
-/**
- * An independent seed for stream `stream` of a base seed (a 32-bit integer hash of both, never 0): the
- * per-step seeds of a sampler, the t and noise streams of a loss. `undefined` stays `undefined` (fresh
- * numbers on every call).
- */
-export function deriveSeed(seed: number | undefined, stream: number): number | undefined {
-  if (seed === undefined) return undefined;
-  // splitmix32-style mixing of the seed's bits and the stream index
-  let h = Math.imul(Math.floor(seed) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(Math.round((seed % 1) * 2 ** 30), 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) + Math.imul(stream + 1, 0x27d4eb2f);
-  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
-  h ^= h >>> 16;
-  return (h >>> 1) + 1; // in [1, 2^31]
-}
-
-/** A float32 tensor (or array) of rank ≥ `minRank`; returns its shape. */
-export function checkFloatInput(fn: string, arg: string, x: unknown, minRank = 0): number[] {
-  if (x === null || x === undefined || (typeof x !== 'number' && !Array.isArray(x) && !ArrayBuffer.isView(x) && !(x instanceof tf.Tensor))) {
-    fail(fn, arg, 'a float32 tensor or an array of numbers', x);
-  }
-  checkFloatDtype(fn, arg, x as Tensor | TensorLike);
-  const shape = inferShape(x as Tensor | TensorLike);
-  if (shape.length < minRank) fail(fn, arg, `a float32 tensor of rank ≥ ${minRank} (batch first)`, x instanceof tf.Tensor ? x : `shape [${shape.join(', ')}]`);
-  return shape;
-}
-
-/** Two shapes must be equal. */
-export function checkSameShape(fn: string, arg: string, shape: readonly number[], expected: readonly number[], what: string): void {
-  if (shape.length !== expected.length || shape.some((d, i) => d !== expected[i])) {
-    fail(fn, arg, `of ${what}'s shape [${expected.join(', ')}]`, `shape [${shape.join(', ')}]`);
-  }
-}
-
-export const shapeString = (s: readonly number[]) => `[${s.join(', ')}]`;
 
 /** A denoiser callback. */
 export function checkDenoiser(fn: string, denoiser: unknown): void {
@@ -87,11 +40,10 @@ export function abortReason(signal: AbortSignal): unknown {
   return e;
 }
 
-/** Runs `compute` on the model's output after checking its shape (inside a tidy). */
+/** The model's output, after checking that it is a float32 tensor of the input's shape. */
 export function checkDenoiserOutput(fn: string, out: unknown, shape: readonly number[]): Tensor {
-  if (!(out instanceof tf.Tensor)) fail(fn, 'the denoiser output', `a float32 tensor of shape ${shapeString(shape)}`, out);
-  if (out.dtype !== 'float32' || out.shape.length !== shape.length || (out.shape as number[]).some((d, i) => d !== shape[i])) {
-    fail(fn, 'the denoiser output', `a float32 tensor of the input's shape ${shapeString(shape)}`, out);
+  if (!(out instanceof tf.Tensor) || out.dtype !== 'float32' || !sameShape(out.shape, shape)) {
+    fail(fn, 'the denoiser output', `a float32 tensor of the input's ${showShape(shape)}`, out);
   }
   return out;
 }

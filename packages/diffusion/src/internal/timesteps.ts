@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { fail } from '@genmod-internal/core';
+import { fail, uniformNoise, type Seed } from '@genmod-internal/core';
+import type { Prediction } from '../parameterization.js';
 import type { Schedule, ScheduleQuantity } from '../schedule.js';
 
 /** Timestep indices: a number (every example at the same t), integers `[B]`, or an int32 tensor `[]` / `[B]`. */
@@ -91,7 +92,6 @@ export function coefficient(schedule: Schedule, q: ScheduleQuantity, t: CheckedT
   return tf.reshape(tf.gather(schedule.tensors()[q], t.tensor!), shape);
 }
 
-
 /**
  * A coefficient derived from the schedule by `f(i)` (float64 on the host, rounded once to float32), shaped
  * like {@link coefficient}'s. For tensor indices the T values are uploaded for this call and gathered.
@@ -102,4 +102,19 @@ export function derivedCoefficient(schedule: Schedule, t: CheckedTimesteps, rank
   if (t.host) return tf.tensor(Float32Array.from(t.host, f), shape, 'float32');
   const table = tf.tensor1d(Float32Array.from({ length: schedule.T }, (_, i) => f(i)), 'float32');
   return tf.reshape(tf.gather(table, t.tensor!), shape);
+}
+
+/**
+ * t ~ U{lo, …, lo + n − 1}, int32 `[batch]`, on the seed's streams: a float draw floored (tfjs's int32
+ * randomUniform rounds, which gives the two ends half weight).
+ */
+export function uniformTimesteps(batch: number, lo: number, n: number, seed: Seed | undefined, ...streams: Seed[]): Tensor {
+  return tf.tidy(() => tf.cast(tf.add(lo, tf.minimum(tf.floor(uniformNoise([batch], seed, 0, n, ...streams)), n - 1)), 'int32'));
+}
+
+/** Min-SNR-γ weight of one timestep for a prediction type (float64). */
+export function minSnrWeight(snr: number, gamma: number, prediction: Prediction): number {
+  if (prediction === 'epsilon') return snr === 0 ? 1 : Math.min(snr, gamma) / snr;
+  if (prediction === 'x0') return Math.min(snr, gamma);
+  return Math.min(snr, gamma) / (snr + 1);
 }
