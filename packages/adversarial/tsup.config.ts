@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
 import { genmodTsup } from '../../tooling/tsup.preset';
 
-export default defineConfig(genmodTsup);
+// Two entries: the package, and the `@genmod/adversarial/testing` subpath (gradcheck, gradgradcheck, mode
+// coverage and its mixtures of Gaussians) for tests of GANs and of second-order gradients.
+export default defineConfig({ ...genmodTsup, entry: ['src/index.ts', 'src/testing.ts'] });

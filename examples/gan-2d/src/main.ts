@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackendFromArgs } from '@genmod-examples/backend';
 import { Figure, type RGB } from '@genmod-examples/plot';
-import { enableHigherOrderGradients, ringOfGaussians } from '@genmod/adversarial';
+import { enableHigherOrderGradients } from '@genmod/adversarial';
+import { ringOfGaussians } from '@genmod/adversarial/testing';
 import { CONFIG, runGan, type Checkpoint, type GanKind } from './train.js';
 
 // The WGAN-GP critic uses leakyRelu, and its gradient penalty differentiates a gradient: tfjs 4.22 needs

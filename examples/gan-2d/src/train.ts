@@ -7,17 +7,8 @@
  * Shared by main.ts (the full run) and train.test.ts (a bounded run that must cover ≥ 7 of 8 modes).
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  gradientPenalty,
-  modeCoverage,
-  nonSaturatingLoss,
-  ringOfGaussians,
-  trainAdversarial,
-  wassersteinLoss,
-  type GanLoss,
-  type ModeCoverage,
-  type Penalty,
-} from '@genmod/adversarial';
+import { gradientPenalty, nonSaturatingLoss, trainAdversarial, wassersteinLoss, type GanLoss, type Penalty } from '@genmod/adversarial';
+import { modeCoverage, ringOfGaussians, type ModeCoverage } from '@genmod/adversarial/testing';
 
 export type GanKind = 'non-saturating' | 'wgan-gp';
 

@@ -6,9 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorMap, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
-import { fail, show } from '@genmod-internal/core';
+import { checkFunction, checkObject, checkOptions, fail, show } from '@genmod-internal/core';
 import { avbDiscriminatorLoss, avbElbo } from './avb.js';
-import { checkBatchTensor, checkOptimizer, checkSameVariables, releaseTape } from './train-step.js';
+import { checkBatch } from './internal/checks.js';
+import { checkSameVariables, checkTwoOptimizers, checkVariables } from './internal/networks.js';
+import { releaseTape } from './internal/release-tape.js';
 
 /** Options of {@link avbStep}: the batch and its noise, the three networks, their variables and optimizers. */
 export interface AvbStepOptions {
@@ -16,9 +18,9 @@ export interface AvbStepOptions {
   x: Tensor;
   /** the implicit encoder z = E(x, ε): `(x [B, ...], ε [B, ...]) => z [B, d]` */
   encoder: (x: Tensor, epsilon: Tensor) => Tensor;
-  /** the encoder's noise ε for this step, `[B, ...]` (e.g. `tf.randomNormal([B, k], 0, 1, 'float32', seed)`) */
+  /** the encoder's noise ε for this step, `[B, ...]` (e.g. `tf.randomNormal([B, k], 0, 1, 'float32', seed1)`, a seed never 0: tfjs reads 0 as unseeded) */
   epsilon: Tensor;
-  /** samples of the prior z ~ p(z) for this step, `[B, d]` (e.g. `tf.randomNormal([B, d], 0, 1, 'float32', seed + 1)`) */
+  /** samples of the prior z ~ p(z) for this step, `[B, d]` (e.g. `tf.randomNormal([B, d], 0, 1, 'float32', seed2)`, a seed of its own, never 0) */
   prior: Tensor;
   /** the decoder's log-likelihood log p(x|z) per example, summed over the event: `(x, z) => [B]` */
   logLikelihood: (x: Tensor, z: Tensor) => Tensor;
@@ -42,12 +44,7 @@ export type AvbStepResult = {
   discriminatorLoss: Scalar;
 };
 
-function checkVariables(fn: string, arg: string, vs: unknown): Variable[] {
-  if (!Array.isArray(vs) || vs.length === 0) fail(fn, arg, 'a non-empty array of tf.Variables', vs);
-  const bad = vs.findIndex((v) => !(v instanceof tf.Variable));
-  if (bad >= 0) fail(fn, `${arg}[${bad}]`, 'a tf.Variable', vs[bad]);
-  return vs as Variable[];
-}
+const KEYS = ['x', 'encoder', 'epsilon', 'prior', 'logLikelihood', 'discriminator', 'modelVariables', 'discriminatorVariables', 'modelOptimizer', 'discriminatorOptimizer'] as const;
 
 /**
  * One AVB step: with z_q = E(x, ε) and z_p ~ p(z),
@@ -80,23 +77,20 @@ function checkVariables(fn: string, arg: string, vs: unknown): Variable[] {
  */
 export function avbStep(options: AvbStepOptions): AvbStepResult {
   const fn = 'avbStep';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
-  const x = checkBatchTensor(fn, 'options.x', options.x);
-  const eps = checkBatchTensor(fn, 'options.epsilon', options.epsilon);
-  const prior = checkBatchTensor(fn, 'options.prior', options.prior);
+  const o = checkOptions(fn, checkObject(fn, 'options', options), KEYS);
+  const x = checkBatch(fn, 'options.x', o.x);
+  const eps = checkBatch(fn, 'options.epsilon', o.epsilon);
+  const prior = checkBatch(fn, 'options.prior', o.prior);
   const B = x.shape[0];
   if (eps.shape[0] !== B) fail(fn, 'options.epsilon', `a batch of ${B} (x's batch size)`, eps);
   if (prior.shape[0] !== B) fail(fn, 'options.prior', `a batch of ${B} (x's batch size)`, prior);
-  for (const k of ['encoder', 'logLikelihood', 'discriminator'] as const) {
-    if (typeof options[k] !== 'function') fail(fn, `options.${k}`, 'a function', options[k]);
-  }
-  const mVars = checkVariables(fn, 'options.modelVariables', options.modelVariables);
-  const dVars = checkVariables(fn, 'options.discriminatorVariables', options.discriminatorVariables);
+  const encoder = checkFunction<AvbStepOptions['encoder']>(fn, 'options.encoder', o.encoder);
+  const logLikelihood = checkFunction<AvbStepOptions['logLikelihood']>(fn, 'options.logLikelihood', o.logLikelihood);
+  const discriminator = checkFunction<AvbStepOptions['discriminator']>(fn, 'options.discriminator', o.discriminator);
+  const mVars = checkVariables(fn, 'options.modelVariables', o.modelVariables);
+  const dVars = checkVariables(fn, 'options.discriminatorVariables', o.discriminatorVariables);
   checkSameVariables(fn, mVars, dVars, 'options.modelVariables and options.discriminatorVariables');
-  const optM = checkOptimizer(fn, 'options.modelOptimizer', options.modelOptimizer);
-  const optD = checkOptimizer(fn, 'options.discriminatorOptimizer', options.discriminatorOptimizer);
-  if (optM === optD) fail(fn, 'options.discriminatorOptimizer', 'a different optimizer from the model\'s', 'the same object');
-  const { encoder, logLikelihood, discriminator } = options;
+  const [optM, optD] = checkTwoOptimizers(fn, ['options.modelOptimizer', 'options.discriminatorOptimizer'], o.modelOptimizer, o.discriminatorOptimizer);
 
   let kl: Scalar | undefined;
   try {

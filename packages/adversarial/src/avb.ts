@@ -11,17 +11,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { fail, inferShape } from '@genmod-internal/core';
-import { asTensor, checkScores } from './internal/checks.js';
+import { densityRatioKl, densityRatioLoss } from '@genmod/divergences';
+import { fail, showShape, toFloat, inferShape } from '@genmod-internal/core';
+import { checkPerExample as perExample } from './internal/checks.js';
 
 type Input = Tensor | TensorLike;
-
-/** The number of examples of per-example values `[B]` or `[B, 1]`. */
-function perExample(fn: string, arg: string, x: Input): number {
-  const shape = checkScores(fn, arg, x);
-  if (shape.length === 0 || shape.length > 2 || (shape.length === 2 && shape[1] !== 1)) fail(fn, arg, 'one value per example, shape [B] or [B, 1]', x instanceof tf.Tensor ? x : `shape [${shape.join(', ')}]`);
-  return shape[0]!;
-}
 
 /**
  * The AVB discriminator's logistic loss, posterior pairs labelled 1 and prior pairs 0 (eq. 3.3, minimized):
@@ -30,12 +24,13 @@ function perExample(fn: string, arg: string, x: Input): number {
  *       = mean softplus(−T_q) + mean softplus(T_p),
  *
  * whose minimizer is T*(x, z) = log q(z|x) − log p(z) (Proposition 1), with equal numbers of pairs from q and
- * from p. Stable at logits ±1e4.
+ * from p. Stable at logits ±1e4. This is `densityRatioLoss` of @genmod/divergences (q₁ = the posterior pairs,
+ * q₂ = the prior pairs) with AVB's per-example shape check.
  *
  * @param posteriorLogits T(x, z) on pairs with z ~ q(z|x), `[B]` or `[B, 1]`
  * @param priorLogits T(x, z) on pairs with z ~ p(z), `[B']` or `[B', 1]`
  * @returns a scalar
- * @see Mescheder et al. 2017, arXiv:1701.04722, eq. 3.3 and Proposition 1
+ * @see Mescheder et al. 2017, arXiv:1701.04722, eq. 3.3 and Proposition 1 · `densityRatioLoss` (@genmod/divergences)
  * @example
  * ```ts
  * avbDiscriminatorLoss(tf.tensor1d([0, 0]), tf.tensor1d([0])).print(); // 2·log 2 = 1.3863 (T cannot tell)
@@ -46,7 +41,7 @@ export function avbDiscriminatorLoss(posteriorLogits: Input, priorLogits: Input)
   const fn = 'avbDiscriminatorLoss';
   perExample(fn, 'posteriorLogits', posteriorLogits);
   perExample(fn, 'priorLogits', priorLogits);
-  return tf.tidy(fn, () => tf.add(tf.mean(tf.softplus(tf.neg(asTensor(posteriorLogits)))), tf.mean(tf.softplus(asTensor(priorLogits))))) as Scalar;
+  return densityRatioLoss(posteriorLogits, priorLogits);
 }
 
 /**
@@ -54,11 +49,12 @@ export function avbDiscriminatorLoss(posteriorLogits: Input, priorLogits: Input)
  *
  *   E_x KL(q(z|x) ‖ p(z)) ≈ mean over (x, z ~ q(z|x)) of T(x, z),
  *
- * exact when T is the optimal discriminator T* = log q(z|x) − log p(z).
+ * exact when T is the optimal discriminator T* = log q(z|x) − log p(z). This is `densityRatioKl` of
+ * @genmod/divergences (prior odds 1) with AVB's per-example shape check.
  *
  * @param posteriorLogits T(x, z) on pairs with z ~ q(z|x), `[B]` or `[B, 1]`
  * @returns a scalar
- * @see Mescheder et al. 2017, arXiv:1701.04722, eq. 3.4
+ * @see Mescheder et al. 2017, arXiv:1701.04722, eq. 3.4 · `densityRatioKl` (@genmod/divergences)
  * @example
  * ```ts
  * avbKl(tf.tensor1d([0.2, 0.4])).print(); // 0.3
@@ -68,7 +64,7 @@ export function avbDiscriminatorLoss(posteriorLogits: Input, priorLogits: Input)
 export function avbKl(posteriorLogits: Input): Scalar {
   const fn = 'avbKl';
   perExample(fn, 'posteriorLogits', posteriorLogits);
-  return tf.tidy(fn, () => tf.mean(asTensor(posteriorLogits))) as Scalar;
+  return densityRatioKl(posteriorLogits);
 }
 
 /**
@@ -93,6 +89,6 @@ export function avbElbo(logLikelihood: Input, posteriorLogits: Input): Scalar {
   const fn = 'avbElbo';
   const b1 = perExample(fn, 'logLikelihood', logLikelihood);
   const b2 = perExample(fn, 'posteriorLogits', posteriorLogits);
-  if (b1 !== b2) fail(fn, 'posteriorLogits', `one value per example of logLikelihood (B = ${b1})`, `shape [${inferShape(posteriorLogits).join(', ')}]`);
-  return tf.tidy(fn, () => tf.mean(tf.sub(tf.reshape(asTensor(logLikelihood), [-1]), tf.reshape(asTensor(posteriorLogits), [-1])))) as Scalar;
+  if (b1 !== b2) fail(fn, 'posteriorLogits', `one value per example of logLikelihood (B = ${b1})`, showShape(inferShape(posteriorLogits)));
+  return tf.tidy(fn, () => tf.mean(tf.sub(tf.reshape(toFloat(fn, 'logLikelihood', logLikelihood), [-1]), tf.reshape(toFloat(fn, 'posteriorLogits', posteriorLogits), [-1])))) as Scalar;
 }

@@ -7,8 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { fail, mulberry32 } from '@genmod-internal/core';
-import { checkNumber, checkOptions } from './internal/checks.js';
+import { type Seed, checkBoolean, checkNumber, checkOptions, checkSeed, deriveSeed, fail, mulberry32 } from '@genmod-internal/core';
 
 /** Options of {@link gradcheck} and {@link gradgradcheck}. */
 export interface GradcheckOptions {
@@ -24,8 +23,8 @@ export interface GradcheckOptions {
   rtol?: number;
   /** throw on a mismatch (default `true`); `false` only returns the report */
   raiseException?: boolean;
-  /** seed of the random projection of a non-scalar output (and, in gradgradcheck, of the cotangents). Default 1. */
-  seed?: number;
+  /** seed of the random projection of a non-scalar output (and, in gradgradcheck, of the cotangents): a number or a string. Default 1. */
+  seed?: Seed;
   /** a name for the error message */
   label?: string;
 }
@@ -63,20 +62,21 @@ interface Resolved {
   atol: number;
   rtol: number;
   raise: boolean;
-  seed: number;
+  seed: Seed;
   label: string;
 }
 
+const KEYS = ['eps', 'atol', 'rtol', 'raiseException', 'seed', 'label'] as const;
+
 function resolve(fn: string, options: GradcheckOptions | undefined): Resolved {
-  const o = checkOptions(fn, options);
-  if (o.raiseException !== undefined && typeof o.raiseException !== 'boolean') fail(fn, 'options.raiseException', 'a boolean', o.raiseException);
+  const o = checkOptions(fn, options, KEYS);
   if (o.label !== undefined && typeof o.label !== 'string') fail(fn, 'options.label', 'a string', o.label);
   return {
-    eps: checkNumber(fn, 'options.eps', o.eps, 5e-3, 'positive'),
-    atol: checkNumber(fn, 'options.atol', o.atol, 1e-3, 'nonnegative'),
-    rtol: checkNumber(fn, 'options.rtol', o.rtol, 1e-2, 'nonnegative'),
-    raise: o.raiseException ?? true,
-    seed: checkNumber(fn, 'options.seed', o.seed, 1),
+    eps: o.eps === undefined ? 5e-3 : checkNumber(fn, 'options.eps', o.eps, { above: 0 }),
+    atol: o.atol === undefined ? 1e-3 : checkNumber(fn, 'options.atol', o.atol, { min: 0 }),
+    rtol: o.rtol === undefined ? 1e-2 : checkNumber(fn, 'options.rtol', o.rtol, { min: 0 }),
+    raise: o.raiseException === undefined ? true : checkBoolean(fn, 'options.raiseException', o.raiseException),
+    seed: checkSeed(fn, o.seed) ?? 1,
     label: o.label ?? fn,
   };
 }
@@ -92,23 +92,23 @@ function checkInputs(fn: string, f: unknown, inputs: unknown): Tensor[] {
   return inputs as Tensor[];
 }
 
-/** Fixed pseudo-random values in [−1, 1] (uniform), from a seed. */
-function projection(seed: number, n: number): Float32Array {
-  const rand = mulberry32(seed >>> 0);
+/** Fixed pseudo-random values in [−1, 1] (uniform), from the stream `streams` of a seed. */
+function projection(seed: Seed, n: number, ...streams: Seed[]): Float32Array {
+  const rand = mulberry32(deriveSeed(seed, ...streams));
   const v = new Float32Array(n);
   for (let i = 0; i < n; i++) v[i] = 2 * rand() - 1;
   return v;
 }
 
 /** f, reduced to a scalar: a scalar output as is, any other by the fixed projection Σ v ⊙ f. */
-function scalarize(fn: string, f: (...xs: Tensor[]) => Tensor, seed: number): (...xs: Tensor[]) => Tensor {
+function scalarize(fn: string, f: (...xs: Tensor[]) => Tensor, seed: Seed): (...xs: Tensor[]) => Tensor {
   let v: Float32Array | undefined;
   return (...xs) => {
     const y = f(...xs);
     if (!(y instanceof tf.Tensor)) fail(fn, 'f', 'a function returning a tensor', y);
     if (y.dtype !== 'float32') fail(fn, 'f', 'a function returning a float32 tensor', y);
     if (y.size === 1) return tf.reshape(y, []);
-    v ??= projection(seed, y.size);
+    v ??= projection(seed, y.size, 'projection');
     if (v.length !== y.size) fail(fn, 'f', 'a function whose output shape does not depend on its input values', y);
     return tf.sum(tf.mul(y, tf.tensor(v, y.shape, 'float32')));
   };
@@ -244,7 +244,7 @@ export function gradgradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: Tensor
   const o = resolve('gradgradcheck', options);
   const xs = checkInputs('gradgradcheck', f, inputs);
   const inner = scalarize('gradgradcheck', f, o.seed);
-  const ws = xs.map((x, k) => projection(o.seed + 7919 * (k + 1), x.size));
+  const ws = xs.map((x, k) => projection(o.seed, x.size, 'cotangent', k));
   const h = (...args: Tensor[]): Tensor => {
     const grads = tf.grads((...ys: Tensor[]) => tf.addN([inner(...ys), ...ys.map((y) => tf.mul(tf.sum(y), 0))]))(args);
     return tf.addN(grads.map((gk, k) => tf.sum(tf.mul(gk, tf.tensor(ws[k]!, gk.shape, 'float32')))));

@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import { checkSeed, fail } from '@genmod-internal/core';
-import { checkBatch, checkCallback, checkNumber, checkOptions } from './internal/checks.js';
+import { type Seed, checkNumber, checkOptions, checkSeed, fail, sameShape, showShape, uniformNoise } from '@genmod-internal/core';
+import { checkBatch, checkCritic } from './internal/checks.js';
 import { inputGradient, safeNormPerExample } from './internal/math.js';
 
 /** Options of {@link gradientPenalty}. */
@@ -16,7 +16,7 @@ export interface GradientPenaltyOptions {
    * Seed of the interpolation weights ε ~ U(0, 1). A fixed seed gives the same ε on every call: in a
    * training loop pass a different seed per step (or pass `epsilon`).
    */
-  seed?: number;
+  seed?: Seed;
   /** the target gradient norm (1: the critic should be 1-Lipschitz). Default 1. */
   target?: number;
   /** λ, the penalty's weight in the critic loss. Default 10 (the paper's value). */
@@ -27,6 +27,8 @@ export interface GradientPenaltyOptions {
    */
   epsilon?: Tensor;
 }
+
+const KEYS = ['seed', 'target', 'weight', 'epsilon'] as const;
 
 /**
  * The gradient penalty of WGAN-GP, added to the Wasserstein critic loss:
@@ -59,16 +61,15 @@ export interface GradientPenaltyOptions {
  */
 export function gradientPenalty(critic: (x: Tensor) => Tensor, real: Tensor, fake: Tensor, options: GradientPenaltyOptions = {}): Scalar {
   const fn = 'gradientPenalty';
-  checkCallback(fn, 'critic', critic);
-  const shape = checkBatch(fn, 'real', real);
-  const fshape = checkBatch(fn, 'fake', fake);
-  if (shape.length !== fshape.length || shape.some((d, i) => d !== fshape[i])) {
-    fail(fn, 'fake', `of real's shape [${shape.join(', ')}] (the same batch size: interpolates pair them up)`, fake);
+  const o = checkOptions(fn, options, KEYS);
+  checkCritic(fn, critic);
+  const { shape } = checkBatch(fn, 'real', real);
+  if (!sameShape(shape, checkBatch(fn, 'fake', fake).shape)) {
+    fail(fn, 'fake', `of real's ${showShape(shape)} (the same batch size: interpolates pair them up)`, fake);
   }
-  const o = checkOptions(fn, options);
-  const seed = checkSeed(fn, o.seed) as number | undefined;
-  const target = checkNumber(fn, 'options.target', o.target, 1, 'nonnegative');
-  const weight = checkNumber(fn, 'options.weight', o.weight, 10, 'nonnegative');
+  const seed = checkSeed(fn, o.seed);
+  const target = o.target === undefined ? 1 : checkNumber(fn, 'options.target', o.target, { min: 0 });
+  const weight = o.weight === undefined ? 10 : checkNumber(fn, 'options.weight', o.weight, { min: 0 });
   const B = shape[0]!;
   const epsShape = [B, ...shape.slice(1).map(() => 1)];
   if (o.epsilon !== undefined) {
@@ -77,7 +78,7 @@ export function gradientPenalty(critic: (x: Tensor) => Tensor, real: Tensor, fak
     if (e.size !== B || e.shape[0] !== B) fail(fn, 'options.epsilon', `one weight per example, shape [${B}] or [${epsShape.join(', ')}]`, e);
   }
   return tf.tidy(fn, () => {
-    const eps = o.epsilon ? tf.reshape(o.epsilon, epsShape) : tf.randomUniform(epsShape, 0, 1, 'float32', seed);
+    const eps = o.epsilon ? tf.reshape(o.epsilon, epsShape) : uniformNoise(epsShape, seed, 0, 1, 'epsilon');
     const xHat = tf.add(tf.mul(eps, real), tf.mul(tf.sub(1, eps), fake));
     const grad = inputGradient(critic, xHat, fn);
     const norm = safeNormPerExample(grad);

@@ -3,24 +3,18 @@ import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, expectFinite, expectNoLeaks, expectThrowsClean, loadGolden } from '@genmod-internal/testing';
 import {
-  discriminatorLoss,
-  generatorLossLogRatio,
-  generatorLossMinimax,
-  generatorLossNonSaturating,
+  minimaxDiscriminatorLoss,
+  logRatioGeneratorLoss,
+  minimaxGeneratorLoss,
+  nonSaturatingGeneratorLoss,
   hingeDiscriminatorLoss,
   hingeGeneratorLoss,
-  hingeLoss,
   leastSquaresDiscriminatorLoss,
   leastSquaresGeneratorLoss,
-  leastSquaresLoss,
-  logRatioLoss,
-  minimaxLoss,
-  nonSaturatingLoss,
   wassersteinCriticLoss,
   wassersteinGeneratorLoss,
-  wassersteinLoss,
-  type GanLoss,
 } from './losses.js';
+import { hingeLoss, leastSquaresLoss, logRatioLoss, minimaxLoss, nonSaturatingLoss, wassersteinLoss, type GanLoss } from './gan-loss.js';
 import { gradcheck } from './gradcheck.js';
 
 interface Golden {
@@ -67,15 +61,15 @@ function withGrad(loss: Single, fake: number[]) {
 }
 
 const pairs: [string, Pair][] = [
-  ['discriminatorLoss', discriminatorLoss],
+  ['minimaxDiscriminatorLoss', minimaxDiscriminatorLoss],
   ['leastSquaresDiscriminatorLoss', leastSquaresDiscriminatorLoss],
   ['hingeDiscriminatorLoss', hingeDiscriminatorLoss],
   ['wassersteinCriticLoss', wassersteinCriticLoss],
 ];
 const singles: [string, Single][] = [
-  ['generatorLossMinimax', generatorLossMinimax],
-  ['generatorLossNonSaturating', generatorLossNonSaturating],
-  ['generatorLossLogRatio', generatorLossLogRatio],
+  ['minimaxGeneratorLoss', minimaxGeneratorLoss],
+  ['nonSaturatingGeneratorLoss', nonSaturatingGeneratorLoss],
+  ['logRatioGeneratorLoss', logRatioGeneratorLoss],
   ['leastSquaresGeneratorLoss', leastSquaresGeneratorLoss],
   ['hingeGeneratorLoss', hingeGeneratorLoss],
   ['wassersteinGeneratorLoss', wassersteinGeneratorLoss],
@@ -84,21 +78,21 @@ const singles: [string, Single][] = [
 describe('GAN losses against the golden file (PyTorch, float64)', () => {
   const { real_logits: real, fake_logits: fake } = golden;
 
-  it('discriminatorLoss: value and gradients, logits up to ±100', () => {
-    const { value, gr, gf } = withGrads(discriminatorLoss, real, fake);
+  it('minimaxDiscriminatorLoss: value and gradients, logits up to ±100', () => {
+    const { value, gr, gf } = withGrads(minimaxDiscriminatorLoss, real, fake);
     expectClose(value, golden.d_loss_bce, tol);
     expectClose(gr, golden.d_loss_grad_real, tol);
     expectClose(gf, golden.d_loss_grad_fake, tol);
   });
 
-  it('generatorLossMinimax: value and gradient', () => {
-    const { value, g } = withGrad(generatorLossMinimax, fake);
+  it('minimaxGeneratorLoss: value and gradient', () => {
+    const { value, g } = withGrad(minimaxGeneratorLoss, fake);
     expectClose(value, golden.g_loss_minimax, tol);
     expectClose(g, golden.g_loss_minimax_grad_fake, tol);
   });
 
-  it('generatorLossNonSaturating: value and gradient', () => {
-    const { value, g } = withGrad(generatorLossNonSaturating, fake);
+  it('nonSaturatingGeneratorLoss: value and gradient', () => {
+    const { value, g } = withGrad(nonSaturatingGeneratorLoss, fake);
     expectClose(value, golden.g_loss_nonsaturating, tol);
     expectClose(g, golden.g_loss_nonsaturating_grad_fake, tol);
   });
@@ -113,7 +107,7 @@ describe('GAN losses against the golden file (PyTorch, float64)', () => {
   });
 
   it('the log-ratio loss is −mean logit, and the sum of the minimax and non-saturating losses', () => {
-    const lr = withGrad(generatorLossLogRatio, fake);
+    const lr = withGrad(logRatioGeneratorLoss, fake);
     expectClose(lr.value, -fake.reduce((s, v) => s + v, 0) / fake.length, tol);
     expectClose(lr.g, fake.map(() => -1 / fake.length), tol);
     // −log σ(f) + log(1 − σ(f)) = −f exactly
@@ -164,13 +158,13 @@ describe('extreme logits', () => {
       return x;
     };
     // a confident, correct discriminator: loss 0; a confident, wrong one: loss ≈ 1e4 per term
-    expect(v(discriminatorLoss(tf.tensor1d([1e4]), tf.tensor1d([-1e4])))).toBe(0);
-    expect(v(discriminatorLoss(tf.tensor1d([-1e4]), tf.tensor1d([1e4])))).toBeCloseTo(2e4, 0);
-    expect(v(generatorLossNonSaturating(tf.tensor1d([-1e4])))).toBeCloseTo(1e4, 0);
-    expect(v(generatorLossMinimax(tf.tensor1d([-1e4])))).toBeCloseTo(0, 6);
+    expect(v(minimaxDiscriminatorLoss(tf.tensor1d([1e4]), tf.tensor1d([-1e4])))).toBe(0);
+    expect(v(minimaxDiscriminatorLoss(tf.tensor1d([-1e4]), tf.tensor1d([1e4])))).toBeCloseTo(2e4, 0);
+    expect(v(nonSaturatingGeneratorLoss(tf.tensor1d([-1e4])))).toBeCloseTo(1e4, 0);
+    expect(v(minimaxGeneratorLoss(tf.tensor1d([-1e4])))).toBeCloseTo(0, 6);
     // the saturation the non-saturating loss avoids: ∂/∂f of the minimax loss vanishes where D rejects
-    const gm = tf.tidy(() => tf.grad((f: Tensor) => generatorLossMinimax(f))(tf.tensor1d([-30])));
-    const gn = tf.tidy(() => tf.grad((f: Tensor) => generatorLossNonSaturating(f))(tf.tensor1d([-30])));
+    const gm = tf.tidy(() => tf.grad((f: Tensor) => minimaxGeneratorLoss(f))(tf.tensor1d([-30])));
+    const gn = tf.tidy(() => tf.grad((f: Tensor) => nonSaturatingGeneratorLoss(f))(tf.tensor1d([-30])));
     expect(Math.abs(gm.dataSync()[0]!)).toBeLessThan(1e-12);
     expect(gn.dataSync()[0]).toBeCloseTo(-1, 6);
     tf.dispose([gm, gn]);
@@ -199,9 +193,9 @@ describe('gradcheck on every loss', () => {
 
 describe('GanLoss pairs', () => {
   const table: [GanLoss, string, Pair, Single][] = [
-    [minimaxLoss, 'minimax', discriminatorLoss, generatorLossMinimax],
-    [nonSaturatingLoss, 'non-saturating', discriminatorLoss, generatorLossNonSaturating],
-    [logRatioLoss, 'log-ratio', discriminatorLoss, generatorLossLogRatio],
+    [minimaxLoss, 'minimax', minimaxDiscriminatorLoss, minimaxGeneratorLoss],
+    [nonSaturatingLoss, 'non-saturating', minimaxDiscriminatorLoss, nonSaturatingGeneratorLoss],
+    [logRatioLoss, 'log-ratio', minimaxDiscriminatorLoss, logRatioGeneratorLoss],
     [leastSquaresLoss, 'least-squares', leastSquaresDiscriminatorLoss, leastSquaresGeneratorLoss],
     [hingeLoss, 'hinge', hingeDiscriminatorLoss, hingeGeneratorLoss],
     [wassersteinLoss, 'wasserstein', wassersteinCriticLoss, wassersteinGeneratorLoss],
@@ -218,7 +212,7 @@ describe('GanLoss pairs', () => {
       const r = tf.tensor2d([[1], [2], [3]]);
       const f = tf.tensor2d([[0], [-1]]);
       expectClose(wassersteinCriticLoss(r, f), -0.5 - 2, tol);
-      expectClose(discriminatorLoss(r, f), discriminatorLoss(tf.reshape(r, [3]), tf.reshape(f, [2])), tol);
+      expectClose(minimaxDiscriminatorLoss(r, f), minimaxDiscriminatorLoss(tf.reshape(r, [3]), tf.reshape(f, [2])), tol);
     });
   });
 
@@ -235,9 +229,9 @@ describe('errors and leaks', () => {
     const a = tf.tensor1d([1, 2]);
     const b = tf.tensor2d([[1], [2]]);
     const e = tf.tensor1d([]);
-    expectThrowsClean(() => discriminatorLoss(i, a), /discriminatorLoss: real must be a float32 tensor/, /int32/);
-    expectThrowsClean(() => generatorLossNonSaturating(i), /fakeLogits must be a float32 tensor/);
-    expectThrowsClean(() => discriminatorLoss(a, b), /same rank and the same per-example shape/, /\[2\] and \[2, 1\]/);
+    expectThrowsClean(() => minimaxDiscriminatorLoss(i, a), /minimaxDiscriminatorLoss: real must be a float32 tensor/, /int32/);
+    expectThrowsClean(() => nonSaturatingGeneratorLoss(i), /fakeLogits must be a float32 tensor/);
+    expectThrowsClean(() => minimaxDiscriminatorLoss(a, b), /same rank and the same per-example shape/, /\[2\] and \[2, 1\]/);
     expectThrowsClean(() => wassersteinCriticLoss(e, a), /non-empty/);
     expectThrowsClean(() => hingeGeneratorLoss(undefined as unknown as Tensor), /fake must be/);
     const c = tf.tensor2d([[1, 2]]);

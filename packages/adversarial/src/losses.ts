@@ -11,18 +11,19 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { asTensor, checkScorePair, checkScores } from './internal/checks.js';
+import { toFloat } from '@genmod-internal/core';
+import { checkScorePair, checkScores } from './internal/checks.js';
 
 type Input = Tensor | TensorLike;
 
 function pair(fn: string, real: Input, fake: Input, body: (r: Tensor, f: Tensor) => Tensor): Scalar {
   checkScorePair(fn, real, fake);
-  return tf.tidy(fn, () => body(asTensor(real), asTensor(fake))) as Scalar;
+  return tf.tidy(fn, () => body(toFloat(fn, 'real', real), toFloat(fn, 'fake', fake))) as Scalar;
 }
 
 function single(fn: string, fake: Input, body: (f: Tensor) => Tensor, arg = 'fakeLogits'): Scalar {
   checkScores(fn, arg, fake);
-  return tf.tidy(fn, () => body(asTensor(fake))) as Scalar;
+  return tf.tidy(fn, () => body(toFloat(fn, arg, fake))) as Scalar;
 }
 
 /**
@@ -39,12 +40,12 @@ function single(fn: string, fake: Input, body: (f: Tensor) => Tensor, arg = 'fak
  * @see Goodfellow et al. 2014, arXiv:1406.2661, eq. 1
  * @example
  * ```ts
- * discriminatorLoss(tf.tensor1d([3, 2]), tf.tensor1d([-2, -3])).print(); // 0.1755 (a good discriminator)
+ * minimaxDiscriminatorLoss(tf.tensor1d([3, 2]), tf.tensor1d([-2, -3])).print(); // 0.1755 (a good discriminator)
  * ```
- * @since 0.1.0
+ * @since 0.2.0 (was `discriminatorLoss` in 0.1)
  */
-export function discriminatorLoss(realLogits: Input, fakeLogits: Input): Scalar {
-  return pair('discriminatorLoss', realLogits, fakeLogits, (r, f) => tf.add(tf.mean(tf.softplus(tf.neg(r))), tf.mean(tf.softplus(f))));
+export function minimaxDiscriminatorLoss(realLogits: Input, fakeLogits: Input): Scalar {
+  return pair('minimaxDiscriminatorLoss', realLogits, fakeLogits, (r, f) => tf.add(tf.mean(tf.softplus(tf.neg(r))), tf.mean(tf.softplus(f))));
 }
 
 /**
@@ -53,19 +54,19 @@ export function discriminatorLoss(realLogits: Input, fakeLogits: Input): Scalar 
  *   L_G = E_z log(1 − D(G(z))) = −mean softplus(f)
  *
  * It saturates: where D confidently rejects the samples (f ≪ 0), ∂L_G/∂f = −σ(f) ≈ 0, so early in training
- * the generator learns slowly. Prefer {@link generatorLossNonSaturating}.
+ * the generator learns slowly. Prefer {@link nonSaturatingGeneratorLoss}.
  *
  * @param fakeLogits discriminator logits on generated samples, shape `[B]` or `[B, 1]`
  * @returns a scalar (≤ 0)
  * @see Goodfellow et al. 2014, arXiv:1406.2661, eq. 1
  * @example
  * ```ts
- * generatorLossMinimax(tf.tensor1d([0, 0])).print(); // −log 2 = −0.6931
+ * minimaxGeneratorLoss(tf.tensor1d([0, 0])).print(); // −log 2 = −0.6931
  * ```
- * @since 0.1.0
+ * @since 0.2.0 (was `generatorLossMinimax` in 0.1)
  */
-export function generatorLossMinimax(fakeLogits: Input): Scalar {
-  return single('generatorLossMinimax', fakeLogits, (f) => tf.neg(tf.mean(tf.softplus(f))));
+export function minimaxGeneratorLoss(fakeLogits: Input): Scalar {
+  return single('minimaxGeneratorLoss', fakeLogits, (f) => tf.neg(tf.mean(tf.softplus(f))));
 }
 
 /**
@@ -79,12 +80,12 @@ export function generatorLossMinimax(fakeLogits: Input): Scalar {
  * @see Goodfellow et al. 2014, arXiv:1406.2661, §3
  * @example
  * ```ts
- * generatorLossNonSaturating(tf.tensor1d([0, 0])).print(); // log 2 = 0.6931
+ * nonSaturatingGeneratorLoss(tf.tensor1d([0, 0])).print(); // log 2 = 0.6931
  * ```
- * @since 0.1.0
+ * @since 0.2.0 (was `generatorLossNonSaturating` in 0.1)
  */
-export function generatorLossNonSaturating(fakeLogits: Input): Scalar {
-  return single('generatorLossNonSaturating', fakeLogits, (f) => tf.mean(tf.softplus(tf.neg(f))));
+export function nonSaturatingGeneratorLoss(fakeLogits: Input): Scalar {
+  return single('nonSaturatingGeneratorLoss', fakeLogits, (f) => tf.mean(tf.softplus(tf.neg(f))));
 }
 
 /**
@@ -98,12 +99,12 @@ export function generatorLossNonSaturating(fakeLogits: Input): Scalar {
  * @see Poole et al. 2016, arXiv:1612.02780 · Goodfellow 2016, "NIPS 2016 Tutorial: GANs", arXiv:1701.00160, §3.2.3
  * @example
  * ```ts
- * generatorLossLogRatio(tf.tensor1d([1, 3])).print(); // −2
+ * logRatioGeneratorLoss(tf.tensor1d([1, 3])).print(); // −2
  * ```
- * @since 0.1.0
+ * @since 0.2.0 (was `generatorLossLogRatio` in 0.1)
  */
-export function generatorLossLogRatio(fakeLogits: Input): Scalar {
-  return single('generatorLossLogRatio', fakeLogits, (f) => tf.neg(tf.mean(f)));
+export function logRatioGeneratorLoss(fakeLogits: Input): Scalar {
+  return single('logRatioGeneratorLoss', fakeLogits, (f) => tf.neg(tf.mean(f)));
 }
 
 /**
@@ -213,92 +214,3 @@ export function wassersteinCriticLoss(realScores: Input, fakeScores: Input): Sca
 export function wassersteinGeneratorLoss(fakeScores: Input): Scalar {
   return single('wassersteinGeneratorLoss', fakeScores, (f) => tf.neg(tf.mean(f)), 'fakeScores');
 }
-
-/**
- * A GAN objective as a pair of losses, passed to training loops as a value: the discriminator (critic)
- * minimizes `discriminator(D(x), D(G(z)))`, the generator minimizes `generator(D(G(z)))`. Both take raw
- * discriminator outputs (logits for the cross-entropy losses) and return a scalar.
- *
- * @example
- * ```ts
- * const loss: GanLoss = nonSaturatingLoss;
- * loss.generator(tf.tensor1d([0])).print(); // 0.6931
- * ```
- * @since 0.1.0
- */
-export interface GanLoss {
-  /** a short name for logs: 'minimax', 'non-saturating', 'log-ratio', 'least-squares', 'hinge', 'wasserstein' */
-  readonly name: string;
-  /** the discriminator's (critic's) loss, to minimize */
-  discriminator(real: Tensor, fake: Tensor): Scalar;
-  /** the generator's loss, to minimize */
-  generator(fake: Tensor): Scalar;
-}
-
-/**
- * The original minimax GAN: {@link discriminatorLoss} and {@link generatorLossMinimax}.
- * @see Goodfellow et al. 2014, arXiv:1406.2661
- * @example
- * ```ts
- * minimaxLoss.generator(tf.tensor1d([0])).print(); // −0.6931
- * ```
- * @since 0.1.0
- */
-export const minimaxLoss: GanLoss = Object.freeze({ name: 'minimax', discriminator: discriminatorLoss, generator: generatorLossMinimax });
-
-/**
- * The non-saturating GAN, the usual default: {@link discriminatorLoss} and {@link generatorLossNonSaturating}.
- * @see Goodfellow et al. 2014, arXiv:1406.2661, §3
- * @example
- * ```ts
- * nonSaturatingLoss.discriminator(tf.tensor1d([0]), tf.tensor1d([0])).print(); // 2·log 2 = 1.3863
- * ```
- * @since 0.1.0
- */
-export const nonSaturatingLoss: GanLoss = Object.freeze({ name: 'non-saturating', discriminator: discriminatorLoss, generator: generatorLossNonSaturating });
-
-/**
- * The log-ratio GAN: {@link discriminatorLoss} and {@link generatorLossLogRatio} (−E logit D).
- * @see Poole et al. 2016, arXiv:1612.02780
- * @example
- * ```ts
- * logRatioLoss.generator(tf.tensor1d([2])).print(); // −2
- * ```
- * @since 0.1.0
- */
-export const logRatioLoss: GanLoss = Object.freeze({ name: 'log-ratio', discriminator: discriminatorLoss, generator: generatorLossLogRatio });
-
-/**
- * LSGAN: {@link leastSquaresDiscriminatorLoss} and {@link leastSquaresGeneratorLoss}.
- * @see Mao et al. 2017, arXiv:1611.04076
- * @example
- * ```ts
- * leastSquaresLoss.generator(tf.tensor1d([1])).print(); // 0
- * ```
- * @since 0.1.0
- */
-export const leastSquaresLoss: GanLoss = Object.freeze({ name: 'least-squares', discriminator: leastSquaresDiscriminatorLoss, generator: leastSquaresGeneratorLoss });
-
-/**
- * The hinge GAN: {@link hingeDiscriminatorLoss} and {@link hingeGeneratorLoss}.
- * @see Lim & Ye 2017, arXiv:1705.02894 · Miyato et al. 2018, arXiv:1802.05957
- * @example
- * ```ts
- * hingeLoss.discriminator(tf.tensor1d([1]), tf.tensor1d([-1])).print(); // 0
- * ```
- * @since 0.1.0
- */
-export const hingeLoss: GanLoss = Object.freeze({ name: 'hinge', discriminator: hingeDiscriminatorLoss, generator: hingeGeneratorLoss });
-
-/**
- * WGAN: {@link wassersteinCriticLoss} and {@link wassersteinGeneratorLoss}. The critic must be kept
- * Lipschitz: add `gradientPenalty` (WGAN-GP), use `clipWeights` after each critic step (WGAN) or
- * `spectralNorm` on its weights.
- * @see Arjovsky, Chintala & Bottou 2017, arXiv:1701.07875 · Gulrajani et al. 2017, arXiv:1704.00028
- * @example
- * ```ts
- * wassersteinLoss.discriminator(tf.tensor1d([1]), tf.tensor1d([0])).print(); // −1
- * ```
- * @since 0.1.0
- */
-export const wassersteinLoss: GanLoss = Object.freeze({ name: 'wasserstein', discriminator: wassersteinCriticLoss, generator: wassersteinGeneratorLoss });

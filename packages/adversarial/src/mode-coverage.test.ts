@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeaks, expectThrowsClean } from '@genmod-internal/testing';
-import { gridOfGaussians, modeCoverage, ringOfGaussians } from './mode-coverage.js';
+import { modeCoverage } from './mode-coverage.js';
+import { gridOfGaussians, ringOfGaussians } from './gaussian-mixtures.js';
 
 describe('modeCoverage', () => {
   it('scores hand-placed samples exactly', () => {

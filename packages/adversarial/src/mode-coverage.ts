@@ -1,6 +1,6 @@
 /**
  * Mode coverage: the standard mode-collapse metric of GANs on mixtures of Gaussians with known centres (the
- * ring of 8 and the grid of 25), and the two data sets themselves.
+ * ring of 8 and the grid of 25, see {@link ringOfGaussians} and {@link gridOfGaussians}).
  *
  * @see Metz, Poole, Pfau & Sohl-Dickstein 2017, "Unrolled Generative Adversarial Networks", arXiv:1611.02163 (the ring of 8).
  * @see Dumoulin et al. 2017, "Adversarially Learned Inference", arXiv:1606.00704 (the grid of 25).
@@ -8,8 +8,8 @@
  * @see Lin, Khetan, Fanti & Oh 2018, "PacGAN", arXiv:1712.04086, §5 (a mode counts when it receives at least a fifth of its expected share).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor2D, TensorLike } from '@tensorflow/tfjs-core';
-import { checkFloatDtype, fail, inferShape, mulberry32 } from '@genmod-internal/core';
+import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
+import { checkFloatDtype, checkInteger, checkNumber, checkObject, checkOptions, fail, inferShape } from '@genmod-internal/core';
 
 /** Options of {@link modeCoverage}: the components' σ and the two thresholds. */
 export interface ModeCoverageOptions {
@@ -90,12 +90,11 @@ function hostMatrix(fn: string, arg: string, x: Tensor | TensorLike): { values: 
  */
 export function modeCoverage(samples: Tensor | TensorLike, centers: Tensor | TensorLike, options: ModeCoverageOptions): ModeCoverage {
   const fn = 'modeCoverage';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object with the components\' std ({ std })', options);
-  const { std, radius = 3, minShare = 0.2, minCount } = options;
-  if (typeof std !== 'number' || !Number.isFinite(std) || std <= 0) fail(fn, 'options.std', 'a finite number > 0', std);
-  if (typeof radius !== 'number' || !Number.isFinite(radius) || radius <= 0) fail(fn, 'options.radius', 'a finite number > 0', radius);
-  if (typeof minShare !== 'number' || !Number.isFinite(minShare) || minShare < 0) fail(fn, 'options.minShare', 'a finite number ≥ 0', minShare);
-  if (minCount !== undefined && (!Number.isInteger(minCount) || minCount < 1)) fail(fn, 'options.minCount', 'an integer ≥ 1', minCount);
+  const o = checkOptions(fn, checkObject(fn, 'options', options, 'an object with the components\' std ({ std })'), ['std', 'radius', 'minShare', 'minCount']);
+  const std = checkNumber(fn, 'options.std', o.std, { above: 0 });
+  const radius = o.radius === undefined ? 3 : checkNumber(fn, 'options.radius', o.radius, { above: 0 });
+  const minShare = o.minShare === undefined ? 0.2 : checkNumber(fn, 'options.minShare', o.minShare, { min: 0 });
+  const minCount = o.minCount === undefined ? undefined : checkInteger(fn, 'options.minCount', o.minCount, { min: 1 });
   const c = hostMatrix(fn, 'centers', centers);
   if (c.rows === 0) fail(fn, 'centers', 'non-empty (at least one centre)', 'shape [0, D]');
   const s = hostMatrix(fn, 'samples', samples);
@@ -144,98 +143,4 @@ export function modeCoverage(samples: Tensor | TensorLike, centers: Tensor | Ten
     minCount: threshold,
     modeKl,
   };
-}
-
-/** A mixture of M equally weighted isotropic Gaussians N(μ_k, σ²I) with a seeded sampler. */
-export interface GaussianMixture {
-  /** the centres μ_k, `[M][D]` */
-  readonly centers: number[][];
-  /** σ, the standard deviation of every component */
-  readonly std: number;
-  /**
-   * N samples `[n, D]`, from a host generator seeded by `seed` (the same seed gives the same samples on every
-   * backend; derive a new seed per training step). The caller owns the tensor.
-   */
-  sample(n: number, options: { seed: number }): Tensor2D;
-}
-
-/** Samples on the host: component k uniform, x = μ_k + σ·ε with Box–Muller normals, from mulberry32(seed). */
-function mixture(fn: string, centers: number[][], std: number): GaussianMixture {
-  return {
-    centers,
-    std,
-    sample(n: number, options: { seed: number }) {
-      if (!Number.isInteger(n) || n < 0) fail(`${fn}.sample`, 'n', 'an integer ≥ 0', n);
-      const seed = options?.seed;
-      if (typeof seed !== 'number' || !Number.isFinite(seed)) fail(`${fn}.sample`, 'options.seed', 'a finite number', seed);
-      const u = mulberry32(Math.floor(seed) ^ 0x5bd1e995);
-      const D = centers[0]!.length;
-      const out = new Float32Array(n * D);
-      for (let i = 0; i < n; i++) {
-        const mu = centers[Math.min(centers.length - 1, Math.floor(u() * centers.length))]!;
-        for (let j = 0; j < D; j += 2) {
-          const r = Math.sqrt(-2 * Math.log(1 - u()));
-          const a = 2 * Math.PI * u();
-          out[i * D + j] = mu[j]! + std * r * Math.cos(a);
-          if (j + 1 < D) out[i * D + j + 1] = mu[j + 1]! + std * r * Math.sin(a);
-        }
-      }
-      return tf.tensor2d(out, [n, D]);
-    },
-  };
-}
-
-function positive(fn: string, arg: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(fn, arg, 'a finite number > 0', v);
-  return v;
-}
-
-/**
- * The ring of Gaussians: M modes μ_k = r·(cos 2πk/M, sin 2πk/M), k = 0…M−1, each N(μ_k, σ²I), equally
- * weighted. Defaults M = 8, r = 2, σ = 0.02 (Metz et al. 2017; VEEGAN).
- *
- * @see Metz et al. 2017, arXiv:1611.02163, §3.1 · Srivastava et al. 2017, arXiv:1705.07761, §5.1
- * @example
- * ```ts
- * const ring = ringOfGaussians({ modes: 8, radius: 2, std: 0.05 });
- * const batch = ring.sample(256, { seed: 7 }); // [256, 2]
- * batch.dispose();
- * ```
- * @since 0.1.0
- */
-export function ringOfGaussians(options: { modes?: number; radius?: number; std?: number } = {}): GaussianMixture {
-  const fn = 'ringOfGaussians';
-  const { modes = 8 } = options;
-  if (!Number.isInteger(modes) || modes < 1) fail(fn, 'options.modes', 'an integer ≥ 1', modes);
-  const radius = positive(fn, 'options.radius', options.radius ?? 2);
-  const std = positive(fn, 'options.std', options.std ?? 0.02);
-  const centers = Array.from({ length: modes }, (_, k) => [radius * Math.cos((2 * Math.PI * k) / modes), radius * Math.sin((2 * Math.PI * k) / modes)]);
-  return mixture(fn, centers, std);
-}
-
-/**
- * The grid of Gaussians: side² modes at μ_ij = spacing·(i − (side − 1)/2, j − (side − 1)/2), each N(μ_ij, σ²I),
- * equally weighted. Defaults side = 5, spacing = 2 (centres in {−4, −2, 0, 2, 4}²), σ = 0.05 (Dumoulin et al.
- * 2017; VEEGAN; PacGAN).
- *
- * @see Dumoulin et al. 2017, arXiv:1606.00704, §4.1 · Lin et al. 2018, arXiv:1712.04086, §5
- * @example
- * ```ts
- * const grid = gridOfGaussians();               // 25 modes
- * const x = grid.sample(2500, { seed: 3 });
- * console.log(modeCoverage(x, grid.centers, { std: grid.std }).modesCovered); // 25
- * x.dispose();
- * ```
- * @since 0.1.0
- */
-export function gridOfGaussians(options: { side?: number; spacing?: number; std?: number } = {}): GaussianMixture {
-  const fn = 'gridOfGaussians';
-  const { side = 5 } = options;
-  if (!Number.isInteger(side) || side < 1) fail(fn, 'options.side', 'an integer ≥ 1', side);
-  const spacing = positive(fn, 'options.spacing', options.spacing ?? 2);
-  const std = positive(fn, 'options.std', options.std ?? 0.05);
-  const half = (side - 1) / 2;
-  const centers: number[][] = [];
-  for (let i = 0; i < side; i++) for (let j = 0; j < side; j++) centers.push([spacing * (i - half), spacing * (j - half)]);
-  return mixture(fn, centers, std);
 }

@@ -2,11 +2,11 @@
 // Proposition 1 and Theorem 1): for a fixed generator the optimal discriminator is
 // D*(x) = p_data(x) / (p_data(x) + p_g(x)), and the value of the game there is
 // V(G, D*) = E_data log D* + E_g log(1 − D*) = 2·JSD(p_data ‖ p_g) − 2·log 2.
-// A discriminator trained with discriminatorLoss (whose negation is V) must reach both.
+// A discriminator trained with minimaxDiscriminatorLoss (whose negation is V) must reach both.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { discriminatorLoss } from './losses.js';
+import { minimaxDiscriminatorLoss } from './losses.js';
 
 const data = { mu: 0, sigma: 1 };
 const model = { mu: 1, sigma: 1.5 };
@@ -93,7 +93,7 @@ describe('the optimal discriminator (Goodfellow et al. 2014, Prop. 1 and Thm. 1)
     const ff = features(xFake);
     const loss = (theta: Tensor) => {
       const logits = (f: Tensor) => tf.reshape(tf.matMul(f, tf.reshape(theta, [3, 1])), [-1]);
-      return discriminatorLoss(logits(fr), logits(ff));
+      return minimaxDiscriminatorLoss(logits(fr), logits(ff));
     };
     // Newton's method on the (convex) empirical loss, gradient and Hessian both by autodiff: the Hessian's
     // rows are gradients of the gradient's components (softplus is twice differentiable in tfjs as is)
@@ -133,7 +133,7 @@ describe('the optimal discriminator (Goodfellow et al. 2014, Prop. 1 and Thm. 1)
     const mean = (xs: number[], f: (x: number) => number) => xs.reduce((s, x) => s + f(x), 0) / xs.length;
     // D* with its logit scaled by 0.8: still sensible, but measurably below the optimum
     const logit = (x: number) => Math.log(dStar(x) / (1 - dStar(x)));
-    const v = tf.tidy(() => -discriminatorLoss(xReal.map((x) => 0.8 * logit(x)), xFake.map((x) => 0.8 * logit(x))).dataSync()[0]!);
+    const v = tf.tidy(() => -minimaxDiscriminatorLoss(xReal.map((x) => 0.8 * logit(x)), xFake.map((x) => 0.8 * logit(x))).dataSync()[0]!);
     const vStar = mean(xReal, (x) => Math.log(dStar(x))) + mean(xFake, (x) => Math.log(1 - dStar(x)));
     expect(vStar - v).toBeGreaterThan(2e-3);
   });

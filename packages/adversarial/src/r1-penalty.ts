@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import { checkBatch, checkCallback, checkNumber, checkOptions } from './internal/checks.js';
+import { checkNumber, checkOptions } from '@genmod-internal/core';
+import { checkBatch, checkCritic } from './internal/checks.js';
 import { inputGradient, sumPerExample } from './internal/math.js';
 
 /** Options of {@link r1Penalty} and {@link r2Penalty}. */
@@ -18,10 +19,10 @@ export interface R1PenaltyOptions {
 }
 
 function penalty(fn: string, arg: string, critic: (x: Tensor) => Tensor, x: Tensor, options: R1PenaltyOptions): Scalar {
-  checkCallback(fn, 'critic', critic);
+  const o = checkOptions(fn, options, ['weight']);
+  checkCritic(fn, critic);
   checkBatch(fn, arg, x);
-  const o = checkOptions(fn, options);
-  const gamma = checkNumber(fn, 'options.weight', o.weight, 10, 'nonnegative');
+  const gamma = o.weight === undefined ? 10 : checkNumber(fn, 'options.weight', o.weight, { min: 0 });
   return tf.tidy(fn, () => {
     const grad = inputGradient(critic, x, fn);
     return tf.mul(tf.mean(sumPerExample(tf.square(grad))), gamma / 2);

@@ -8,8 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
-import { fail, nonDifferentiable } from '@genmod-internal/core';
-import { checkInteger, checkNumber, checkOptions } from './internal/checks.js';
+import { type Seed, checkInteger, checkNumber, checkOptions, checkSeed, fail, nonDifferentiable, normalNoise } from '@genmod-internal/core';
 
 /** Options of {@link spectralNorm}. */
 export interface SpectralNormOptions {
@@ -37,6 +36,13 @@ function checkWeight(fn: string, weight: unknown): number[] {
   if (!(weight instanceof tf.Tensor) || weight.dtype !== 'float32') fail(fn, 'weight', 'a float32 tensor', weight);
   if (weight.rank < 2) fail(fn, 'weight', 'a kernel of rank ≥ 2 ([in, out], or [kh, kw, in, out]: the last axis is the output)', weight);
   return weight.shape;
+}
+
+function powerOptions(fn: string, o: SpectralNormOptions): { iterations: number; epsilon: number } {
+  return {
+    iterations: o.iterations === undefined ? 1 : checkInteger(fn, 'options.iterations', o.iterations, { min: 1 }),
+    epsilon: o.epsilon === undefined ? 1e-12 : checkNumber(fn, 'options.epsilon', o.epsilon, { above: 0 }),
+  };
 }
 
 /**
@@ -69,9 +75,8 @@ export function spectralNorm(weight: Tensor, u: Tensor, options: SpectralNormOpt
   const shape = checkWeight(fn, weight);
   const n = shape[shape.length - 1]!;
   if (!(u instanceof tf.Tensor) || u.dtype !== 'float32' || u.size !== n) fail(fn, 'u', `a float32 tensor of ${n} elements (the weight's last axis)`, u);
-  const o = checkOptions(fn, options);
-  const iterations = checkInteger(fn, 'options.iterations', o.iterations, 1);
-  const epsilon = checkNumber(fn, 'options.epsilon', o.epsilon, 1e-12, 'positive');
+  const o = checkOptions(fn, options, ['iterations', 'epsilon']);
+  const { iterations, epsilon } = powerOptions(fn, o);
   return tf.tidy(fn, () => {
     const W = tf.reshape(weight, [-1, n]);
     const m = W.shape[0]!;
@@ -98,8 +103,8 @@ export function spectralNorm(weight: Tensor, u: Tensor, options: SpectralNormOpt
 
 /** Options of {@link spectralNormalizer}. */
 export interface SpectralNormalizerOptions extends SpectralNormOptions {
-  /** seed of the initial u ~ N(0, I). */
-  seed?: number;
+  /** seed of the initial u ~ N(0, I): a number or a string (unseeded when absent). */
+  seed?: Seed;
 }
 
 /** A stateful spectral normalization for one weight: it owns u (a non-trainable Variable). */
@@ -138,12 +143,11 @@ export function spectralNormalizer(shape: number[], options: SpectralNormalizerO
   if (!Array.isArray(shape) || shape.length < 2 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     fail(fn, 'shape', 'the weight shape, rank ≥ 2 with positive sizes', shape);
   }
-  const o = checkOptions(fn, options);
-  const seed = checkNumber(fn, 'options.seed', o.seed, NaN);
-  const iterations = checkInteger(fn, 'options.iterations', o.iterations, 1);
-  const epsilon = checkNumber(fn, 'options.epsilon', o.epsilon, 1e-12, 'positive');
+  const o = checkOptions(fn, options, ['iterations', 'epsilon', 'seed']);
+  const seed = checkSeed(fn, o.seed);
+  const { iterations, epsilon } = powerOptions(fn, o);
   const n = shape[shape.length - 1]!;
-  const u = tf.tidy(() => tf.variable(l2normalize(tf.randomNormal([n], 0, 1, 'float32', Number.isNaN(seed) ? undefined : seed), epsilon), false));
+  const u = tf.tidy(() => tf.variable(l2normalize(normalNoise([n], seed, 'u'), epsilon), false));
   let sigma: Scalar | undefined; // kept; read only when asked (no synchronous read per training step)
   let disposed = false;
   return {

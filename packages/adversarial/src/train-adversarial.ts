@@ -7,20 +7,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer, Tensor, Variable } from '@tensorflow/tfjs-core';
-import { fail, show } from '@genmod-internal/core';
-import type { GanLoss } from './losses.js';
-import {
-  type AdversarialNetwork,
-  type Penalty,
-  checkBatchTensor,
-  checkLoss,
-  checkOptimizer,
-  checkSameVariables,
-  deriveSeed,
-  resolveNetwork,
-  runDiscriminatorStep,
-  runGeneratorStep,
-} from './train-step.js';
+import { type Seed, checkFunction, checkInteger, checkObject, checkOptions, checkSeed, deriveSeed, fail, show } from '@genmod-internal/core';
+import type { Penalty } from './discriminator-step.js';
+import type { GanLoss } from './gan-loss.js';
+import { checkBatch } from './internal/checks.js';
+import { type AdversarialNetwork, checkLoss, checkSameVariables, checkTwoOptimizers, resolveNetwork } from './internal/networks.js';
+import { runDiscriminatorStep, runGeneratorStep } from './internal/run-steps.js';
+import { yieldToEventLoop } from './internal/yield.js';
 
 /** Where a sampling callback is called from, with the seed to use. */
 export interface SampleContext {
@@ -30,7 +23,10 @@ export interface SampleContext {
   phase: 'discriminator' | 'generator';
   /** the critic iteration 0…k−1 within the step (0 in the generator phase) */
   criticIteration: number;
-  /** a seed derived from (options.seed, step, phase, criticIteration): different per call, never 0 */
+  /**
+   * a seed derived by `deriveSeed` from options.seed and the call's streams ('step', step, 'critic', k, 'real' |
+   * 'noise', or 'step', step, 'generator', 'noise'): different per call, never 0
+   */
   seed: number;
 }
 
@@ -75,8 +71,8 @@ export interface TrainAdversarialOptions {
   penalty?: Penalty;
   /** called with D's variables after every critic update, e.g. `(vs) => clipWeights(vs, 0.01)` (the original WGAN) */
   constrainDiscriminator?: (variables: Variable[]) => void;
-  /** the run's seed, from which every call's seed is derived; default 0 */
-  seed?: number;
+  /** the run's seed (a number or a string; 0 is a seed like any other), from which every call's seed is derived; default 0 */
+  seed?: Seed;
   /** the index of the first step (to resume a run with fresh seeds); default 0 */
   initialStep?: number;
   /** stops the run between steps; the promise then resolves with `aborted: true` */
@@ -97,26 +93,14 @@ export interface TrainAdversarialResult {
   aborted: boolean;
 }
 
-function checkInteger(fn: string, arg: string, v: unknown, min: number, fallback?: number): number {
-  if (v === undefined && fallback !== undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(fn, arg, `an integer ≥ ${min}`, v);
-  return v;
-}
+const KEYS = [
+  'generator', 'discriminator', 'generatorVariables', 'discriminatorVariables', 'generatorOptimizer', 'discriminatorOptimizer', 'loss', 'steps',
+  'criticSteps', 'sampleReal', 'sampleNoise', 'penalty', 'constrainDiscriminator', 'seed', 'initialStep', 'signal', 'onStep', 'yieldEvery',
+] as const;
 
-/** Lets the event loop run: setImmediate in Node, a MessageChannel round trip in browsers (no 4 ms clamp). */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    const g = globalThis as { setImmediate?: (f: () => void) => unknown; MessageChannel?: typeof MessageChannel };
-    if (typeof g.setImmediate === 'function') g.setImmediate(resolve);
-    else if (typeof g.MessageChannel === 'function') {
-      const ch = new g.MessageChannel();
-      ch.port1.onmessage = () => {
-        ch.port1.close();
-        resolve();
-      };
-      ch.port2.postMessage(null);
-    } else setTimeout(resolve, 0);
-  });
+/** An optional callback. */
+function optionalFunction<F extends (...args: never[]) => unknown>(fn: string, arg: string, v: unknown): F | undefined {
+  return v === undefined ? undefined : checkFunction<F>(fn, arg, v);
 }
 
 /**
@@ -158,26 +142,23 @@ function yieldToEventLoop(): Promise<void> {
  */
 export async function trainAdversarial(options: TrainAdversarialOptions): Promise<TrainAdversarialResult> {
   const fn = 'trainAdversarial';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
-  const g = resolveNetwork(fn, 'options.generator', options.generator, options.generatorVariables, 'options.generatorVariables');
-  const d = resolveNetwork(fn, 'options.discriminator', options.discriminator, options.discriminatorVariables, 'options.discriminatorVariables');
+  const o = checkOptions(fn, checkObject(fn, 'options', options), KEYS);
+  const g = resolveNetwork(fn, 'options.generator', o.generator, o.generatorVariables, 'options.generatorVariables');
+  const d = resolveNetwork(fn, 'options.discriminator', o.discriminator, o.discriminatorVariables, 'options.discriminatorVariables');
   checkSameVariables(fn, g.variables, d.variables);
-  const optG = checkOptimizer(fn, 'options.generatorOptimizer', options.generatorOptimizer);
-  const optD = checkOptimizer(fn, 'options.discriminatorOptimizer', options.discriminatorOptimizer);
-  if (optG === optD) fail(fn, 'options.discriminatorOptimizer', 'a different optimizer from the generator\'s (optimizers keep per-variable state)', 'the same object');
-  const loss = checkLoss(fn, options.loss);
-  const steps = checkInteger(fn, 'options.steps', options.steps, 0);
-  const criticSteps = checkInteger(fn, 'options.criticSteps', options.criticSteps, 1, (loss as GanLoss).name === 'wasserstein' ? 5 : 1);
-  const initialStep = checkInteger(fn, 'options.initialStep', options.initialStep, 0, 0);
-  const yieldEvery = checkInteger(fn, 'options.yieldEvery', options.yieldEvery, 1, 1);
-  const seed = options.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) fail(fn, 'options.seed', 'a finite number', seed);
-  const { sampleReal, sampleNoise, penalty, constrainDiscriminator, onStep, signal } = options;
-  if (typeof sampleReal !== 'function') fail(fn, 'options.sampleReal', 'a function ({ step, phase, criticIteration, seed }) => Tensor', sampleReal);
-  if (typeof sampleNoise !== 'function') fail(fn, 'options.sampleNoise', 'a function ({ step, phase, criticIteration, seed }) => Tensor', sampleNoise);
-  if (penalty !== undefined && typeof penalty !== 'function') fail(fn, 'options.penalty', 'a function ({ discriminator, real, fake, seed, step }) => Scalar', penalty);
-  if (constrainDiscriminator !== undefined && typeof constrainDiscriminator !== 'function') fail(fn, 'options.constrainDiscriminator', 'a function (variables) => void', constrainDiscriminator);
-  if (onStep !== undefined && typeof onStep !== 'function') fail(fn, 'options.onStep', 'a function (record) => void', onStep);
+  const [optG, optD] = checkTwoOptimizers(fn, ['options.generatorOptimizer', 'options.discriminatorOptimizer'], o.generatorOptimizer, o.discriminatorOptimizer);
+  const loss = checkLoss(fn, o.loss);
+  const steps = checkInteger(fn, 'options.steps', o.steps, { min: 0 });
+  const criticSteps = o.criticSteps === undefined ? (loss.name === 'wasserstein' ? 5 : 1) : checkInteger(fn, 'options.criticSteps', o.criticSteps, { min: 1 });
+  const initialStep = o.initialStep === undefined ? 0 : checkInteger(fn, 'options.initialStep', o.initialStep, { min: 0 });
+  const yieldEvery = o.yieldEvery === undefined ? 1 : checkInteger(fn, 'options.yieldEvery', o.yieldEvery, { min: 1 });
+  const seed = checkSeed(fn, o.seed) ?? 0;
+  const sampleReal = checkFunction<TrainAdversarialOptions['sampleReal']>(fn, 'options.sampleReal', o.sampleReal);
+  const sampleNoise = checkFunction<TrainAdversarialOptions['sampleNoise']>(fn, 'options.sampleNoise', o.sampleNoise);
+  const penalty = optionalFunction<Penalty>(fn, 'options.penalty', o.penalty);
+  const constrain = optionalFunction<(v: Variable[]) => void>(fn, 'options.constrainDiscriminator', o.constrainDiscriminator);
+  const onStep = optionalFunction<NonNullable<TrainAdversarialOptions['onStep']>>(fn, 'options.onStep', o.onStep);
+  const signal = o.signal;
   if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) fail(fn, 'options.signal', 'an AbortSignal', signal);
 
   const history: AdversarialStepRecord[] = [];
@@ -189,23 +170,25 @@ export async function trainAdversarial(options: TrainAdversarialOptions): Promis
     let gLoss: tf.Scalar;
     try {
       for (let k = 0; k < criticSteps; k++) {
-        const context = (stream: number): SampleContext => ({ step, phase: 'discriminator', criticIteration: k, seed: deriveSeed(seed, step, k, stream) });
+        const context = (stream: string): SampleContext => ({ step, phase: 'discriminator', criticIteration: k, seed: deriveSeed(seed, 'step', step, 'critic', k, stream) });
         // the batches live in this tidy; the step's loss and penalty are returned out of it
         const r = tf.tidy(() => {
-          const real = checkBatchTensor(fn, 'the tensor from options.sampleReal', sampleReal(context(0)));
-          const z = checkBatchTensor(fn, 'the tensor from options.sampleNoise', sampleNoise(context(1)));
+          const real = checkBatch(fn, 'the tensor from options.sampleReal', sampleReal(context('real')));
+          const z = checkBatch(fn, 'the tensor from options.sampleNoise', sampleNoise(context('noise')));
           if (z.shape[0] !== real.shape[0]) {
             throw new Error(`${fn}: sampleNoise and sampleReal must give batches of the same size, got ${show(z)} and ${show(real)}`);
           }
-          const out = runDiscriminatorStep(fn, d, optD, loss, real, undefined, g.call, z, penalty, constrainDiscriminator, deriveSeed(seed, step, k, 2), step);
+          const penaltySeed = deriveSeed(seed, 'step', step, 'critic', k, 'penalty');
+          const out = runDiscriminatorStep({ fn, discriminator: d, optimizer: optD, loss, real, fake: () => g.call(z), penalty, constrain, seed: penaltySeed, step });
           return out.penalty ? [out.loss, out.penalty] : [out.loss];
         });
         dLosses.push(r[0] as tf.Scalar);
         if (r[1]) penalties.push(r[1] as tf.Scalar);
       }
       gLoss = tf.tidy(() => {
-        const z = checkBatchTensor(fn, 'the tensor from options.sampleNoise', sampleNoise({ step, phase: 'generator', criticIteration: 0, seed: deriveSeed(seed, step, criticSteps, 3) }));
-        return runGeneratorStep(g, d.call, optG, loss, z);
+        const context: SampleContext = { step, phase: 'generator', criticIteration: 0, seed: deriveSeed(seed, 'step', step, 'generator', 'noise') };
+        const z = checkBatch(fn, 'the tensor from options.sampleNoise', sampleNoise(context));
+        return runGeneratorStep({ generator: g, discriminator: d.call, optimizer: optG, loss, noise: z });
       });
     } catch (e) {
       tf.dispose([...dLosses, ...penalties]);

@@ -3,8 +3,9 @@ import * as tfl from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { expectClose, expectNoLeaks, expectThrowsClean } from '@genmod-internal/testing';
 import { gradientPenalty } from './gradient-penalty.js';
-import { nonSaturatingLoss, wassersteinLoss } from './losses.js';
-import { discriminatorStep, generatorStep } from './train-step.js';
+import { nonSaturatingLoss, wassersteinLoss } from './gan-loss.js';
+import { discriminatorStep } from './discriminator-step.js';
+import { generatorStep } from './generator-step.js';
 
 const read = (vs: tf.Variable[]) => vs.map((v) => Array.from(v.dataSync()));
 

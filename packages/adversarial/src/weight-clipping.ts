@@ -8,8 +8,7 @@ import type { Variable } from '@tensorflow/tfjs-core';
 
 /** Variables by name. */
 export type NamedVariables = { [name: string]: Variable };
-import { fail, show } from '@genmod-internal/core';
-import { checkNumber } from './internal/checks.js';
+import { checkNumber, fail, show } from '@genmod-internal/core';
 
 /**
  * Clips every element of every variable to [−c, c], in place (after each critic step):
@@ -35,7 +34,7 @@ import { checkNumber } from './internal/checks.js';
  */
 export function clipWeights(variables: Variable[] | NamedVariables | Variable, c = 0.01): void {
   const fn = 'clipWeights';
-  const bound = checkNumber(fn, 'c', c, 0.01, 'positive');
+  const bound = checkNumber(fn, 'c', c, { above: 0 });
   const list: unknown[] =
     variables instanceof tf.Variable
       ? [variables]

@@ -1,12 +1,10 @@
 /**
- * Argument checks of the math half of the package (losses, penalties, gradcheck), on top of
+ * The package-specific argument checks (discriminator outputs, data batches), on top of
  * @genmod-internal/core. Every check runs before any tensor is allocated.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkFloatDtype, fail, inferShape } from '@genmod-internal/core';
-
-export { checkOptions } from '@genmod-internal/core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { checkTensorArg, fail, showShape } from '@genmod-internal/core';
 
 /**
  * Discriminator outputs (logits or critic scores): a float32 tensor or a (nested) array of numbers with at
@@ -16,8 +14,7 @@ export function checkScores(fn: string, arg: string, x: unknown): number[] {
   if (x === null || x === undefined || (typeof x !== 'number' && !Array.isArray(x) && !ArrayBuffer.isView(x) && !(x instanceof tf.Tensor))) {
     fail(fn, arg, 'a float32 tensor (or array) of discriminator outputs, shape [B] or [B, 1]', x);
   }
-  checkFloatDtype(fn, arg, x as Tensor | TensorLike);
-  const shape = inferShape(x as Tensor | TensorLike);
+  const shape = checkTensorArg(fn, arg, x);
   if (shape.some((d) => d === 0)) fail(fn, arg, 'non-empty (the loss is a mean over its elements)', x);
   return shape;
 }
@@ -37,34 +34,23 @@ export function checkScorePair(fn: string, real: unknown, fake: unknown, names: 
   }
 }
 
+/** One value per example, shape `[B]` or `[B, 1]`; returns B. */
+export function checkPerExample(fn: string, arg: string, x: unknown): number {
+  const shape = checkScores(fn, arg, x);
+  if (shape.length === 0 || shape.length > 2 || (shape.length === 2 && shape[1] !== 1)) {
+    fail(fn, arg, 'one value per example, shape [B] or [B, 1]', x instanceof tf.Tensor ? x : showShape(shape));
+  }
+  return shape[0]!;
+}
+
 /** A float32 tensor of data points `[B, ...event]` (rank ≥ 1, B ≥ 1). */
-export function checkBatch(fn: string, arg: string, x: unknown): number[] {
-  if (!(x instanceof tf.Tensor)) fail(fn, arg, 'a float32 tensor of shape [B, ...]', x);
-  if (x.dtype !== 'float32') fail(fn, arg, 'a float32 tensor', x);
-  if (x.rank < 1 || x.shape[0] === 0) fail(fn, arg, 'a tensor of shape [B, ...] with B ≥ 1', x);
-  return x.shape;
+export function checkBatch(fn: string, arg: string, x: unknown): Tensor {
+  if (!(x instanceof tf.Tensor) || x.dtype !== 'float32' || x.rank < 1 || x.shape[0] === 0) fail(fn, arg, 'a float32 tensor of shape [B, ...] with B ≥ 1', x);
+  return x;
 }
 
-/** A finite number, optionally ≥ 0 or > 0. */
-export function checkNumber(fn: string, arg: string, v: unknown, fallback: number, bound: 'any' | 'nonnegative' | 'positive' = 'any'): number {
-  if (v === undefined) return fallback;
-  const ok = typeof v === 'number' && Number.isFinite(v) && (bound === 'any' || (bound === 'nonnegative' ? v >= 0 : v > 0));
-  if (!ok) fail(fn, arg, bound === 'any' ? 'a finite number' : bound === 'nonnegative' ? 'a finite number ≥ 0' : 'a finite number > 0', v);
-  return v as number;
-}
-
-/** A positive integer. */
-export function checkInteger(fn: string, arg: string, v: unknown, fallback: number, min = 1): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(fn, arg, `an integer ≥ ${min}`, v);
-  return v as number;
-}
-
-/** A callback `(x: Tensor) => Tensor`. */
-export function checkCallback(fn: string, arg: string, f: unknown): void {
-  if (typeof f !== 'function') fail(fn, arg, 'a function (x: Tensor) => Tensor (a critic or discriminator)', f);
-}
-
-export function asTensor(x: Tensor | TensorLike): Tensor {
-  return x instanceof tf.Tensor ? x : tf.tensor(x as TensorLike, undefined, 'float32');
+/** A critic or discriminator callback `(x: Tensor) => Tensor`. */
+export function checkCritic(fn: string, f: unknown): (x: Tensor) => Tensor {
+  if (typeof f !== 'function') fail(fn, 'critic', 'a function (x: Tensor) => Tensor (a critic or discriminator)', f);
+  return f as (x: Tensor) => Tensor;
 }
