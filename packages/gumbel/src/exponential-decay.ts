@@ -2,7 +2,14 @@ import { checkNumber, checkOptions, fail } from '@genmod-internal/core';
 
 const KEYS = ['initial', 'rate', 'min'] as const;
 
-/** Options of {@link exponentialDecay}. @since 0.1.0 */
+/**
+ * Options of {@link exponentialDecay}: τ(step) = max(min, initial·exp(−rate·step)) (Jang et al. 2017, §4).
+ * @example
+ * ```ts
+ * const o: ExponentialDecayOptions = { initial: 1, rate: 3e-5, min: 0.5 };
+ * ```
+ * @since 0.1.0
+ */
 export interface ExponentialDecayOptions {
   /** the value at step 0, > 0 */
   initial: number;

@@ -9,7 +9,14 @@ import { checkLogits, checkOptions, toFloat } from '@genmod-internal/core';
 
 const KEYS = [...NOISE_KEYS, 'axis'] as const;
 
-/** Options of {@link gumbelMax}. @since 0.1.0 */
+/**
+ * Options of {@link gumbelMax}: k = argmax(logits + g) along `axis` (Maddison et al. 2014).
+ * @example
+ * ```ts
+ * const o: GumbelMaxOptions = { seed: 0, axis: -1 };
+ * ```
+ * @since 0.1.0
+ */
 export interface GumbelMaxOptions extends NoiseOptions {
   /** the class axis, default −1 */
   axis?: number;

@@ -10,7 +10,14 @@ import { checkBoolean, checkLogits, checkOptions, checkTemperature, toFloat } fr
 
 const KEYS = [...NOISE_KEYS, 'temperature', 'hard', 'axis'] as const;
 
-/** Options of {@link gumbelSoftmax}. @since 0.1.0 */
+/**
+ * Options of {@link gumbelSoftmax}: y = softmax((logits + g)/τ) (Jang et al. 2017).
+ * @example
+ * ```ts
+ * const o: GumbelSoftmaxOptions = { temperature: 0.5, hard: true, seed: 'step-1' };
+ * ```
+ * @since 0.1.0
+ */
 export interface GumbelSoftmaxOptions extends NoiseOptions {
   /** temperature τ > 0 (finite); small τ → nearly one-hot samples with high-variance gradients. Default 1. */
   temperature?: number;

@@ -7,7 +7,14 @@ import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkClassCount, checkNoiseOptions, gumbelNoise, NOISE_KEYS, type NoiseOptions } from './internal/perturb.js';
 import { checkLogits, checkOptions, toFloat } from '@genmod-internal/core';
 
-/** Options of {@link gumbelTopK}: the seed, or the noise. @since 0.1.0 */
+/**
+ * Options of {@link gumbelTopK}: the seed, or the noise g of top-k(logits + g) (Kool et al. 2019).
+ * @example
+ * ```ts
+ * const o: GumbelTopKOptions = { seed: 11 };
+ * ```
+ * @since 0.1.0
+ */
 export type GumbelTopKOptions = NoiseOptions;
 
 /**

@@ -37,7 +37,14 @@ export const EULER_GAMMA = 0.5772156649015329;
 const PARAM_KEYS = ['loc', 'scale'] as const;
 const SAMPLE_KEYS = ['seed'] as const;
 
-/** Parameters of {@link Gumbel}. @since 0.1.0 */
+/**
+ * Parameters of {@link Gumbel}: density (1/β)·exp(−(z + e^(−z))), z = (x − μ)/β (Gumbel 1954).
+ * @example
+ * ```ts
+ * const p: GumbelParams = { loc: [0, 1], scale: 2 };
+ * ```
+ * @since 0.1.0
+ */
 export interface GumbelParams {
   /** location μ, any shape (the batch shape is the broadcast of `loc` and `scale`) */
   loc: Tensor | TensorLike;

@@ -28,7 +28,14 @@ import {
 const PARAM_KEYS = ['logits', 'probs', 'temperature'] as const;
 const SAMPLE_KEYS = ['seed', 'noise'] as const;
 
-/** Parameters of {@link RelaxedBernoulli}. @since 0.1.0 */
+/**
+ * Parameters of {@link RelaxedBernoulli}: y = σ((logit p + l)/τ) (Maddison et al. 2017).
+ * @example
+ * ```ts
+ * const p: RelaxedBernoulliParams = { probs: [0.1, 0.9], temperature: 0.3 };
+ * ```
+ * @since 0.1.0
+ */
 export interface RelaxedBernoulliParams {
   /** log-odds log(p/(1 − p)), any shape (give this or `probs`) */
   logits?: Tensor | TensorLike;
@@ -38,7 +45,14 @@ export interface RelaxedBernoulliParams {
   temperature: number;
 }
 
-/** Options of {@link RelaxedBernoulli.sample} and {@link RelaxedBernoulli.rsample}. @since 0.1.0 */
+/**
+ * Options of {@link RelaxedBernoulli.sample} and {@link RelaxedBernoulli.rsample}: the seed of u, or the logistic noise l = log u − log(1 − u) itself (Maddison et al. 2017).
+ * @example
+ * ```ts
+ * const o: RelaxedBernoulliSampleOptions = { seed: 0 };
+ * ```
+ * @since 0.1.0
+ */
 export interface RelaxedBernoulliSampleOptions {
   /**
    * seed of the uniform draws: any finite number (0 included) or string, through `deriveSeed` (same seed,

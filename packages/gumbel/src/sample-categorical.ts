@@ -10,7 +10,14 @@ import { checkClassCount, checkNoiseOptions, gumbelNoise, NOISE_KEYS, type Noise
 
 const KEYS = [...NOISE_KEYS, 'temperature', 'topK'] as const;
 
-/** Options of {@link sampleCategorical}. @since 0.1.0 */
+/**
+ * Options of {@link sampleCategorical}: i = argmax_{j∈top-k} (ℓ_j/τ + g_j) (Fan et al. 2018).
+ * @example
+ * ```ts
+ * const o: SampleCategoricalOptions = { temperature: 0.8, topK: 40, seed: 7 };
+ * ```
+ * @since 0.1.0
+ */
 export interface SampleCategoricalOptions extends NoiseOptions {
   /** τ > 0: divides the logits; τ < 1 sharpens the distribution, τ > 1 flattens it; default 1 */
   temperature?: number;

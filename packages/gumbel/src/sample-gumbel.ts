@@ -9,7 +9,14 @@ import { checkFloatDtype, checkOptions, checkSeed, checkShape, toFloat, type See
 
 const KEYS = ['loc', 'scale', 'seed'] as const;
 
-/** Options of {@link sampleGumbel}. @since 0.1.0 */
+/**
+ * Options of {@link sampleGumbel}: g = μ − β·log(−log u) (Gumbel 1954).
+ * @example
+ * ```ts
+ * const o: SampleGumbelOptions = { loc: 1.5, scale: 0.5, seed: 'a' };
+ * ```
+ * @since 0.1.0
+ */
 export interface SampleGumbelOptions {
   /** location μ (broadcast against `shape`), default 0 */
   loc?: Tensor | TensorLike;

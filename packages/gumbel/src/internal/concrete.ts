@@ -13,7 +13,15 @@ import { checkOptions, checkShape, checkTemperature, fail, inferShape, nonDiffer
 
 const PARAM_KEYS = ['logits', 'probs', 'temperature'] as const;
 
-/** Parameters of {@link RelaxedOneHotCategorical} and {@link ExpRelaxedOneHotCategorical}. @since 0.1.0 */
+/**
+ * Parameters of {@link RelaxedOneHotCategorical} and {@link ExpRelaxedOneHotCategorical}: x = softmax((log π + g)/τ)
+ * (Maddison, Mnih & Teh 2017).
+ * @example
+ * ```ts
+ * const p: RelaxedCategoricalParams = { logits: [1, 0.5, -0.3], temperature: 0.5 };
+ * ```
+ * @since 0.1.0
+ */
 export interface RelaxedCategoricalParams {
   /** unnormalized log-probabilities `[...batch, K]`; −Infinity masks a class (give this or `probs`) */
   logits?: Tensor | TensorLike;
@@ -121,7 +129,7 @@ export abstract class ConcreteBase<F extends string> {
    * Classes with π_k = 0 (masked) are left out, with K counting the others; a point that puts mass on a
    * masked class has log-density −Infinity.
    */
-  logDensityOfLog(y: Tensor): Tensor {
+  protected logDensityOfLog(y: Tensor): Tensor {
     const tau = this.temperature;
     const logPi = this.logitsParameter();
     const live = nonDifferentiable((l) => tf.isFinite(l), logPi);
@@ -139,7 +147,7 @@ export abstract class ConcreteBase<F extends string> {
     return tf.where(offSupport, tf.scalar(-Infinity), body);
   }
 
-  checkPoint(method: string, x: Tensor | TensorLike, arg: string): void {
+  protected checkPoint(method: string, x: Tensor | TensorLike, arg: string): void {
     const fn = `${this.family}.${method}`;
     const shape = inferShape(x);
     if (shape.length === 0 || shape[shape.length - 1] !== this.numCategories) {

@@ -4,7 +4,13 @@ import { standardGumbelNoise } from './noise.js';
 import { checkNoise, checkSeed, fail, oneHotFloat, toFloat, type Seed } from '@genmod-internal/core';
 
 /**
- * The randomness options of every Gumbel-perturbation sampler: a seed, or the noise itself.
+ * The randomness options of every Gumbel-perturbation sampler: a seed, or the noise g ~ Gumbel(0, 1)
+ * itself, g = −log(−log u) (Gumbel 1954; Maddison, Tarlow & Minka 2014).
+ * @example
+ * ```ts
+ * const a: NoiseOptions = { seed: 0 };                 // 0 is a seed like any other
+ * const b: NoiseOptions = { noise: [[0.1, -0.4, 1.2]] }; // common random numbers
+ * ```
  * @since 0.1.0
  */
 export interface NoiseOptions {
