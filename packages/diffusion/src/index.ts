@@ -25,3 +25,4 @@ export { finalSample, type SamplerStep, type SamplerOptions } from './sampler.js
 export { ddpmSample, type DdpmSampleOptions } from './ddpm-sample.js';
 export { ddimSample, type DdimSampleOptions } from './ddim-sample.js';
 export type { Timesteps } from './internal/timesteps.js';
+export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
