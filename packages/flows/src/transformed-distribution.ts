@@ -144,7 +144,7 @@ export class TransformedDistribution implements Distribution, ConditionalDistrib
     const batch = broadcastShapes(fn, "the flow's batch shape and the context's", this.batchShape, ctxBatch);
     const extra = batch.slice(0, batch.length - this.batchShape.length);
     if (!sameShape(batch.slice(extra.length), this.batchShape)) {
-      fail(fn, 'context', `of a batch shape that broadcasts to [..., ${this.batchShape.join(', ')}] without changing the flow's batch shape ${showShape(this.batchShape)}`, context);
+      fail(fn, 'context', `a tensor whose batch shape (all but the last axis) broadcasts against the flow's batch shape [${this.batchShape.join(', ')}] without changing it`, context);
     }
     const bound = new TransformedDistribution(this.base, this.bijector);
     Object.assign(bound, { context, batchShape: batch, extra, owner: false });
