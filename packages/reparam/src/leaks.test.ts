@@ -19,9 +19,9 @@ const continuous = (d: any): Call[] => [
 ];
 
 const distributions: [string, () => { dispose(): void } & Record<string, any>, (d: any) => Call[]][] = [
-  ['Normal', () => new api.Normal({ loc: [0, 1], scale: 2 }), (d) => [...continuous(d), ['cdf', () => d.cdf([0, 1])], ['mode', () => d.mode()]]],
-  ['Normal.fromLogVariance', () => api.Normal.fromLogVariance([0, 1], [0, -1]), continuous],
-  ['Normal.fromLogScale', () => api.Normal.fromLogScale([0, 1], [0, -1]), continuous],
+  ['Normal', () => new api.Normal({ loc: [0, 1], scale: 2 }), (d) => [...continuous(d), ['cdf', () => d.cdf([0, 1])], ['mode', () => d.mode()], ['logStddev', () => d.logStddev()]]],
+  ['Normal.fromLogVariance', () => api.Normal.fromLogVariance([0, 1], [0, -1]), (d) => [...continuous(d), ['logStddev', () => d.logStddev()]]],
+  ['Normal.fromLogScale', () => api.Normal.fromLogScale([0, 1], [0, -1]), (d) => [...continuous(d), ['logStddev', () => d.logStddev()]]],
   [
     'MultivariateNormalTriL',
     () => new api.MultivariateNormalTriL({ loc: [0, 1], scaleTril: [[1, 0], [0.5, 2]] }),
