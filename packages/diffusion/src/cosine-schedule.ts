@@ -5,6 +5,11 @@ import { checkNumber, checkOptions } from '@genmod-internal/core';
 import { checkSteps } from './internal/check.js';
 import { scheduleFromBetas, type Schedule } from './schedule.js';
 
+/**
+ * Options of {@link cosineSchedule}.
+ *
+ * @since 0.1.0
+ */
 export interface CosineScheduleOptions {
   /** the offset s that keeps β₁ from being too small near t = 0, default 0.008 */
   s?: number;

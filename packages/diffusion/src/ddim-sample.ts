@@ -10,6 +10,11 @@ import { checkSamplerArgs, predictAt, samplerLoop } from './internal/sampler-loo
 import type { SamplerOptions, SamplerStep } from './sampler.js';
 import type { Schedule } from './schedule.js';
 
+/**
+ * Options of {@link ddimSample}.
+ *
+ * @since 0.1.0
+ */
 export interface DdimSampleOptions extends SamplerOptions {
   /** η ≥ 0: 0 (default) is the deterministic DDIM, 1 has DDPM's variance β̃ */
   eta?: number;

@@ -11,6 +11,11 @@ import { checkSamplerArgs, predictAt, samplerLoop } from './internal/sampler-loo
 import type { SamplerOptions, SamplerStep } from './sampler.js';
 import type { Schedule } from './schedule.js';
 
+/**
+ * Options of {@link ddpmSample}.
+ *
+ * @since 0.1.0
+ */
 export interface DdpmSampleOptions extends SamplerOptions {
   /** the reverse-step variance σ_t²: `'posterior'` β̃_t (default), `'beta'` β_t, or T values */
   variance?: ModelVariance;

@@ -13,6 +13,11 @@ import { checkTimesteps, derivedCoefficient, minSnrWeight, modelTimesteps, unifo
 import type { Prediction } from './parameterization.js';
 import type { Schedule } from './schedule.js';
 
+/**
+ * Options of {@link diffusionLoss}.
+ *
+ * @since 0.1.0
+ */
 export interface DiffusionLossOptions {
   /** what the denoiser predicts, and so the regression target: ε (default), x₀ or v */
   prediction?: Prediction;

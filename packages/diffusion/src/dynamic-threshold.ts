@@ -6,6 +6,11 @@ import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkTensorArg, fail, showShape, toFloat } from '@genmod-internal/core';
 import { checkDynamicThreshold, thresholdTensor } from './internal/threshold.js';
 
+/**
+ * Options of {@link dynamicThreshold}.
+ *
+ * @since 0.1.0
+ */
 export interface DynamicThresholdOptions {
   /** the percentile p of |x̂₀| (per example) that sets the threshold, in (0, 1]; default 0.995 */
   percentile?: number;

@@ -7,6 +7,11 @@ import { checkSteps } from './internal/check.js';
 import { linspace } from './internal/linspace.js';
 import { scheduleFromBetas, type Schedule } from './schedule.js';
 
+/**
+ * Options of {@link linearSchedule} and {@link scaledLinearSchedule}.
+ *
+ * @since 0.1.0
+ */
 export interface LinearScheduleOptions {
   /** β₁, default 1e−4 */
   betaStart?: number;

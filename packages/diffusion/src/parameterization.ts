@@ -12,7 +12,11 @@ import { checkPair, checkPrediction, epsFromV, epsFromX0, vFromX0Eps, x0AndEps, 
 import { derivedCoefficient, type CheckedTimesteps, type Timesteps } from './internal/timesteps.js';
 import type { Schedule } from './schedule.js';
 
-/** What a denoiser predicts: the noise ε, the clean data x₀, or the velocity v = √ᾱ·ε − √(1 − ᾱ)·x₀. */
+/**
+ * What a denoiser predicts: the noise ε, the clean data x₀, or the velocity v = √ᾱ·ε − √(1 − ᾱ)·x₀.
+ *
+ * @since 0.1.0
+ */
 export type Prediction = 'epsilon' | 'x0' | 'v';
 
 type Conversion = (schedule: Schedule, ts: CheckedTimesteps, rank: number, a: Tensor, b: Tensor) => Tensor;

@@ -8,7 +8,11 @@ import { checkPair } from './internal/predictions.js';
 import { coefficient, type Timesteps } from './internal/timesteps.js';
 import type { Schedule } from './schedule.js';
 
-/** The Gaussian q(x_{t−1} | x_t, x₀). */
+/**
+ * The Gaussian q(x_{t−1} | x_t, x₀).
+ *
+ * @since 0.1.0
+ */
 export interface QPosterior {
   /** μ̃_t, float32 of x's shape */
   mean: Tensor;

@@ -11,6 +11,11 @@ import { checkSchedule } from './internal/schedule-check.js';
 import { checkTimesteps, type Timesteps } from './internal/timesteps.js';
 import type { Schedule } from './schedule.js';
 
+/**
+ * Options of {@link qSample}.
+ *
+ * @since 0.1.0
+ */
 export interface QSampleOptions {
   /** the standard normal noise ε of x₀'s shape, instead of a fresh draw (reproducible tests, shared noise) */
   noise?: Tensor | TensorLike;

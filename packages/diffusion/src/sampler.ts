@@ -7,7 +7,11 @@ import type { Seed } from '@genmod-internal/core';
 import type { DynamicThresholdOptions } from './dynamic-threshold.js';
 import type { Prediction } from './parameterization.js';
 
-/** One step of a sampler, as its async iteration yields it. */
+/**
+ * One step of a sampler, as its async iteration yields it.
+ *
+ * @since 0.1.0
+ */
 export interface SamplerStep {
   /** steps done, 1 … total */
   step: number;
@@ -30,7 +34,11 @@ export interface SamplerStep {
   final: boolean;
 }
 
-/** Options every sampler takes. */
+/**
+ * Options every sampler takes.
+ *
+ * @since 0.1.0
+ */
 export interface SamplerOptions {
   /** what the denoiser predicts: ε (default), x₀ or v */
   prediction?: Prediction;

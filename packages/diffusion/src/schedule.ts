@@ -10,7 +10,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
 import { checkOptions, fail } from '@genmod-internal/core';
 
-/** The per-step quantities a {@link Schedule} holds, each of length T (index i is paper timestep t = i + 1). */
+/**
+ * The per-step quantities a {@link Schedule} holds, each of length T (index i is paper timestep t = i + 1).
+ *
+ * @since 0.1.0
+ */
 export const SCHEDULE_QUANTITIES = [
   'betas',
   'alphas',
@@ -28,10 +32,18 @@ export const SCHEDULE_QUANTITIES = [
   'logSnr',
 ] as const;
 
-/** The name of one per-step quantity of a {@link Schedule}. */
+/**
+ * The name of one per-step quantity of a {@link Schedule}.
+ *
+ * @since 0.1.0
+ */
 export type ScheduleQuantity = (typeof SCHEDULE_QUANTITIES)[number];
 
-/** The float32 copies of a schedule's quantities: one `[T]` tensor each, owned by the schedule. */
+/**
+ * The float32 copies of a schedule's quantities: one `[T]` tensor each, owned by the schedule.
+ *
+ * @since 0.1.0
+ */
 export type ScheduleTensors = Readonly<Record<ScheduleQuantity, Tensor1D>>;
 
 /**
@@ -55,6 +67,8 @@ export type ScheduleTensors = Readonly<Record<ScheduleQuantity, Tensor1D>>;
  * float32 tensors are uploaded together the first time an op needs them with a tensor `t` (one `[T]` tensor
  * per quantity, kept outside any `tf.tidy`), and live until `dispose()`; a disposed schedule uploads them
  * again if used again. Ops given `t` as numbers read the float64 arrays directly and upload nothing.
+ *
+ * @since 0.1.0
  */
 export interface Schedule extends Readonly<Record<ScheduleQuantity, Float64Array>> {
   /** the number of steps */
@@ -135,13 +149,27 @@ class ComputedSchedule implements Schedule {
   }
 }
 
-/** Whether a value is a schedule made by this package. */
+/**
+ * Whether a value is a schedule made by this package.
+ *
+ * @example
+ * ```ts
+ * isSchedule(linearSchedule(10));                    // true
+ * isSchedule({ T: 10 });                            // false
+ * ```
+ * @since 0.1.0
+ */
 export function isSchedule(value: unknown): value is Schedule {
   return value instanceof ComputedSchedule;
 }
 
 const SCHEDULE_KEYS = ['timesteps'];
 
+/**
+ * Options of {@link scheduleFromBetas} and {@link scheduleFromAlphasCumprod}.
+ *
+ * @since 0.1.0
+ */
 export interface ScheduleFromBetasOptions {
   /**
    * The timestep the denoiser sees at each index (default 0 … T − 1): set by {@link respace}, rarely by

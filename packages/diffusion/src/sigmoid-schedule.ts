@@ -6,6 +6,11 @@ import { checkNumber, checkOptions, fail } from '@genmod-internal/core';
 import { checkSteps } from './internal/check.js';
 import { scheduleFromBetas, type Schedule } from './schedule.js';
 
+/**
+ * Options of {@link sigmoidSchedule}.
+ *
+ * @since 0.1.0
+ */
 export interface SigmoidScheduleOptions {
   /** the left end of the sigmoid's input range, default −3 */
   start?: number;

@@ -6,6 +6,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkInteger, checkNumber, checkOptions, fail, inferShape, showShape } from '@genmod-internal/core';
 
+/**
+ * Options of {@link sinusoidalTimestepEmbedding}.
+ *
+ * @since 0.1.0
+ */
 export interface TimestepEmbeddingOptions {
   /** the longest period, default 10000 */
   maxPeriod?: number;

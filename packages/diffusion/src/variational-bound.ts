@@ -18,6 +18,11 @@ import type { Schedule } from './schedule.js';
 
 export type { ModelVariance } from './internal/variance.js';
 
+/**
+ * Options of {@link variationalBound}.
+ *
+ * @since 0.1.0
+ */
 export interface VariationalBoundOptions {
   /** what the denoiser predicts: ε (default), x₀ or v */
   prediction?: Prediction;
@@ -43,7 +48,11 @@ export interface VariationalBoundOptions {
   seed?: Seed;
 }
 
-/** The variational bound, per example. The caller owns every tensor. */
+/**
+ * The variational bound, per example. The caller owns every tensor.
+ *
+ * @since 0.1.0
+ */
 export interface VariationalBound {
   /** −ELBO = L_T + Σ_t L_{t−1} + L₀ in nats, float32 `[B]` (an upper bound on −log p_θ(x₀)) */
   nats: Tensor;

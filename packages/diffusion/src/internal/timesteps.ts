@@ -8,7 +8,11 @@ import { fail, uniformNoise, type Seed } from '@genmod-internal/core';
 import type { Prediction } from '../parameterization.js';
 import type { Schedule, ScheduleQuantity } from '../schedule.js';
 
-/** Timestep indices: a number (every example at the same t), integers `[B]`, or an int32 tensor `[]` / `[B]`. */
+/**
+ * Timestep indices: a number (every example at the same t), integers `[B]`, or an int32 tensor `[]` / `[B]`.
+ *
+ * @since 0.1.0
+ */
 export type Timesteps = number | ArrayLike<number> | Tensor;
 
 /** A checked timestep argument: host indices (scalar when `scalar`), or a tensor to gather with. */

@@ -6,6 +6,8 @@ import type { Schedule } from '../schedule.js';
  * lower bound on the optimal σ², improved-diffusion's "fixed small"), `'beta'` is β_t (the upper bound,
  * "fixed large", with β̃₂ at t = 1 as improved-diffusion does, so that the decoder is not too wide), or one
  * variance per step (e.g. the optimal variances of Analytic-DPM), T positive numbers.
+ *
+ * @since 0.1.0
  */
 export type ModelVariance = 'posterior' | 'beta' | ArrayLike<number>;
 
