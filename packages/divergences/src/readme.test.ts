@@ -13,4 +13,11 @@ describeReadmeExamples(import.meta.url, {
     expect(w1).toBeCloseTo(5, 6);
     expect(mmd2).toBeGreaterThan(0.1);
   },
+  // the second prints [exact, estimate, standardError, single.standardError]
+  'example-2.ts': (logged) => {
+    const [exact, estimate, se, single] = logged as [number, number, number, undefined];
+    expect(exact).toBeCloseTo(Math.log(2) + (1 + 1) / 8 - 0.5, 5); // log(σ_p/σ_q) + (σ_q² + Δμ²)/(2σ_p²) − ½
+    expect(Math.abs(estimate - exact)).toBeLessThan(4 * se);
+    expect(single).toBeUndefined();
+  },
 });
