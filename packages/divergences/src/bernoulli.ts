@@ -36,7 +36,7 @@ export function klBernoulli(p: BernoulliLike, q: BernoulliLike, options: Discret
 /**
  * The entropy H(p) = −p·log p − (1 − p)·log(1 − p) of Bernoulli laws, elementwise.
  *
- * @param p `{ logits }` or `{ probs }`, any shape
+ * @param p `{ logits }` or `{ probs }`, any shape, or a distribution of family 'Bernoulli'
  * @returns p's shape, in nats (or in `options.base`)
  * @see Shannon 1948
  * @example
@@ -58,7 +58,7 @@ export function entropyBernoulli(p: BernoulliLike, options: DiscreteOptions = {}
  * The cross-entropy H(p, q) = −p·log q − (1 − p)·log(1 − q), elementwise: with p the data (targets in
  * [0, 1]) and q = σ(logits) it is binary cross-entropy with logits, stable at |logits| = 1e4.
  *
- * @param p `{ logits }` or `{ probs }`, any shape
+ * @param p `{ logits }` or `{ probs }`, any shape, or a distribution of family 'Bernoulli'
  * @param q the same, broadcastable with p
  * @returns the broadcast shape, in nats (or in `options.base`)
  * @see Cover & Thomas 2006, §2.3

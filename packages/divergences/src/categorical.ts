@@ -46,7 +46,7 @@ export function klCategorical(p: CategoricalLike, q: CategoricalLike, options: D
 /**
  * The Shannon entropy H(p) = −Σ_k p_k·log p_k over the last axis (0·log 0 = 0).
  *
- * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]`
+ * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]`, or a distribution of family 'Categorical'
  * @returns `[...batch]`, in nats (or in `options.base`, e.g. 2 for bits)
  * @see Shannon 1948 · scipy.stats.entropy(p)
  * @example
@@ -68,7 +68,7 @@ export function entropyCategorical(p: CategoricalLike, options: DiscreteOptions 
  * The cross-entropy H(p, q) = −Σ_k p_k·log q_k = H(p) + KL(p‖q) over the last axis; +Infinity where
  * q_k = 0 < p_k. With p one-hot this is the classification loss −log q_y.
  *
- * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]`
+ * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]`, or a distribution of family 'Categorical'
  * @param q the same, broadcastable with p
  * @returns `[...batch]`, in nats (or in `options.base`)
  * @see Cover & Thomas 2006, Elements of Information Theory, §2.3
@@ -88,23 +88,34 @@ export function crossEntropyCategorical(p: CategoricalLike, q: CategoricalLike, 
  * KL(q‖Uniform(K)) = log K − H(q), q = softmax(logits): the prior term of a discrete (Gumbel-softmax) VAE
  * with a uniform categorical prior. 0 for uniform q, at most log K.
  *
- * @param logits float32 `[...batch, K]` unnormalized log-probabilities; −Infinity masks a class
+ * @param logits float32 `[...batch, K]` unnormalized log-probabilities; −Infinity masks a class. Or the law
+ *   q itself: `{ logits }`, `{ probs }` or a distribution of family 'Categorical' (options then also take
+ *   `validate`)
  * @returns `[...batch]`, in nats (or in `options.base`)
  * @see Jang, Gu & Poole 2017, arXiv:1611.01144 (the categorical VAE's KL term)
  * @example
  * ```ts
  * klToUniform([[0, 0, 0], [5, 0, -5]]).print(); // [0, ≈ 1.05]
+ * klToUniform({ probs: [0.5, 0.5, 0] }).print();  // log 3 − log 2
  * ```
  * @since 0.1.0
  */
-export function klToUniform(logits: Tensor | TensorLike, options: { base?: number } = {}): Tensor {
+export function klToUniform(logits: Tensor | TensorLike | CategoricalLike, options: DiscreteOptions = {}): Tensor {
   const fn = 'klToUniform';
+  if (logits !== null && typeof logits === 'object' && !Array.isArray(logits) && !(logits instanceof tf.Tensor) && !ArrayBuffer.isView(logits)) {
+    options = checkOptions(fn, options, DISCRETE_KEYS);
+    const validate = checkValidate(fn, options);
+    const factor = checkBase(fn, options.base);
+    const cq = checkDiscrete(fn, 'q', logits, validate, 'Categorical');
+    const k = cq.shape[cq.shape.length - 1]!;
+    return tf.tidy(fn, () => scaled(tf.sub(Math.log(k), tf.sum(entropyTerms(categorical(fn, 'q', cq)), -1)), factor));
+  }
   options = checkOptions(fn, options, ['base']);
   const factor = checkBase(fn, options.base);
-  const { shape } = checkLogits(fn, logits);
+  const { shape } = checkLogits(fn, logits as Tensor | TensorLike);
   const k = shape[shape.length - 1]!;
   return tf.tidy(fn, () => {
-    const P = categorical(fn, '', { key: 'logits', value: toFloat(fn, 'logits', logits), shape });
+    const P = categorical(fn, '', { key: 'logits', value: toFloat(fn, 'logits', logits as Tensor | TensorLike), shape });
     return scaled(tf.sub(Math.log(k), tf.sum(entropyTerms(P), -1)), factor);
   });
 }

@@ -19,7 +19,7 @@ function rootProbs(P: LogProbs): Tensor {
  * H(p, q) = √(½·Σ_k (√p_k − √q_k)²) = √(1 − Σ_k √(p_k q_k)), in [0, 1], over the last axis. Its gradient is
  * finite at p = q and where classes have probability 0.
  *
- * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]`
+ * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]`, or a distribution of family 'Categorical'
  * @param q the same, broadcastable with p
  * @returns `[...batch]`
  * @see Hellinger 1909 · Le Cam & Yang 2000

@@ -26,7 +26,7 @@ function js(fn: string, p: CategoricalLike, q: CategoricalLike, options: Discret
  * JS(p, q) = ½·KL(p‖m) + ½·KL(q‖m), m = (p + q)/2, over the last axis: symmetric, finite (at most log 2
  * nats, 1 bit) even where the supports differ.
  *
- * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]`
+ * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]`, or a distribution of family 'Categorical'
  * @param q the same, broadcastable with p
  * @returns `[...batch]`, in nats (or in `options.base`: 2 gives bits, at most 1)
  * @see Lin 1991 · scipy.spatial.distance.jensenshannon(p, q)² (which returns the distance)
@@ -44,7 +44,7 @@ export function jsDivergence(p: CategoricalLike, q: CategoricalLike, options: Di
  * The Jensen–Shannon distance √JS(p, q), a metric on distributions; what
  * `scipy.spatial.distance.jensenshannon` returns. Its gradient is finite (0) at p = q.
  *
- * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]`
+ * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]`, or a distribution of family 'Categorical'
  * @param q the same, broadcastable with p
  * @returns `[...batch]` (with `options.base`, the square root of the divergence in that base)
  * @see Endres & Schindelin 2003 · Lin 1991

@@ -90,7 +90,12 @@ describe('Categorical and Bernoulli laws', () => {
     const h = api.entropyCategorical(cp);
     const h0 = api.entropyCategorical({ probs: [0.2, 0.3, 0.5] });
     expectClose(h, h0, TOL);
-    tf.dispose([h, h0]);
+    const u = api.klToUniform(cl);
+    const u0 = api.klToUniform([0, 1, 2]);
+    const u1 = api.klToUniform({ probs: [0.2, 0.3, 0.5] });
+    expectClose(u, u0, TOL);
+    expectClose(u1, Math.log(3) - 0.2 * Math.log(1 / 0.2) - 0.3 * Math.log(1 / 0.3) - 0.5 * Math.log(2), TOL);
+    tf.dispose([h, h0, u, u0, u1]);
   });
 
   it('the Bernoulli functions read logits or probs from a law', () => {

@@ -29,6 +29,7 @@ const rows: Array<[string, (o: Bag) => unknown, string, string]> = [
   ['entropyCategorical', (o) => api.entropyCategorical(p2, o), 'bsae', 'base'],
   ['crossEntropyCategorical', (o) => api.crossEntropyCategorical(p2, q2, o), 'base2', 'base'],
   ['klToUniform', (o) => api.klToUniform([0, 1], o), 'bases', 'base'],
+  ['klToUniform', (o) => api.klToUniform(p2, o), 'validat', 'validate'],
   ['klBernoulli', (o) => api.klBernoulli(p2, q2, o), 'vaildate', 'validate'],
   ['entropyBernoulli', (o) => api.entropyBernoulli(p2, o), 'Base', 'base'],
   ['crossEntropyBernoulli', (o) => api.crossEntropyBernoulli(p2, q2, o), 'baes', 'base'],

@@ -11,7 +11,7 @@ import { categorical, checkDiscretePair, type CategoricalLike } from './internal
 /**
  * TV(p, q) = ½·Σ_k |p_k − q_k| = max over events A of |p(A) − q(A)|, in [0, 1], over the last axis.
  *
- * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]`
+ * @param p `{ logits }` or `{ probs }`, shape `[...batch, K]`, or a distribution of family 'Categorical'
  * @param q the same, broadcastable with p
  * @returns `[...batch]`
  * @see Levin, Peres & Wilmer 2009, §4.1
