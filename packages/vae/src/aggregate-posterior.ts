@@ -14,9 +14,17 @@ import { checkSampleCall } from './internal/laws.js';
 import { checkEncodings, mixtureLogProb } from './internal/mixture.js';
 
 /**
- * What {@link aggregatePosterior} returns: a {@link Distribution} over `[d]` with batch shape `[]`, its mean
- * and variance in closed form. It owns the tensors it made from arrays (free them with `dispose()`); tensors
- * passed in stay the caller's.
+ * What {@link aggregatePosterior} returns: q_agg(z) = (1/n)·Σ_i N(z; μ_i, diag σ_i²) as a {@link Distribution}
+ * over `[d]` with batch shape `[]`, its mean and variance in closed form. It owns the tensors it made from
+ * arrays (free them with `dispose()`); tensors passed in stay the caller's.
+ *
+ * @see Tomczak & Welling 2018, arXiv:1705.07120, §2
+ * @example
+ * ```ts
+ * const prior: AggregatePosterior = aggregatePosterior([[-2, 0], [2, 0]], [[0, 0], [0, 0]]);
+ * prior.variance();   // [5, 1]
+ * prior.dispose();
+ * ```
  * @since 0.2.0
  */
 export interface AggregatePosterior extends Distribution {

@@ -7,14 +7,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkDistribution, checkInteger, checkOptions, checkSeed, deriveSeed, normalKlLogScale, toFloat, type Seed } from '@genmod-internal/core';
-import { gaussianLaw, logPrior } from './internal/latents.js';
+import { checkDistribution, checkInteger, checkOptions, checkSeed, deriveSeed, toFloat, type Seed } from '@genmod-internal/core';
+import { gaussianLaw, isStandardNormal, klToStandardNormal, logPrior } from './internal/latents.js';
 import { checkEncodings, mixtureLogProb } from './internal/mixture.js';
 import type { Prior } from './prior.js';
 
 /** Options of {@link elboSurgery}. @since 0.1.0 */
 export interface ElboSurgeryOptions {
-  /** the prior p(z); default the standard normal (then `averageKl` is analytic) */
+  /** the prior p(z), a {@link Distribution}; default the standard normal (then, as with {@link standardNormalPrior}, `averageKl` is analytic) */
   prior?: Prior;
   /** S, latent samples per data point, default 1 */
   samples?: number;
@@ -77,7 +77,7 @@ export function elboSurgery(loc: Tensor | TensorLike, logVar: Tensor | TensorLik
     const mutualInformation = tf.mean(tf.sub(logQ, logAgg)) as tf.Scalar;
     const marginalKl = tf.mean(tf.sub(logAgg, logP)) as tf.Scalar;
     const averageKlMonteCarlo = tf.mean(tf.sub(logQ, logP)) as tf.Scalar;
-    const averageKl = (prior === undefined ? tf.mean(tf.sum(normalKlLogScale(mu, tf.mul(lv, 0.5), 0, 0), 1)) : tf.clone(averageKlMonteCarlo)) as tf.Scalar;
+    const averageKl = (isStandardNormal(prior, [d]) ? tf.mean(tf.sum(klToStandardNormal(mu, lv), 1)) : tf.clone(averageKlMonteCarlo)) as tf.Scalar;
     return { averageKl, mutualInformation, marginalKl, averageKlMonteCarlo };
   });
 }

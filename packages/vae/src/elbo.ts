@@ -7,10 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkBoolean, checkInteger, checkNumber, normalKlLogScale, toFloat } from '@genmod-internal/core';
-import { sameShape } from '@genmod-internal/core';
-import type { Prior } from './prior.js';
-import { MODEL_KEYS, checkModel, drawLatents, encodeChecked, logLikelihood, logPosterior, logPrior, type ModelOptions } from './internal/latents.js';
+import { checkBoolean, checkInteger, checkNumber, toFloat } from '@genmod-internal/core';
+import { MODEL_KEYS, checkModel, drawLatents, isStandardNormal, klToStandardNormal, encodeChecked, logLikelihood, logPosterior, logPrior, type ModelOptions } from './internal/latents.js';
 
 /** Options of {@link elbo}. @since 0.1.0 */
 export interface ElboOptions extends ModelOptions {
@@ -43,9 +41,6 @@ export interface ElboResult {
   /** KL(q(z|x) ‖ p(z)) (analytic or Monte Carlo), `[B]` */
   kl: Tensor;
 }
-
-/** No prior, or {@link standardNormalPrior} over the latent shape: the analytic KL applies. */
-const isStandardNormal = (prior: Prior | undefined, latent: number[]): boolean => prior === undefined || (prior.family === 'StandardNormal' && sameShape(prior.eventShape, latent));
 
 const ELBO_KEYS = [...MODEL_KEYS, 'beta', 'samples', 'analyticKl', 'freeBits'];
 
@@ -92,7 +87,7 @@ export function elbo(options: ElboOptions): ElboResult {
     let klTerm: Tensor;
     if (analyticKl && q.gaussian && isStandardNormal(options.prior, q.gaussian.loc.shape.slice(1))) {
       const { loc, logVar } = q.gaussian;
-      const perDim = tf.reshape(normalKlLogScale(loc, tf.mul(logVar, 0.5), 0, 0), [loc.shape[0]!, -1]); // [B, dim]
+      const perDim = tf.reshape(klToStandardNormal(loc, logVar), [loc.shape[0]!, -1]); // [B, dim]
       kl = tf.sum(perDim, 1);
       klTerm = freeBits > 0 ? tf.sum(tf.maximum(tf.mean(perDim, 0), freeBits)) : tf.mean(kl);
     } else {

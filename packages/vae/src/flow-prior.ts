@@ -32,8 +32,15 @@ export interface PriorBijector {
 }
 
 /**
- * What {@link flowPrior} returns: a {@link Distribution} with the base's batch and event shapes, on the real
- * line. It owns nothing.
+ * What {@link flowPrior} returns: log p(z) = log p₀(f⁻¹(z)) + log|det ∂f⁻¹/∂z| as a {@link Distribution}
+ * with the base's batch and event shapes, on the real line. It owns nothing.
+ *
+ * @see Rezende & Mohamed 2015, arXiv:1505.05770
+ * @example
+ * ```ts
+ * const prior: FlowPrior = flowPrior(bijector, standardNormalPrior([2]));
+ * prior.family;   // 'FlowPrior'
+ * ```
  * @since 0.2.0
  */
 export interface FlowPrior extends Distribution {

@@ -57,8 +57,15 @@ export interface DiscretePrior extends Distribution {
 }
 
 /**
- * What {@link standardNormalPrior} returns: N(0, I) over events of its shape, a reparameterized
- * distribution with batch shape `[]`. It owns no tensors.
+ * What {@link standardNormalPrior} returns: N(0, I) over events of its shape, p(z) = Π_j N(z_j; 0, 1), a
+ * reparameterized distribution with batch shape `[]`. It owns no tensors.
+ *
+ * @see Kingma & Welling 2014, arXiv:1312.6114, §3
+ * @example
+ * ```ts
+ * const prior: StandardNormalPrior = standardNormalPrior([4]);
+ * prior.entropy();   // 4·½·log(2πe)
+ * ```
  * @since 0.2.0
  */
 export interface StandardNormalPrior extends ReparameterizedDistribution {

@@ -14,6 +14,7 @@ import {
   fail,
   hasRsample,
   inferShape,
+  normalKlLogScale,
   normalLogDensity,
   sameShape,
   showShape,
@@ -28,7 +29,17 @@ import type { Encoding, GaussianPosterior } from '../posterior.js';
 import type { Likelihood } from '../likelihood.js';
 import type { Prior } from '../prior.js';
 
-/** What every amortized model's options hold: data, callbacks, seed (shared with {@link discreteElbo}). @since 0.2.0 */
+/**
+ * What the options of every amortized model hold ({@link elbo}, {@link iwaeBound}, {@link discreteElbo}):
+ * the data x, the encoder q(·|x), the decoder, log p(x|z) and the seed of the noise.
+ *
+ * @see Kingma & Welling 2014, arXiv:1312.6114
+ * @example
+ * ```ts
+ * const model: LatentModelOptions<GaussianPosterior, tf.Tensor> = { x, encode, decode, likelihood: bernoulliLogLikelihood, seed: 0 };
+ * ```
+ * @since 0.2.0
+ */
 export interface LatentModelOptions<Code, Latent> {
   /** the data, float32 `[B, ...]` */
   x: Tensor | TensorLike;
@@ -86,6 +97,15 @@ export interface Encoded {
 /** The diagonal Gaussian `[B, ...latent]` as `@genmod/reparam`'s independent Normal with batch shape `[B]`. */
 export function gaussianLaw(loc: Tensor, logVar: Tensor): ReparameterizedDistribution {
   return independent(Normal.fromLogVariance(loc, logVar), loc.rank - 1) as unknown as ReparameterizedDistribution;
+}
+
+/** No prior, or {@link standardNormalPrior} over the latent shape: the analytic KL applies. */
+export const isStandardNormal = (prior: Prior | undefined, latent: readonly number[]): boolean =>
+  prior === undefined || (prior.family === 'StandardNormal' && sameShape(prior.eventShape, latent));
+
+/** KL(N(loc, exp(logVar)) ‖ N(0, 1)) elementwise, core's log-scale form (log σ = ½·logVar). */
+export function klToStandardNormal(loc: Tensor, logVar: Tensor): Tensor {
+  return tf.tidy(() => normalKlLogScale(loc, tf.mul(logVar, 0.5), 0, 0));
 }
 
 /** Encodes and checks the encoder's output against the batch. */
