@@ -13,6 +13,14 @@ import { checkNumber, checkOptions } from '@genmod-internal/core';
 /**
  * A baseline b for the score-function estimator (1/n)·Σᵢ (f(zᵢ) − bᵢ)·∇_θ log p(zᵢ|θ). The estimate stays
  * unbiased when each bᵢ is independent of zᵢ (it may depend on the other samples and on the past).
+ *
+ * @see Williams 1992, Machine Learning 8 · Mohamed et al. 2020, arXiv:1906.10652, §7 (control variates)
+ * @example
+ * ```ts
+ * // a constant baseline, written as a Baseline
+ * const constant: Baseline = { compute: () => tf.scalar(10) };
+ * ```
+ * @since 0.1.0
  */
 export interface Baseline {
   /** the least number of samples per estimate it needs (leave-one-out: 2) */

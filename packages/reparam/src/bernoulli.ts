@@ -8,8 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkTensorArg, nonDifferentiable, softplus, takeLogitsOrProbs, toFloat, uniformNoise, type BernoulliLaw, type SampleOptions } from '@genmod-internal/core';
-import { Owned, checkParams, checkSampleArgs } from './internal/params.js';
+import { checkTensorArg, nonDifferentiable, softplus, toFloat, uniformNoise, type BernoulliLaw, type SampleOptions } from '@genmod-internal/core';
+import { Owned, checkSampleArgs, takeLogitsParams } from './internal/params.js';
 
 /**
  * Parameters of {@link Bernoulli}: exactly one of the log-odds l = log(p/(1 − p)) or the probability p of
@@ -63,11 +63,8 @@ export class Bernoulli implements BernoulliLaw {
   private readonly owned = new Owned();
 
   constructor(params: BernoulliParams) {
-    const fn = 'Bernoulli';
-    checkParams(fn, params, ['logits', 'probs'], []);
-    const { logits, probs, tensor, created } = takeLogitsOrProbs(fn, params);
-    if (created) this.owned.own(created);
-    this.batchShape = tensor.shape;
+    const { logits, probs, shape } = takeLogitsParams('Bernoulli', params, this.owned, false);
+    this.batchShape = shape;
     this.logits = logits;
     this.probs = probs;
   }

@@ -8,8 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { clampedUniform, fail, inferShape, nonDifferentiable, takeLogitsOrProbs, type CategoricalLaw, type SampleOptions } from '@genmod-internal/core';
-import { Owned, checkParams, checkSampleArgs } from './internal/params.js';
+import { clampedUniform, fail, inferShape, nonDifferentiable, type CategoricalLaw, type SampleOptions } from '@genmod-internal/core';
+import { Owned, checkSampleArgs, takeLogitsParams } from './internal/params.js';
 
 /**
  * Parameters of {@link Categorical}: exactly one of the logits (π = softmax(logits)) or the probabilities,
@@ -65,11 +65,7 @@ export class Categorical implements CategoricalLaw {
   private readonly owned = new Owned();
 
   constructor(params: CategoricalParams) {
-    const fn = 'Categorical';
-    checkParams(fn, params, ['logits', 'probs'], []);
-    const { logits, probs, tensor, created } = takeLogitsOrProbs(fn, params, { categorical: true });
-    if (created) this.owned.own(created);
-    const shape = tensor.shape;
+    const { logits, probs, shape } = takeLogitsParams('Categorical', params, this.owned, true);
     this.numCategories = shape[shape.length - 1]!;
     this.batchShape = shape.slice(0, -1);
     this.logits = logits;

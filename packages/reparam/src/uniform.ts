@@ -30,6 +30,7 @@ export interface UniformParams {
  * `rsample` returns z = low + (high − low)·u, u ~ U(0, 1), differentiable in both bounds (∂z/∂low = 1 − u,
  * ∂z/∂high = u); `sample` gives the values without gradient. Ownership as for {@link Normal}.
  *
+ * @see Devroye 1986, *Non-Uniform Random Variate Generation*, Springer, §II.2 (location-scale transforms of U(0, 1)) · torch.distributions.Uniform
  * @example
  * ```ts
  * const d = new Uniform({ low: [0, -1], high: [1, 3] });

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkOptions, checkSeed, checkShape, checkTensorArg, fail, sameShape, showShape, toFloat, type Seed } from '@genmod-internal/core';
+import { checkOptions, checkSeed, checkShape, checkTensorArg, fail, sameShape, showShape, takeLogitsOrProbs, toFloat, type Seed } from '@genmod-internal/core';
 import type { ReparameterizedSampleOptions } from '../distribution.js';
 
 /** The tensors a distribution created from arrays and numbers: freed by its `dispose()`. */
@@ -38,6 +38,23 @@ export function checkParams<P extends object>(fn: string, params: P, keys: reado
   if (params === undefined) fail(fn, 'params', `an object { ${keys.join(', ')} }`, params);
   const p = params as Record<string, unknown>;
   return required.map((k) => checkTensorArg(fn, `params.${k}`, p[k]));
+}
+
+/**
+ * The params intake of the `{ logits | probs }` laws (Bernoulli, Categorical): strict keys, exactly one of
+ * the two, float32 (classes on the last axis when `categorical`), probabilities in [0, 1]. A tensor created
+ * from an array goes to `owned`. Returns the parameters and their shape.
+ */
+export function takeLogitsParams(
+  fn: string,
+  params: { logits?: Tensor | TensorLike; probs?: Tensor | TensorLike },
+  owned: Owned,
+  categorical: boolean,
+): { logits: Tensor | undefined; probs: Tensor | undefined; shape: number[] } {
+  checkParams(fn, params, ['logits', 'probs'], []);
+  const { logits, probs, tensor, created } = takeLogitsOrProbs(fn, params, { categorical });
+  if (created) owned.own(created);
+  return { logits, probs, shape: tensor.shape };
 }
 
 /** Validates sampleShape and the options bag (seed, and noise where `allowNoise`); returns the output shape and the seed. */
