@@ -11,6 +11,7 @@ import { checkNetworkOptions, dense, denseNetwork, type Dense } from './internal
 
 const KEYS = ['features', 'hidden', 'paramsPerFeature', 'order', 'contextSize', 'activation', 'zeroLast', 'seed'] as const;
 
+/** The options of {@link made}. Unknown keys throw (since 0.2.0). @since 0.1.0 */
 export interface MadeOptions {
   /** the number D of autoregressive features (the input size) */
   features: number;

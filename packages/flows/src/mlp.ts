@@ -13,6 +13,7 @@ import { checkNetworkOptions, dense, denseNetwork, type Dense } from './internal
 
 const KEYS = ['inputs', 'hidden', 'outputs', 'contextSize', 'activation', 'zeroLast', 'seed'] as const;
 
+/** The options of {@link mlp}. Unknown keys throw (since 0.2.0). @since 0.1.0 */
 export interface MlpOptions {
   /** input size I */
   inputs: number;

@@ -13,4 +13,11 @@ describeReadmeExamples(import.meta.url, {
     expect(shape).toEqual([1000, 2]);
     expect(roundTrip).toBeLessThan(1e-4);
   },
+  // the conditional flow learns y ≈ (c, c) + N(0, 0.3²): given c = 1.5, the draws average ≈ (1.5, 1.5)
+  // (1000 draws: standard error 0.01; the fit itself is the looser part)
+  'example-2.ts': (logged) => {
+    const [batchShape, mean] = logged as [number[], number[]];
+    expect(batchShape).toEqual([1]);
+    for (const m of mean) expect(Math.abs(m - 1.5)).toBeLessThan(0.25);
+  },
 });
