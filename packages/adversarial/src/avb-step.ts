@@ -12,7 +12,7 @@ import { checkBatch } from './internal/checks.js';
 import { checkSameVariables, checkTwoOptimizers, checkVariables } from './internal/networks.js';
 import { releaseTape } from './internal/release-tape.js';
 
-/** Options of {@link avbStep}: the batch and its noise, the three networks, their variables and optimizers. */
+/** Options of {@link avbStep}: the batch and its noise, the three networks, their variables and optimizers. @since 0.1.0 */
 export interface AvbStepOptions {
   /** a data batch `[B, ...]` */
   x: Tensor;
@@ -34,7 +34,7 @@ export interface AvbStepOptions {
   discriminatorOptimizer: Optimizer;
 }
 
-/** What {@link avbStep} returns (the caller owns the scalars); a type alias, so that it can be returned from `tf.tidy`. */
+/** What {@link avbStep} returns (the caller owns the scalars); a type alias, so that it can be returned from `tf.tidy`. @since 0.1.0 */
 export type AvbStepResult = {
   /** the ELBO estimate mean[log p(x|z) − T(x, z)], z = E(x, ε), before the update */
   elbo: Scalar;

@@ -44,7 +44,7 @@ export interface PenaltyContext {
  */
 export type Penalty = (context: PenaltyContext) => Scalar;
 
-/** Options of {@link discriminatorStep}. */
+/** Options of {@link discriminatorStep}. @since 0.1.0 */
 export interface DiscriminatorStepOptions {
   /** the discriminator (critic): a function over variables or a LayersModel */
   discriminator: AdversarialNetwork;
@@ -74,7 +74,7 @@ export interface DiscriminatorStepOptions {
 
 const KEYS = ['discriminator', 'discriminatorVariables', 'optimizer', 'loss', 'real', 'fake', 'generator', 'noise', 'penalty', 'constrain', 'seed', 'step'] as const;
 
-/** What {@link discriminatorStep} returns (the caller owns the scalars); a type alias, so that it can be returned from `tf.tidy`. */
+/** What {@link discriminatorStep} returns (the caller owns the scalars); a type alias, so that it can be returned from `tf.tidy`. @since 0.1.0 */
 export type DiscriminatorStepResult = {
   /** the loss that was minimized (the GAN loss plus the penalty), before the update */
   loss: Scalar;

@@ -7,38 +7,66 @@
  * @see Srivastava, Valkov, Russell, Gutmann & Sutton 2017, "VEEGAN", arXiv:1705.07761, §5.1.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor2D } from '@tensorflow/tfjs-core';
-import { type Seed, checkInteger, checkNumber, checkObject, checkOptions, checkSeed, deriveSeed, fail, mulberry32 } from '@genmod-internal/core';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { type Distribution, type SampleOptions, checkInteger, checkNumber, checkOptions, checkSeed, checkShape, checkTensorArg, deriveSeed, fail, mulberry32, normalLogDensity } from '@genmod-internal/core';
 
-/** A mixture of M equally weighted isotropic Gaussians N(μ_k, σ²I) with a seeded sampler. */
-export interface GaussianMixture {
+/**
+ * A mixture of M equally weighted isotropic Gaussians N(μ_k, σ²I) in ℝᴰ, a {@link Distribution} (event `[D]`,
+ * batch `[]`, support 'real') with a host sampler:
+ *
+ *   p(x) = (1/M) Σ_k N(x; μ_k, σ²I),   log p(x) = logsumexp_k [ Σ_j log N(x_j; μ_kj, σ²) ] − log M.
+ *
+ * @example
+ * ```ts
+ * const ring = ringOfGaussians();
+ * const x = ring.sample([4], { seed: 0 });  // [4, 2], the same on every backend
+ * ring.logProb(x).print();                  // [4]
+ * ```
+ * @since 0.1.0 (a `Distribution` since 0.2.0)
+ */
+export interface GaussianMixture extends Distribution {
+  readonly family: 'GaussianMixture';
   /** the centres μ_k, `[M][D]` */
   readonly centers: number[][];
   /** σ, the standard deviation of every component */
   readonly std: number;
   /**
-   * N samples `[n, D]`, from a host generator seeded by `seed`, a number or a string (the same seed gives the
-   * same samples on every backend; use a new seed per training step). The caller owns the tensor.
+   * Draws without gradient from a host generator seeded by `seed`, a number or a string (the same seed gives
+   * the same samples on every backend; use a new seed per training step; unseeded without one): `n` gives
+   * `[n, D]` (as in 0.1), a sample shape `[...sampleShape, D]`. The caller owns the tensor.
    */
-  sample(n: number, options: { seed: Seed }): Tensor2D;
+  sample(n: number, options?: SampleOptions): Tensor2D;
+  sample(sampleShape?: number[], options?: SampleOptions): Tensor;
+  /** log p(x) of points `[..., D]`, shape `[...]` */
+  logProb(x: Tensor): Tensor;
+  /** E[X] = (1/M) Σ_k μ_k, `[D]` */
+  mean(): Tensor;
+  /** Var[X] per coordinate = σ² + (1/M) Σ_k (μ_kj − E X_j)², `[D]` */
+  variance(): Tensor;
 }
 
 /** Samples on the host: component k uniform, x = μ_k + σ·ε with Box–Muller normals, from mulberry32(seed). */
 function mixture(fn: string, centers: number[][], std: number): GaussianMixture {
+  const M = centers.length;
+  const D = centers[0]!.length;
+  const meanOf = centers[0]!.map((_, j) => centers.reduce((s, c) => s + c[j]!, 0) / M);
   return {
+    family: 'GaussianMixture',
+    batchShape: [],
+    eventShape: [D],
+    support: 'real',
     centers,
     std,
-    sample(n: number, options: { seed: Seed }) {
+    sample(sampleShape?: number | number[], options?: SampleOptions): Tensor2D & Tensor {
       const name = `${fn}.sample`;
-      const o = checkOptions(name, checkObject(name, 'options', options, 'an object { seed }'), ['seed']);
-      checkInteger(name, 'n', n, { min: 0 });
-      const seed = checkSeed(name, o.seed);
-      if (seed === undefined) fail(name, 'options.seed', 'a finite number or a string', seed);
+      const o = checkOptions(name, options, ['seed']);
+      const shape = typeof sampleShape === 'number' ? [checkInteger(name, 'n', sampleShape, { min: 0 })] : checkShape(name, sampleShape ?? [], 'sampleShape');
+      const seed = checkSeed(name, o.seed) ?? Math.random();
       const u = mulberry32(deriveSeed(seed, 'mixture'));
-      const D = centers[0]!.length;
+      const n = shape.reduce((p, d) => p * d, 1);
       const out = new Float32Array(n * D);
       for (let i = 0; i < n; i++) {
-        const mu = centers[Math.min(centers.length - 1, Math.floor(u() * centers.length))]!;
+        const mu = centers[Math.min(M - 1, Math.floor(u() * M))]!;
         for (let j = 0; j < D; j += 2) {
           const r = Math.sqrt(-2 * Math.log(1 - u()));
           const a = 2 * Math.PI * u();
@@ -46,7 +74,25 @@ function mixture(fn: string, centers: number[][], std: number): GaussianMixture 
           if (j + 1 < D) out[i * D + j + 1] = mu[j + 1]! + std * r * Math.sin(a);
         }
       }
-      return tf.tensor2d(out, [n, D]);
+      const result: Tensor = tf.tensor(out, [...shape, D], 'float32');
+      return result as Tensor2D;
+    },
+    logProb(x: Tensor) {
+      const name = `${fn}.logProb`;
+      const shape = checkTensorArg(name, 'x', x, 1);
+      if (shape[shape.length - 1] !== D) fail(name, 'x', `points of dimension D = ${D}, shape [..., ${D}]`, x);
+      return tf.tidy(name, () => {
+        const mu = tf.tensor2d(centers, [M, D], 'float32');
+        const xs = tf.expandDims(x, -2); // [..., 1, D]
+        const perComponent = tf.sum(normalLogDensity(xs, mu, Math.log(std)), -1); // [..., M]
+        return tf.sub(tf.logSumExp(perComponent, -1), Math.log(M));
+      });
+    },
+    mean() {
+      return tf.tensor1d(meanOf, 'float32');
+    },
+    variance() {
+      return tf.tensor1d(meanOf.map((m, j) => std * std + centers.reduce((s, c) => s + (c[j]! - m) ** 2, 0) / M), 'float32');
     },
   };
 }

@@ -11,7 +11,7 @@ import { checkBatch } from './internal/checks.js';
 import { type AdversarialNetwork, checkLoss, checkOptimizer, resolveCall, resolveNetwork } from './internal/networks.js';
 import { runGeneratorStep } from './internal/run-steps.js';
 
-/** Options of {@link generatorStep}. */
+/** Options of {@link generatorStep}. @since 0.1.0 */
 export interface GeneratorStepOptions {
   /** the generator: a function over variables or a LayersModel */
   generator: AdversarialNetwork;

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { type Seed, checkBoolean, checkNumber, checkOptions, checkSeed, deriveSeed, fail, mulberry32 } from '@genmod-internal/core';
 
-/** Options of {@link gradcheck} and {@link gradgradcheck}. */
+/** Options of {@link gradcheck} and {@link gradgradcheck}. @since 0.1.0 */
 export interface GradcheckOptions {
   /**
    * The central-difference step h, in the inputs' units. Default `5e-3`: in float32 the truncation error
@@ -29,7 +29,7 @@ export interface GradcheckOptions {
   label?: string;
 }
 
-/** The comparison of one input's gradient. */
+/** The comparison of one input's gradient. @since 0.1.0 */
 export interface GradcheckInputReport {
   /** the autodiff gradient, flattened */
   analytic: Float64Array;
@@ -45,7 +45,7 @@ export interface GradcheckInputReport {
   failures: number;
 }
 
-/** What {@link gradcheck} and {@link gradgradcheck} return. */
+/** What {@link gradcheck} and {@link gradgradcheck} return. @since 0.1.0 */
 export interface GradcheckReport {
   /** every element of every input within tolerance */
   ok: boolean;

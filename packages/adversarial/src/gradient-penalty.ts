@@ -10,7 +10,7 @@ import { type Seed, checkNumber, checkOptions, checkSeed, fail, sameShape, showS
 import { checkBatch, checkCritic } from './internal/checks.js';
 import { inputGradient, safeNormPerExample } from './internal/math.js';
 
-/** Options of {@link gradientPenalty}. */
+/** Options of {@link gradientPenalty}. @since 0.1.0 */
 export interface GradientPenaltyOptions {
   /**
    * Seed of the interpolation weights ε ~ U(0, 1). A fixed seed gives the same ε on every call: in a

@@ -126,6 +126,6 @@ describe('modeCoverage', () => {
     expectThrowsClean(() => ringOfGaussians({ modes: 0 }), /ringOfGaussians: options.modes must be an integer ≥ 1, got 0/);
     expectThrowsClean(() => gridOfGaussians({ std: -1 }), /gridOfGaussians: options.std must be a finite number > 0, got -1/);
     expectThrowsClean(() => ring.sample(1.5, { seed: 1 }), /ringOfGaussians.sample: n must be an integer ≥ 0, got 1.5/);
-    expectThrowsClean(() => ring.sample(2, {} as never), /ringOfGaussians.sample: options.seed must be a finite number/);
+    expectThrowsClean(() => ring.sample(2, { seed: null } as never), /ringOfGaussians.sample: options.seed must be a finite number or a string/);
   });
 });

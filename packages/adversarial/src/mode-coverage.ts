@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkFloatDtype, checkInteger, checkNumber, checkObject, checkOptions, fail, inferShape } from '@genmod-internal/core';
 
-/** Options of {@link modeCoverage}: the components' σ and the two thresholds. */
+/** Options of {@link modeCoverage}: the components' σ and the two thresholds. @since 0.1.0 */
 export interface ModeCoverageOptions {
   /** the standard deviation σ of every mixture component (isotropic), > 0 */
   std: number;
@@ -27,7 +27,7 @@ export interface ModeCoverageOptions {
   minCount?: number;
 }
 
-/** The result of {@link modeCoverage}: plain numbers, nothing to dispose. */
+/** The result of {@link modeCoverage}: plain numbers, nothing to dispose. @since 0.1.0 */
 export interface ModeCoverage {
   /** the number of covered modes, 0…M */
   modesCovered: number;

@@ -12,7 +12,7 @@ import { checkNumber, checkOptions } from '@genmod-internal/core';
 import { checkBatch, checkCritic } from './internal/checks.js';
 import { inputGradient, sumPerExample } from './internal/math.js';
 
-/** Options of {@link r1Penalty} and {@link r2Penalty}. */
+/** Options of {@link r1Penalty} and {@link r2Penalty}. @since 0.1.0 */
 export interface R1PenaltyOptions {
   /** γ. The penalty is γ/2 · E‖∇D‖². Default 10. */
   weight?: number;

@@ -51,6 +51,7 @@ const SAMPLERS: [string, (seed: Seed) => number[] | Promise<number[]>][] = [
   }],
   ['ringOfGaussians().sample', (seed) => take(ringOfGaussians().sample(16, { seed }))],
   ['gridOfGaussians().sample', (seed) => take(gridOfGaussians().sample(16, { seed }))],
+  ['ringOfGaussians().sample (a sample shape)', (seed) => take(ringOfGaussians({ modes: 3 }).sample([2, 3], { seed }))],
   ['gradcheck (the projection of a non-scalar output)', (seed) => {
     const x = tf.tensor1d([0.3, -1.2, 0.7]);
     const r = gradcheck((v) => tf.tanh(v), [x], { seed });

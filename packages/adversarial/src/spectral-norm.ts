@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import { type Seed, checkInteger, checkNumber, checkOptions, checkSeed, fail, nonDifferentiable, normalNoise } from '@genmod-internal/core';
 
-/** Options of {@link spectralNorm}. */
+/** Options of {@link spectralNorm}. @since 0.1.0 */
 export interface SpectralNormOptions {
   /** power-iteration steps per call. Default 1 (the paper's: u is carried over between training steps). */
   iterations?: number;
@@ -18,7 +18,7 @@ export interface SpectralNormOptions {
   epsilon?: number;
 }
 
-/** What {@link spectralNorm} returns; the caller owns the three tensors. */
+/** What {@link spectralNorm} returns; the caller owns the three tensors. @since 0.1.0 */
 export interface SpectralNormResult {
   /** W / σ(W), the weight's shape */
   weight: Tensor;
@@ -101,13 +101,13 @@ export function spectralNorm(weight: Tensor, u: Tensor, options: SpectralNormOpt
   });
 }
 
-/** Options of {@link spectralNormalizer}. */
+/** Options of {@link spectralNormalizer}. @since 0.1.0 */
 export interface SpectralNormalizerOptions extends SpectralNormOptions {
   /** seed of the initial u ~ N(0, I): a number or a string (unseeded when absent). */
   seed?: Seed;
 }
 
-/** A stateful spectral normalization for one weight: it owns u (a non-trainable Variable). */
+/** A stateful spectral normalization for one weight: it owns u (a non-trainable Variable). @since 0.1.0 */
 export interface SpectralNormalizer {
   /**
    * W / σ(W), updating u by `iterations` power steps. Use inside the critic's forward pass (also inside

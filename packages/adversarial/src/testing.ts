@@ -6,4 +6,4 @@
 export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckInputReport } from './gradcheck.js';
 export { modeCoverage, type ModeCoverage, type ModeCoverageOptions } from './mode-coverage.js';
 export { ringOfGaussians, gridOfGaussians, type GaussianMixture, type RingOfGaussiansOptions, type GridOfGaussiansOptions } from './gaussian-mixtures.js';
-export type { Seed } from '@genmod-internal/core';
+export type { Distribution, SampleOptions, Seed } from '@genmod-internal/core';

@@ -15,7 +15,7 @@ import { type AdversarialNetwork, checkLoss, checkSameVariables, checkTwoOptimiz
 import { runDiscriminatorStep, runGeneratorStep } from './internal/run-steps.js';
 import { yieldToEventLoop } from './internal/yield.js';
 
-/** Where a sampling callback is called from, with the seed to use. */
+/** Where a sampling callback is called from, with the seed to use. @since 0.1.0 */
 export interface SampleContext {
   /** the generator step, `initialStep`, `initialStep + 1`, … */
   step: number;
@@ -30,7 +30,7 @@ export interface SampleContext {
   seed: number;
 }
 
-/** The losses of one generator step, read back to the host. */
+/** The losses of one generator step, read back to the host. @since 0.1.0 */
 export interface AdversarialStepRecord {
   /** the generator step */
   step: number;
@@ -42,7 +42,7 @@ export interface AdversarialStepRecord {
   generatorLoss: number;
 }
 
-/** Options of {@link trainAdversarial}: the two networks and optimizers, the loss, the samplers and the hooks. */
+/** Options of {@link trainAdversarial}: the two networks and optimizers, the loss, the samplers and the hooks. @since 0.1.0 */
 export interface TrainAdversarialOptions {
   /** the generator G: a function over variables or a LayersModel */
   generator: AdversarialNetwork;
@@ -83,7 +83,7 @@ export interface TrainAdversarialOptions {
   yieldEvery?: number;
 }
 
-/** What {@link trainAdversarial} resolves with. */
+/** What {@link trainAdversarial} resolves with. @since 0.1.0 */
 export interface TrainAdversarialResult {
   /** the losses of every completed step */
   history: AdversarialStepRecord[];

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Variable } from '@tensorflow/tfjs-core';
 
-/** Variables by name. */
+/** Variables by name. @since 0.1.0 */
 export type NamedVariables = { [name: string]: Variable };
 import { checkNumber, fail, show } from '@genmod-internal/core';
 

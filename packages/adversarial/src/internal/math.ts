@@ -1,16 +1,11 @@
 /** Small numerical helpers shared by the penalties. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { nonDifferentiable } from '@genmod-internal/core';
-
-/** The axes 1 … rank − 1: every axis but the batch axis. */
-export function eventAxes(rank: number): number[] {
-  return Array.from({ length: rank - 1 }, (_, i) => i + 1);
-}
+import { nonDifferentiable, sumTrailing } from '@genmod-internal/core';
 
 /** Σ over every axis but the first: [B, ...] → [B]. */
 export function sumPerExample(x: Tensor): Tensor {
-  return x.rank > 1 ? tf.sum(x, eventAxes(x.rank)) : x;
+  return sumTrailing(x, x.rank - 1);
 }
 
 /**
