@@ -24,9 +24,9 @@ describe('timestep spacings (as diffusers computes them)', () => {
   });
 
   it('reject counts outside [1, T]', () => {
-    expectThrowsClean(() => trailingTimesteps(10, 11), /trailingTimesteps: n must be an integer in \[1, T = 10\], got 11/);
+    expectThrowsClean(() => trailingTimesteps(10, 11), /trailingTimesteps: n must be an integer ≥ 1 and ≤ 10, got 11/);
     expectThrowsClean(() => linspaceTimesteps(0, 1), /linspaceTimesteps: T must be an integer ≥ 1, got 0/);
-    expectThrowsClean(() => leadingTimesteps(10, 3, { offset: 5 }), /leadingTimesteps: options\.offset must be an integer in \[0, 3\], got 5/);
+    expectThrowsClean(() => leadingTimesteps(10, 3, { offset: 5 }), /leadingTimesteps: options\.offset must be an integer ≥ 0 and ≤ 3, got 5/);
   });
 });
 

@@ -3,7 +3,7 @@
  * @see Song, Meng & Ermon 2021, "Denoising Diffusion Implicit Models", ICLR, arXiv:2010.02502, §4.2 and App. C.2 (sub-sequences).
  * @see Lin, Liu, Li & Yang 2024, arXiv:2305.08891, §3.3 and Table 2 (leading, linspace and trailing spacing).
  */
-import { checkOptions, fail } from '@genmod-internal/core';
+import { checkInteger, checkOptions, fail } from '@genmod-internal/core';
 import { checkSteps } from './internal/check.js';
 import { checkSchedule } from './internal/schedule-check.js';
 import { scheduleFromBetas, type Schedule } from './schedule.js';
@@ -16,8 +16,7 @@ function roundHalfEven(v: number): number {
 
 function checkCount(fn: string, T: number, n: unknown): number {
   checkSteps(fn, T);
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > T) fail(fn, 'n', `an integer in [1, T = ${T}]`, n);
-  return n;
+  return checkInteger(fn, 'n', n, { min: 1, max: T });
 }
 
 function ascendingUnique(fn: string, values: number[]): Int32Array {
@@ -77,7 +76,7 @@ export function leadingTimesteps(T: number, n: number, options: LeadingTimesteps
   checkCount(fn, T, n);
   const ratio = Math.floor(T / n);
   const offset = options.offset ?? 0;
-  if (!Number.isInteger(offset) || offset < 0 || (n - 1) * ratio + offset > T - 1) fail(fn, 'options.offset', `an integer in [0, ${T - 1 - (n - 1) * ratio}]`, offset);
+  checkInteger(fn, 'options.offset', offset, { min: 0, max: T - 1 - (n - 1) * ratio });
   return ascendingUnique(fn, Array.from({ length: n }, (_, i) => i * ratio + offset));
 }
 
