@@ -15,3 +15,4 @@ export { RelaxedBernoulli, type RelaxedBernoulliParams, type RelaxedBernoulliSam
 export { exponentialDecay, type ExponentialDecayOptions } from './exponential-decay.js';
 export type { NoiseOptions } from './internal/perturb.js';
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
+export { deriveSeed } from '@genmod-internal/core';

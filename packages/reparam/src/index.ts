@@ -5,6 +5,7 @@
  * (importing the @tensorflow/tfjs umbrella in the app does both).
  */
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
+export { deriveSeed } from '@genmod-internal/core';
 export type { NormalLaw, MultivariateNormalTriLLaw, CategoricalLaw, BernoulliLaw, IndependentLaw } from '@genmod-internal/core';
 export type { ReparameterizedSampleOptions } from './distribution.js';
 export { Normal, type NormalParams } from './normal.js';
