@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkBoolean, checkOneOfValues, checkPositive, checkProbabilities, fail, sameShape } from '@genmod-internal/core';
+import { checkBoolean, checkObject, checkOneOfValues, checkPositive, checkProbabilities, fail, sameShape } from '@genmod-internal/core';
 
 /** What every value-reading function accepts: skip the synchronous value checks in a hot loop. */
 export interface ValidateOptions {
@@ -23,7 +23,7 @@ export function checkValidate(fn: string, options: ValidateOptions): boolean {
 
 /** A parameter object with the named tensor fields. */
 export function checkParamObject(fn: string, arg: string, params: unknown, fields: readonly string[], expected: string): Record<string, Tensor | TensorLike> {
-  if (params === null || typeof params !== 'object' || Array.isArray(params) || params instanceof tf.Tensor) fail(fn, arg, expected, params);
+  checkObject(fn, arg, params, expected);
   for (const f of fields) {
     if ((params as Record<string, unknown>)[f] === undefined) fail(fn, `${arg}.${f}`, `present (${expected})`, 'undefined');
   }
