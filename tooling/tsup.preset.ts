@@ -4,7 +4,9 @@
 export const genmodTsup = {
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'] as ('esm' | 'cjs')[],
-  dts: true,
+  // The contract types live in the private core: the .d.ts build reads core from its source (a path outside
+  // node_modules), so rollup-plugin-dts inlines them and a published .d.ts names no private package.
+  dts: { compilerOptions: { paths: { '@genmod-internal/core': ['../../tooling/core/src/index.ts'] } } },
   sourcemap: true,
   clean: true,
   treeshake: true,

@@ -35,6 +35,13 @@ describe.each(packages)('@genmod/%s source layout', (pkg) => {
     expect(long).toEqual([]);
   });
 
+  it('ships declarations that name no private package (the core contract types are inlined)', () => {
+    const dist = join(packagesDir, pkg, 'dist');
+    const leaking = walk(dist).filter((f) => /\.d\.c?ts$/.test(f) && readFileSync(f, 'utf8').includes('@genmod-internal/'));
+    expect(walk(dist).some((f) => f.endsWith('.d.ts'))).toBe(true);
+    expect(leaking.map((f) => f.slice(dist.length + 1))).toEqual([]);
+  });
+
   it('exports from concept files only what index.ts exports', () => {
     const entries = readdirSync(src).filter((f) => /^(index|testing)\.ts$/.test(f));
     const publicNames = new Set(entries.flatMap((e) => listedExports(readFileSync(join(src, e), 'utf8'))));
