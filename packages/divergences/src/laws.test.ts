@@ -118,6 +118,14 @@ describe('Categorical and Bernoulli laws', () => {
   });
 });
 
+describe('plain parameter objects are strict', () => {
+  it('an unknown key of p or q is refused by name, leaving nothing allocated', () => {
+    expectThrowsClean(() => api.klNormalNormal({ loc: 0, scale: 1, scael: 2 } as never, { loc: 0, scale: 1 }), /^klNormalNormal: unknown key of p 'scael' \(did you mean 'scale'\?\)$/);
+    expectThrowsClean(() => api.klCategorical({ probs: [1] }, { logit: [0] } as never), /^klCategorical: unknown key of q 'logit' \(did you mean 'logits'\?\)$/);
+    expectThrowsClean(() => api.entropyMultivariateNormal({ loc: [0], scaleTril: [[1]], covariance_: 1 } as never), /^entropyMultivariateNormal: unknown key of p 'covariance_' \(did you mean 'covariance'\?\)$/);
+  });
+});
+
 describe('the types', () => {
   it('accept family laws and plain parameters, and refuse other families', () => {
     const g = gumbel(0, 1);

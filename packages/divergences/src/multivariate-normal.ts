@@ -52,7 +52,7 @@ function readMatrix(x: Tensor | TensorLike): { values: ArrayLike<number>; dispos
 function checkMvn(fn: string, arg: string, x: unknown, validate: boolean): CheckedMvn {
   const src = mvnSource(fn, arg, x);
   if (src.law) validate = false; // a law checked its own parameters
-  const p = checkParamObject(fn, arg, src.params, ['loc'], EXPECTED);
+  const p = checkParamObject(fn, arg, src.params, ['loc'], EXPECTED, ['loc', 'scaleTril', 'covariance', 'family']);
   const hasTril = p.scaleTril !== undefined;
   if (hasTril === (p.covariance !== undefined)) fail(fn, arg, `${EXPECTED} (exactly one of scaleTril, covariance)`, hasTril ? 'both' : 'neither');
   const key = hasTril ? 'scaleTril' : 'covariance';

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkBoolean, checkObject, checkOneOfValues, checkPositive, checkProbabilities, fail, sameShape } from '@genmod-internal/core';
+import { checkBoolean, checkObject, checkOneOfValues, checkOptions, checkPositive, checkProbabilities, fail, sameShape } from '@genmod-internal/core';
 
 /** What every value-reading function accepts: skip the synchronous value checks in a hot loop. */
 export interface ValidateOptions {
@@ -21,9 +21,13 @@ export function checkValidate(fn: string, options: ValidateOptions): boolean {
   return options.validate === undefined ? true : checkBoolean(fn, 'options.validate', options.validate);
 }
 
-/** A parameter object with the named tensor fields. */
-export function checkParamObject(fn: string, arg: string, params: unknown, fields: readonly string[], expected: string): Record<string, Tensor | TensorLike> {
+/**
+ * A plain parameter object with the named tensor `fields` present and no key outside `keys` (strict, as an
+ * options bag: `klNormalNormal: unknown key of p 'scael' (did you mean 'scale'?)`).
+ */
+export function checkParamObject(fn: string, arg: string, params: unknown, fields: readonly string[], expected: string, keys: readonly string[]): Record<string, Tensor | TensorLike> {
   checkObject(fn, arg, params, expected);
+  checkOptions(fn, params as object, keys, arg);
   for (const f of fields) {
     if ((params as Record<string, unknown>)[f] === undefined) fail(fn, `${arg}.${f}`, `present (${expected})`, 'undefined');
   }

@@ -39,7 +39,7 @@ export interface CheckedDiscrete {
 export function checkDiscrete(fn: string, arg: string, params: unknown, validate: boolean, family: DiscreteFamily): CheckedDiscrete {
   const src = discreteSource(fn, arg, params, family);
   const minRank = family === 'Categorical' ? 1 : 0;
-  const p = checkParamObject(fn, arg, src.params, [], 'an object with exactly one of `logits` or `probs`');
+  const p = checkParamObject(fn, arg, src.params, [], 'an object with exactly one of `logits` or `probs`', ['logits', 'probs', 'family']);
   const hasLogits = p.logits !== undefined;
   const hasProbs = p.probs !== undefined;
   if (hasLogits === hasProbs) fail(fn, arg, 'an object with exactly one of `logits` or `probs`', hasLogits ? 'both' : 'neither');

@@ -16,7 +16,7 @@ export interface CheckedNormal extends NormalSource {
 /** Checks a normal law (value checks only for plain parameters: a law checked its own). Allocates nothing. */
 export function checkNormal(fn: string, arg: string, params: unknown, validate: boolean, needLoc = true): CheckedNormal {
   const src = normalSource(fn, arg, params);
-  if (!src.law) checkParamObject(fn, arg, params, needLoc ? ['loc', 'scale'] : ['scale'], needLoc ? 'an object { loc, scale }' : 'an object { scale }');
+  if (!src.law) checkParamObject(fn, arg, params, needLoc ? ['loc', 'scale'] : ['scale'], needLoc ? 'an object { loc, scale }' : 'an object { scale }', ['loc', 'scale', 'family']);
   const scaleShape = checkTensorArg(fn, `${arg}.scale`, src.scale);
   let shape = scaleShape;
   if (src.loc !== undefined) shape = broadcastShapes(fn, `${arg}.loc and ${arg}.scale`, checkTensorArg(fn, `${arg}.loc`, src.loc), scaleShape);
