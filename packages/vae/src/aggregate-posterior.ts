@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { deriveSeed, fail, stopGradient, toFloat, uniformNoise, type Distribution, type SampleOptions } from '@genmod-internal/core';
+import { deriveSeed, fail, nonDifferentiable, toFloat, uniformNoise, type Distribution, type SampleOptions } from '@genmod-internal/core';
 import { checkReturned, sizeOf } from './internal/checks.js';
 import { gaussianLaw } from './internal/latents.js';
 import { checkSampleCall } from './internal/laws.js';
@@ -80,13 +80,15 @@ export function aggregatePosterior(loc: Tensor | TensorLike, logVar: Tensor | Te
     sample(sampleShape: number[] = [], options?: SampleOptions): Tensor {
       const f = 'aggregatePosterior.sample';
       const seed = checkSampleCall(f, sampleShape, options);
-      return tf.tidy(f, () => {
+      // computed off the tape (no gradient, and no gather gradient, which tfjs-backend-wasm lacks)
+      const draw = (m0: Tensor, lv0: Tensor): Tensor => {
         const m = sizeOf(sampleShape);
         const i = tf.cast(tf.clipByValue(tf.floor(uniformNoise([m], seed, 0, n, 'component')), 0, n - 1), 'int32');
         const eps = deriveSeed(seed, 'eps');
-        const z = gaussianLaw(tf.gather(mu, i), tf.gather(lv, i)).rsample([], eps === undefined ? {} : { seed: eps }); // [m, d]
-        return stopGradient(tf.reshape(z, [...sampleShape, d]));
-      });
+        const z = gaussianLaw(tf.gather(m0, i), tf.gather(lv0, i)).rsample([], eps === undefined ? {} : { seed: eps }); // [m, d]
+        return tf.reshape(z, [...sampleShape, d]);
+      };
+      return tf.tidy(f, () => nonDifferentiable(draw, mu, lv));
     },
     logProb(z: Tensor): Tensor {
       const f = 'aggregatePosterior.logProb';
