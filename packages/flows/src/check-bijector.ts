@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
-import { checkOptions } from '@genmod-internal/core';
+import { checkNumber, checkOptions, sameShape } from '@genmod-internal/core';
 
 export interface CheckBijectorOptions {
   /** the accepted error, absolute + relative: |a − b| ≤ tolerance·(1 + |b|). Default 1e-4 (float32). */
@@ -113,8 +113,7 @@ function countCall<T extends Record<string, Tensor>>(label: string, what: string
 export function checkBijector(bijector: Bijector, x: Tensor, options?: CheckBijectorOptions): CheckBijectorReport {
   options = checkOptions('checkBijector', options, ['tolerance', 'context', 'jacobian', 'label']);
   const label = options.label ?? 'bijector';
-  const tol = options.tolerance ?? 1e-4;
-  if (!(typeof tol === 'number' && tol > 0)) throw new Error(`checkBijector: options.tolerance must be a number > 0, got ${String(tol)}`);
+  const tol = checkNumber('checkBijector', 'options.tolerance', options.tolerance ?? 1e-4, { above: 0 });
   if (bijector === null || typeof bijector !== 'object' || typeof bijector.forward !== 'function' || typeof bijector.inverse !== 'function' || !Number.isInteger(bijector.eventRank)) {
     throw new Error(`checkBijector: bijector must be an object with forward, inverse and an integer eventRank, got ${String(bijector)}`);
   }
@@ -128,12 +127,11 @@ export function checkBijector(bijector: Bijector, x: Tensor, options?: CheckBije
   const fwd = countCall(label, 'forward', () => bijector.forward(x, ctx));
   let inv: { x: Tensor; logDet: Tensor } | undefined;
   try {
-    const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
-    if (!same(fwd.y.shape, x.shape)) throw new Error(`checkBijector: ${label}.forward returned y of shape [${fwd.y.shape.join(', ')}], expected x's shape [${x.shape.join(', ')}]`);
-    if (!same(fwd.logDet.shape, batchShape)) throw new Error(`checkBijector: ${label}.forward returned a log-det of shape [${fwd.logDet.shape.join(', ')}], expected the batch shape [${batchShape.join(', ')}] (event rank ${r})`);
+    if (!sameShape(fwd.y.shape, x.shape)) throw new Error(`checkBijector: ${label}.forward returned y of shape [${fwd.y.shape.join(', ')}], expected x's shape [${x.shape.join(', ')}]`);
+    if (!sameShape(fwd.logDet.shape, batchShape)) throw new Error(`checkBijector: ${label}.forward returned a log-det of shape [${fwd.logDet.shape.join(', ')}], expected the batch shape [${batchShape.join(', ')}] (event rank ${r})`);
     inv = countCall(label, 'inverse', () => bijector.inverse(fwd.y, ctx));
-    if (!same(inv.x.shape, x.shape)) throw new Error(`checkBijector: ${label}.inverse returned x of shape [${inv.x.shape.join(', ')}], expected [${x.shape.join(', ')}]`);
-    if (!same(inv.logDet.shape, batchShape)) throw new Error(`checkBijector: ${label}.inverse returned a log-det of shape [${inv.logDet.shape.join(', ')}], expected the batch shape [${batchShape.join(', ')}]`);
+    if (!sameShape(inv.x.shape, x.shape)) throw new Error(`checkBijector: ${label}.inverse returned x of shape [${inv.x.shape.join(', ')}], expected [${x.shape.join(', ')}]`);
+    if (!sameShape(inv.logDet.shape, batchShape)) throw new Error(`checkBijector: ${label}.inverse returned a log-det of shape [${inv.logDet.shape.join(', ')}], expected the batch shape [${batchShape.join(', ')}]`);
     const xv = x.dataSync();
     const fl = fwd.logDet.dataSync();
     const il = inv.logDet.dataSync();

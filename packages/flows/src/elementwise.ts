@@ -5,7 +5,6 @@
  * @see Dillon et al. 2017, "TensorFlow Distributions", arXiv:1711.10604 (tfp.bijectors.Exp, Softplus, Sigmoid, Tanh).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
 import { elementwise, logSigmoid } from './internal/elementwise.js';
 
