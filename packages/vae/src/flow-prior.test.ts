@@ -50,6 +50,31 @@ describe('@genmod/flows plugs in without a dependency', () => {
   });
 });
 
+describe('a conditional flow bound to a context is a prior', () => {
+  it("flows' condition(context): a prior p(z | c_b) per example, with the Monte Carlo KL on the ELBO's own samples", () => {
+    tf.tidy(() => {
+      // y₂ = x₂·exp(s) + t with (t, s) from x₁ and the context c: a conditional RealNVP coupling
+      const conditioner = Object.assign((xm: tf.Tensor, c?: tf.Tensor) => {
+        const h = tf.add(tf.slice(xm, xm.shape.map(() => 0), [...xm.shape.slice(0, -1), 1]), tf.mul(c!, 0.5)); // [..., 1]
+        return tf.concat([tf.zerosLike(h), tf.mul(h, 0.7), tf.zerosLike(h), tf.mul(h, 0.2)], -1); // [..., 4]
+      }, {});
+      const flow = new TransformedDistribution(new StandardNormal([2]), affineCoupling({ mask: [1, 0], conditioner, contextSize: 1 }));
+      const context = tf.tensor2d([[1], [-2]]); // one context per example, B = 2
+      const prior = flow.condition(context);
+      expect(isDistribution(prior)).toBe(true);
+      expect(prior.batchShape).toEqual([2]);
+      const loc = tf.tensor2d([[0.2, -0.1], [1, 0.5]]);
+      const logVar = tf.tensor2d([[-1, 0], [0.3, -0.5]]);
+      const noise = tf.randomNormal([1, 2, 2], 0, 1, 'float32', 9);
+      const r = elbo({ x: tf.ones([2, 1]), encode: () => ({ loc, logVar }), decode: (z) => tf.zeros([z.shape[0]!, 1]), likelihood: bernoulliLogLikelihood, prior, noise });
+      // by hand: z = μ + σ·ε, KL = log q(z|x) − log p(z | c)
+      const z = tf.add(loc, tf.mul(tf.exp(tf.mul(logVar, 0.5)), tf.squeeze(noise, [0])));
+      const logQ = tf.sum(tf.sub(tf.mul(tf.square(tf.div(tf.sub(z, loc), tf.exp(tf.mul(logVar, 0.5)))), -0.5), tf.add(tf.mul(logVar, 0.5), 0.5 * Math.log(2 * Math.PI))), -1);
+      expectClose(r.kl, tf.sub(logQ, flow.logProb(z, { context })), { rtol: 1e-5, atol: 1e-5 });
+    });
+  });
+});
+
 describe('flowPrior', () => {
   it('log p(z) = log p₀(f⁻¹(z)) + log|det ∂f⁻¹/∂z|: the affine flow of N(0, I) is N(shift, diag(scale²))', () => {
     tf.tidy(() => {

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkInteger, checkNumber, checkOptions, checkSeed, deriveSeed, fail, mulberry32, toFloat, type Seed } from '@genmod-internal/core';
+import { checkInteger, checkNumber, checkOptions, checkSeed, deriveSeed, fail, mulberry32, normalNoise, toFloat, type Seed } from '@genmod-internal/core';
 import { oneHotArgMin } from './internal/checks.js';
 import { checkVq, quantize, squaredDistances } from './internal/quantize.js';
 import type { VectorQuantizeResult } from './vector-quantize.js';
@@ -107,7 +107,7 @@ export class VectorQuantizer {
     this.random = mulberry32(deriveSeed(seed, 'rows') ?? Math.floor(Math.random() * 2 ** 32));
     this.codebookSize = k;
     this.dim = d;
-    this.codebook = tf.tidy(() => tf.variable(tf.randomNormal([k, d], 0, 1, 'float32', deriveSeed(seed, 'init')), !this.ema, undefined, 'float32'));
+    this.codebook = tf.tidy(() => tf.variable(normalNoise([k, d], seed, 'init'), !this.ema, undefined, 'float32'));
     this.clusterSize = this.ema ? tf.tidy(() => tf.variable(tf.ones([k]), false)) : undefined;
     this.embedSum = this.ema ? tf.tidy(() => tf.variable(tf.clone(this.codebook), false)) : undefined;
     this.usageAverage = tf.tidy(() => tf.variable(tf.zeros([k]), false));
