@@ -57,6 +57,17 @@ describe('the priors implement the shared distribution contract', () => {
     });
   });
 
+  it('flowPrior has rsample over a reparameterized base: the same draws as sample, with gradients', () => {
+    tf.tidy(() => {
+      const prior = flowPrior(shiftBy(tf.tensor1d([1, -1, 2])), standardNormalPrior([3]));
+      expectClose(prior.rsample!([4], { seed: 'r' }), prior.sample([4], { seed: 'r' }), { atol: 0 });
+      const g = tf.grad((s: tf.Tensor) => tf.sum(flowPrior(shiftBy(s), standardNormalPrior([3])).rsample!([4], { seed: 0 })))(tf.zeros([3]));
+      expectClose(g, [4, 4, 4]); // d/dt Σ_{4 draws} (u + t) = 4 per coordinate
+      const noRsample = { family: 'Plain', batchShape: [], eventShape: [3], support: 'real' as const, sample: () => tf.zeros([3]), logProb: () => tf.zeros([]) };
+      expect(flowPrior(shiftBy(tf.zeros([3])), noRsample).rsample).toBeUndefined();
+    });
+  });
+
   it('standardNormalPrior: closed-form moments, rsample = sample, nothing owned', () => {
     const prior = standardNormalPrior([2, 3]);
     expectNoLeaks(() => [prior.mean(), prior.variance(), prior.entropy()]);

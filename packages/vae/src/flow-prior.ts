@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkDistribution, fail, stopGradient, type Distribution, type SampleOptions, type Support } from '@genmod-internal/core';
+import { checkDistribution, fail, hasRsample, stopGradient, type Distribution, type SampleOptions, type Support } from '@genmod-internal/core';
 import { checkReturned } from './internal/checks.js';
 import { checkSampleCall } from './internal/laws.js';
 import type { Prior } from './prior.js';
@@ -50,6 +50,8 @@ export interface FlowPrior extends Distribution {
   readonly bijector: PriorBijector;
   /** the base p₀ */
   readonly base: Prior;
+  /** f(u) with u = base.rsample(…), differentiable in the flow's parameters: present when the base has `rsample` */
+  rsample?(sampleShape?: number[], options?: SampleOptions): Tensor;
 }
 
 /**
@@ -58,7 +60,8 @@ export interface FlowPrior extends Distribution {
  *   log p(z) = log p₀(f⁻¹(z)) + log|det ∂f⁻¹/∂z|,
  *
  * differentiable in z and in the flow's parameters (train them with the encoder and the decoder by
- * minimizing {@link elbo}'s loss: the KL is then Monte Carlo). `sample` gives f(u) without gradient. It owns
+ * minimizing {@link elbo}'s loss: the KL is then Monte Carlo). `sample` gives f(u) without gradient;
+ * `rsample`, present when the base has one, the same draws differentiable in the flow's parameters. It owns
  * nothing: the bijector and the base stay the caller's.
  *
  * @param bijector f, base → latent (e.g. a `@genmod/flows` chain)
@@ -83,7 +86,8 @@ export function flowPrior(bijector: PriorBijector, base: Prior): FlowPrior {
     fail(fn, 'bijector', 'an object with forward(x) and inverse(y)', bijector);
   }
   checkDistribution(fn, 'base', base);
-  return {
+  const push = (f: string, u: Tensor): Tensor => checkReturned(f, 'bijector.forward(u).y', bijector.forward(u).y);
+  const prior: FlowPrior = {
     family: 'FlowPrior',
     batchShape: base.batchShape,
     eventShape: base.eventShape,
@@ -93,7 +97,7 @@ export function flowPrior(bijector: PriorBijector, base: Prior): FlowPrior {
     sample(sampleShape: number[] = [], options?: SampleOptions): Tensor {
       const f = 'flowPrior.sample';
       const seed = checkSampleCall(f, sampleShape, options);
-      return tf.tidy(f, () => stopGradient(checkReturned(f, 'bijector.forward(u).y', bijector.forward(base.sample(sampleShape, seed === undefined ? {} : { seed })).y)));
+      return tf.tidy(f, () => stopGradient(push(f, base.sample(sampleShape, seed === undefined ? {} : { seed }))));
     },
     logProb(z: Tensor): Tensor {
       const f = 'flowPrior.logProb';
@@ -104,4 +108,12 @@ export function flowPrior(bijector: PriorBijector, base: Prior): FlowPrior {
       });
     },
   };
+  if (hasRsample(base)) {
+    prior.rsample = (sampleShape: number[] = [], options?: SampleOptions): Tensor => {
+      const f = 'flowPrior.rsample';
+      const seed = checkSampleCall(f, sampleShape, options);
+      return tf.tidy(f, () => push(f, base.rsample(sampleShape, seed === undefined ? {} : { seed })));
+    };
+  }
+  return prior;
 }

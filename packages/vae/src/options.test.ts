@@ -57,6 +57,7 @@ const rows: [string, () => unknown, string, string][] = [
   ['standardNormalPrior.sample', () => standardNormalPrior([2]).sample([1], bad({ sed: 1 })), 'sed', 'seed'],
   ['standardNormalPrior.rsample', () => standardNormalPrior([2]).rsample([1], bad({ sed: 1 })), 'sed', 'seed'],
   ['flowPrior.sample', () => flowPrior(identity, standardNormalPrior([2])).sample([1], bad({ sed: 1 })), 'sed', 'seed'],
+  ['flowPrior.rsample', () => flowPrior(identity, standardNormalPrior([2])).rsample!([1], bad({ sed: 1 })), 'sed', 'seed'],
   ['aggregatePosterior.sample', () => aggregatePosterior(components, components).sample([1], bad({ sed: 1 })), 'sed', 'seed'],
 ];
 

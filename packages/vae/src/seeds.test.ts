@@ -39,6 +39,7 @@ const samplers: [string, (seed: Seed) => tf.Tensor][] = [
   ['standardNormalPrior.sample', (seed) => standardNormalPrior([3]).sample([4], { seed })],
   ['standardNormalPrior.rsample', (seed) => standardNormalPrior([3]).rsample([4], { seed })],
   ['flowPrior.sample', (seed) => flowPrior(shift, standardNormalPrior([2])).sample([4], { seed })],
+  ['flowPrior.rsample', (seed) => flowPrior(shift, standardNormalPrior([2])).rsample!([4], { seed })],
   [
     'aggregatePosterior.sample',
     (seed) => {

@@ -96,7 +96,7 @@ export interface Encoded {
 
 /** The diagonal Gaussian `[B, ...latent]` as `@genmod/reparam`'s independent Normal with batch shape `[B]`. */
 export function gaussianLaw(loc: Tensor, logVar: Tensor): ReparameterizedDistribution {
-  return independent(Normal.fromLogVariance(loc, logVar), loc.rank - 1) as unknown as ReparameterizedDistribution;
+  return independent(Normal.fromLogVariance(loc, logVar), loc.rank - 1);
 }
 
 /** No prior, or {@link standardNormalPrior} over the latent shape: the analytic KL applies. */
