@@ -91,7 +91,7 @@ describe('monteCarloKl', () => {
       /monteCarloKl: q and p must be laws whose supports nest \(q's within p's\), got q on 'simplex' \(RelaxedOneHotCategorical\) and p on 'log-simplex' \(ExpRelaxedCategorical\)/,
     );
     const [n, simplex, coin] = [normal(0, 1), onSupport('simplex'), bernoulli({ probs: [0.5] })];
-    expectThrowsClean(() => monteCarloKl(n, simplex), /monteCarloKl: q and p must be laws with the same eventShape, got shape \[\] and shape \[3\]/);
+    expectThrowsClean(() => monteCarloKl(n, simplex), /monteCarloKl: q and p must be laws with the same event shape \(eventShape\), got shape \[\] and shape \[3\]/);
     expectThrowsClean(() => jsDivergenceMonteCarlo(onSupport('simplex'), onSupport('log-simplex')), /jsDivergenceMonteCarlo: p and q must be laws on the same support, got p on 'simplex'/);
     // a law on a subset of q's support is fine: KL(Bernoulli ‖ Normal) is finite in this direction only
     expectThrowsClean(() => monteCarloKl(n, coin), /supports nest/);

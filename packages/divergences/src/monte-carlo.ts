@@ -57,7 +57,7 @@ function checkSamples(fn: string, samples: unknown): number {
 }
 
 function checkEvents(fn: string, a: Distribution, b: Distribution, names: string): void {
-  if (!sameShape(a.eventShape, b.eventShape)) fail(fn, names, 'laws with the same eventShape', `${showShape(a.eventShape)} and ${showShape(b.eventShape)}`);
+  if (!sameShape(a.eventShape, b.eventShape)) fail(fn, names, 'laws with the same event shape (eventShape)', `${showShape(a.eventShape)} and ${showShape(b.eventShape)}`);
 }
 
 /** The mean over the sample axis and its standard error (none for a single draw). */
