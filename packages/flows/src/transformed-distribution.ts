@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
 import { broadcastShapes, checkDistribution, checkOptions, checkSeed, checkShape, fail, hasRsample, sameShape, showShape, stopGradient, sumTrailing, toFloat } from '@genmod-internal/core';
-import type { ConditionalDistribution, Distribution, SampleOptions, Support } from '@genmod-internal/core';
+import type { ConditionalDistribution, Distribution, ReparameterizedDistribution, SampleOptions, Support } from '@genmod-internal/core';
 import { checkBijectorArg } from './internal/checks.js';
 
 /**
@@ -40,43 +40,11 @@ export interface FlowLogProbOptions {
 const SAMPLE_KEYS = ['seed', 'context'] as const;
 const LOG_PROB_KEYS = ['context'] as const;
 
-/**
- * A normalizing flow: the law of y = f(z), z ~ base, with f a {@link Bijector} whose `forward` maps base
- * samples to data. It implements the shared `Distribution` contract (`family: 'Transformed'`).
- *
- * - shapes: with r = max(the base's event rank, the bijector's `eventRank`), the last r axes of
- *   `[...base.batchShape, ...base.eventShape]` are the `eventShape`, the others the `batchShape`;
- * - `support`: the bijector's `codomain` (exp → 'positive', sigmoid → 'unit-interval', …), else 'real';
- * - `sample`: z ~ base, y = f(z), **without gradient**;
- * - `rsample` (only when the base has `rsample`, as `StandardNormal` does; otherwise the method does not
- *   exist, so `hasRsample(flow)` is false): the same draw, differentiable with respect to f's variables
- *   (and the base's parameters): the reparameterization gradient. Cost one `forward`;
- * - `logProb(y)` = log q(f⁻¹(y)) + log|det ∂f⁻¹/∂y|, cost one `inverse`;
- * - `sampleAndLogProb`: y = f(z) (with gradient, as `rsample`) and log p(y) = log q(z) − log|det ∂f/∂z|
- *   from one `forward` (no inverse): what an IAF posterior in a VAE needs;
- * - `condition(context)`: the conditional flow given a context, an ordinary distribution (below).
- *
- * Ownership: **the flow owns its base and its bijector**: `flow.dispose()` frees the bijector's variables
- * (and its networks) and calls `base.dispose?.()`. Do not dispose them again, and do not share a bijector
- * between two flows you dispose. A distribution made by `condition` owns nothing: its `dispose()` does
- * nothing (dispose the flow it came from).
- *
- * @param base any `Distribution`
- * @param bijector f, forward = base → data
- * @see Papamakarios et al. 2021, arXiv:1912.02762 · tfp.distributions.TransformedDistribution
- * @example
- * ```ts
- * const flow = new TransformedDistribution(new StandardNormal([2]), chain(shift([1, 2]), exp()));
- * const y = flow.sample([100], { seed: 1 });   // [100, 2], log-normal shifted by (1, 2)
- * const lp = flow.logProb(y);                  // [100]
- * flow.dispose();                              // frees the bijector (and the base)
- * ```
- * @since 0.1.0
- */
-export class TransformedDistribution implements Distribution, ConditionalDistribution<TransformedDistribution> {
+/** The implementation of {@link TransformedDistribution} (the exported constructor types it by its base). */
+class TransformedDistributionImpl<B extends Distribution = Distribution> implements Distribution, ConditionalDistribution<TransformedDistribution<B>> {
   /** @since 0.2.0 */
   readonly family = 'Transformed';
-  readonly base: Distribution;
+  readonly base: B;
   readonly bijector: Bijector;
   /** @since 0.2.0 */
   readonly batchShape: number[];
@@ -97,9 +65,10 @@ export class TransformedDistribution implements Distribution, ConditionalDistrib
   private readonly owner: boolean = true;
   private disposed = false;
 
-  constructor(base: Distribution, bijector: Bijector) {
+  constructor(base: B, bijector: Bijector) {
     const fn = 'TransformedDistribution';
-    this.base = checkDistribution(fn, 'base', base);
+    checkDistribution(fn, 'base', base);
+    this.base = base;
     this.bijector = checkBijectorArg(fn, 'bijector', bijector);
     const full = [...base.batchShape, ...base.eventShape];
     const r = Math.max(base.eventShape.length, bijector.eventRank);
@@ -136,7 +105,7 @@ export class TransformedDistribution implements Distribution, ConditionalDistrib
    * ```
    * @since 0.2.0
    */
-  condition(context: Tensor): TransformedDistribution {
+  condition(context: Tensor): TransformedDistribution<B> {
     const fn = 'TransformedDistribution.condition';
     if (!(context instanceof tf.Tensor) || context.dtype !== 'float32' || context.rank < 1) fail(fn, 'context', 'a float32 tensor of rank ≥ 1 ([..., C])', context);
     if (this.context !== undefined) fail(fn, 'this', 'an unconditioned flow (its context is already bound)', 'a conditioned flow');
@@ -146,7 +115,7 @@ export class TransformedDistribution implements Distribution, ConditionalDistrib
     if (!sameShape(batch.slice(extra.length), this.batchShape)) {
       fail(fn, 'context', `a tensor whose batch shape (all but the last axis) broadcasts against the flow's batch shape [${this.batchShape.join(', ')}] without changing it`, context);
     }
-    const bound = new TransformedDistribution(this.base, this.bijector);
+    const bound = new TransformedDistribution<B>(this.base, this.bijector);
     Object.assign(bound, { context, batchShape: batch, extra, owner: false });
     return bound;
   }
@@ -228,3 +197,50 @@ export class TransformedDistribution implements Distribution, ConditionalDistrib
     this.base.dispose?.();
   }
 }
+
+/**
+ * The type of a flow over a base of type `B`: when the base is reparameterized (has `rsample`, as
+ * `StandardNormal` and @genmod/reparam's Normal do), so is the flow, and its type says so; otherwise it has
+ * no `rsample`. See the {@link TransformedDistribution} constructor for the maths.
+ * @since 0.2.0
+ */
+export type TransformedDistribution<B extends Distribution = Distribution> = TransformedDistributionImpl<B> &
+  (B extends ReparameterizedDistribution ? { rsample(sampleShape?: number[], options?: FlowSampleOptions): Tensor } : unknown);
+
+/**
+ * A normalizing flow: the law of y = f(z), z ~ base, with f a {@link Bijector} whose `forward` maps base
+ * samples to data. It implements the shared `Distribution` contract (`family: 'Transformed'`).
+ *
+ * - shapes: with r = max(the base's event rank, the bijector's `eventRank`), the last r axes of
+ *   `[...base.batchShape, ...base.eventShape]` are the `eventShape`, the others the `batchShape`;
+ * - `support`: the bijector's `codomain` (exp → 'positive', sigmoid → 'unit-interval', …), else 'real';
+ * - `sample`: z ~ base, y = f(z), **without gradient**;
+ * - `rsample` (only when the base has `rsample`, as `StandardNormal` does; otherwise the method does not
+ *   exist, so `hasRsample(flow)` is false): the same draw, differentiable with respect to f's variables
+ *   (and the base's parameters): the reparameterization gradient. Cost one `forward`;
+ * - `logProb(y)` = log q(f⁻¹(y)) + log|det ∂f⁻¹/∂y|, cost one `inverse`;
+ * - `sampleAndLogProb`: y = f(z) (with gradient, as `rsample`) and log p(y) = log q(z) − log|det ∂f/∂z|
+ *   from one `forward` (no inverse): what an IAF posterior in a VAE needs;
+ * - `condition(context)`: the conditional flow given a context, an ordinary distribution (below).
+ *
+ * Ownership: **the flow owns its base and its bijector**: `flow.dispose()` frees the bijector's variables
+ * (and its networks) and calls `base.dispose?.()`. Do not dispose them again, and do not share a bijector
+ * between two flows you dispose. A distribution made by `condition` owns nothing: its `dispose()` does
+ * nothing (dispose the flow it came from).
+ *
+ * @param base any `Distribution`
+ * @param bijector f, forward = base → data
+ * @see Papamakarios et al. 2021, arXiv:1912.02762 · tfp.distributions.TransformedDistribution
+ * @example
+ * ```ts
+ * const flow = new TransformedDistribution(new StandardNormal([2]), chain(shift([1, 2]), exp()));
+ * const y = flow.sample([100], { seed: 1 });   // [100, 2], log-normal shifted by (1, 2)
+ * const lp = flow.logProb(y);                  // [100]
+ * flow.dispose();                              // frees the bijector (and the base)
+ * ```
+ * @since 0.1.0
+ */
+export const TransformedDistribution = TransformedDistributionImpl as unknown as {
+  new <B extends Distribution>(base: B, bijector: Bijector): TransformedDistribution<B>;
+  readonly prototype: TransformedDistributionImpl;
+};

@@ -28,9 +28,9 @@ describe('independent', () => {
     const z = d1.rsample([7], { seed: 1 });
     expect(z.shape).toEqual([7, 2, 3, 4]);
     tf.dispose([...Object.values(r), x, z, base.loc]);
-    d1.dispose(); // owns nothing: the base is untouched
-    expect(base.scale.isDisposed).toBe(false);
-    base.dispose();
+    d1.dispose(); // owns its base: the base's own tensors are freed, the caller's loc is not
+    expect(base.scale.isDisposed).toBe(true);
+    base.dispose(); // a second dispose is harmless
   });
 
   it('with 0 reinterpreted dimensions is the base', () => {

@@ -38,7 +38,7 @@ export type Independent<D extends Distribution = Distribution> = IndependentLaw<
   logProb(x: Tensor | TensorLike): Tensor;
   /** exp(logProb(x)) */
   prob(x: Tensor | TensorLike): Tensor;
-  /** does nothing: the base stays the caller's, who disposes it */
+  /** disposes the base: the view owns what it wraps (as a flow owns its base and bijector) */
   dispose(): void;
 } & (D extends ReparameterizedDistribution ? { /** the base's reparameterized samples, unchanged */ rsample(sampleShape?: number[], options?: SampleOptions): Tensor } : unknown) & {
   [K in Moment as D extends { [P in K]: () => Tensor } ? K : never]: () => Tensor;
@@ -51,7 +51,8 @@ export type Independent<D extends Distribution = Distribution> = IndependentLaw<
  *
  * Samples, means and variances are the base's, unchanged; the support is the base's. The view has `rsample`
  * only when the base has one (and its type says so), and `entropy` / `mean` / `variance` / `stddev` only
- * where the base has them. It owns nothing; dispose the base yourself.
+ * where the base has them. The view owns its base: `dispose()` calls `base.dispose()` (so
+ * `independent(new Normal(...), 1).dispose()` frees the Normal too), as a flow owns its base.
  *
  * @param distribution the base (any {@link Distribution}), with `batchShape` of rank ≥ `reinterpretedBatchNdims`
  * @param reinterpretedBatchNdims how many trailing batch dimensions become event dimensions (default: all)
@@ -62,7 +63,7 @@ export type Independent<D extends Distribution = Distribution> = IndependentLaw<
  * const q = independent(base, 1);       // batchShape [8], eventShape [2]
  * const z = q.rsample([], { seed: 1 }); // [8, 2]
  * q.logProb(z);                         // [8]: summed over the latent dimensions
- * base.dispose();
+ * q.dispose();                          // frees the base too
  * ```
  * @since 0.1.0
  */
@@ -83,7 +84,7 @@ export function independent<D extends Distribution>(distribution: D, reinterpret
     sample: (sampleShape: number[] = [], options?: SampleOptions) => distribution.sample(sampleShape, options),
     logProb: (x: Tensor | TensorLike) => tf.tidy('Independent.logProb', () => sumLast(distribution.logProb(x as Tensor))),
     prob: (x: Tensor | TensorLike) => tf.tidy('Independent.prob', () => tf.exp(sumLast(distribution.logProb(x as Tensor)))),
-    dispose: () => {},
+    dispose: () => distribution.dispose?.(),
   };
   if (hasRsample(distribution)) view.rsample = (sampleShape: number[] = [], options?: SampleOptions) => distribution.rsample(sampleShape, options);
   if (typeof d.entropy === 'function') view.entropy = () => tf.tidy('Independent.entropy', () => sumLast(d.entropy!()));

@@ -48,8 +48,10 @@ export const lawCases: LawCase[] = [
   {
     name: 'flows conditional coupling .condition(context)',
     make: (t) => {
-      const coupling = affineCoupling({ mask: [1, 0], contextSize: 2, conditioner: mlp({ inputs: 4, hidden: [4], outputs: 4, seed: 0, zeroLast: false }) });
-      return new TransformedDistribution(new StandardNormal([2]), coupling).condition(row(t, [0.1, 0.2]));
+      const coupling = affineCoupling({ mask: [1, 0], contextSize: 2, conditioner: mlp({ inputs: 2, contextSize: 2, hidden: [4], outputs: 4, seed: 0, zeroLast: false }) });
+      const flow = new TransformedDistribution(new StandardNormal([2]), coupling);
+      // the conditioned law owns nothing: here it stands for the flow, so its dispose frees the flow
+      return Object.assign(flow.condition(row(t, [0.1, 0.2])), { dispose: () => flow.dispose() });
     },
     reparameterized: true,
     batchShape: [],

@@ -40,7 +40,7 @@ describe('priors from other packages in the vae ELBO', () => {
   });
 
   it('a conditional flow conditioned on a context is a prior, and gradients reach its conditioner', () => {
-    const coupling = affineCoupling({ mask: [1, 0], contextSize: 2, conditioner: mlp({ inputs: 4, hidden: [8], outputs: 4, seed: 'prior', zeroLast: false }) });
+    const coupling = affineCoupling({ mask: [1, 0], contextSize: 2, conditioner: mlp({ inputs: 2, contextSize: 2, hidden: [8], outputs: 4, seed: 'prior', zeroLast: false }) });
     const flow = new TransformedDistribution(new StandardNormal([d]), coupling);
     const context = tf.tensor1d([0.3, -0.7]);
     const prior = flow.condition(context);

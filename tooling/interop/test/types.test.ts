@@ -40,7 +40,7 @@ describe('type-level pairings', () => {
     // @ts-expect-error family, batchShape, eventShape and support are missing
     const d: Distribution = bare;
     const n = new Normal({ loc: 0, scale: 1 });
-    // @ts-expect-error the same object is refused by monteCarloKl
+    // and at run time (plain JavaScript callers have no types): monteCarloKl names what is missing
     expect(() => monteCarloKl(d, n)).toThrow(/monteCarloKl: q must be a distribution .*missing family/);
     n.dispose();
   });
