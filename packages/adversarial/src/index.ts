@@ -21,3 +21,4 @@ export type { AdversarialNetwork, LayersModelLike } from './internal/networks.js
 export { avbDiscriminatorLoss, avbKl, avbElbo } from './avb.js';
 export { avbStep, type AvbStepOptions, type AvbStepResult } from './avb-step.js';
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
+export { deriveSeed } from '@genmod-internal/core';

@@ -26,3 +26,4 @@ export { ddpmSample, type DdpmSampleOptions } from './ddpm-sample.js';
 export { ddimSample, type DdimSampleOptions } from './ddim-sample.js';
 export type { Timesteps } from './internal/timesteps.js';
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
+export { deriveSeed } from '@genmod-internal/core';

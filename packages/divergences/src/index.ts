@@ -26,4 +26,5 @@ export { tripletLoss, type TripletLossOptions } from './triplet-loss.js';
 export { contrastiveObjective } from './contrastive-objective.js';
 export type { ValidateOptions, Reduction } from './internal/checks.js';
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
+export { deriveSeed } from '@genmod-internal/core';
 export type { NormalLaw, MultivariateNormalTriLLaw, CategoricalLaw, BernoulliLaw, IndependentLaw } from '@genmod-internal/core';

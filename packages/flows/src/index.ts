@@ -21,3 +21,4 @@ export { actNorm, type ActNormOptions } from './act-norm.js';
 export { batchNorm, type BatchNormOptions } from './batch-norm.js';
 export { luLinear, type LuLinearOptions } from './lu-linear.js';
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
+export { deriveSeed } from '@genmod-internal/core';
