@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import { mulberry32 } from '@genmod-internal/core';
 import { gumbelMax, gumbelSoftmax, sampleGumbel } from '@genmod/gumbel';
-import type { Distribution } from '@genmod/reparam';
+import { deriveSeed, type Distribution } from '@genmod/reparam';
 
 /** Glorot-uniform weights from a seeded host RNG (the same numbers on every backend). */
 function glorot(rows: number, cols: number, u: () => number, gain = 1): Tensor {
@@ -181,11 +181,14 @@ export class GruGenerator {
       if (shape.length !== 1 || shape[0] !== n) throw new Error(`GruGenerator.distribution: ${what} must be [${n}] (one per latent row), got [${shape.join(', ')}]`);
     };
     return {
+      family: 'GruSequence',
       batchShape: [],
       eventShape: [this.length],
+      support: 'index',
       sample: (sampleShape = [n], options = {}) => {
         check('sampleShape', sampleShape);
-        const seed = typeof options.seed === 'number' ? options.seed : Math.floor(Math.random() * 2 ** 31);
+        // the one seed scheme: any number (0 included) or string becomes the generator's integer seed
+        const seed = deriveSeed(options.seed ?? Math.random(), 'tokens');
         return this.sample(z, seed, weights);
       },
       logProb: (x) => {

@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackendFromArgs } from '@genmod-examples/backend';
 import { Figure, type RGB } from '@genmod-examples/plot';
-import { jsDivergenceMonteCarlo, klNormalNormal, monteCarloKl, type SampleLogProb } from '@genmod/divergences';
+import { deriveSeed, jsDivergenceMonteCarlo, klNormalNormal, monteCarloKl, type Distribution } from '@genmod/divergences';
+import { Normal } from '@genmod/reparam';
 
 const WEIGHTS = [0.5, 0.5];
 const LOCS = [-2, 2];
@@ -23,24 +24,22 @@ const STEPS = 400;
 const SAMPLES = 512;
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/** N(μ, σ²) with reparameterized draws: any object with sample/rsample and logProb fits the package. */
-function normal(loc: tf.Tensor, scale: tf.Tensor): SampleLogProb {
-  const rsample = (shape: number[], o: { seed?: number | string } = {}) =>
-    tf.tidy(() => tf.add(loc, tf.mul(scale, tf.randomNormal(shape, 0, 1, 'float32', o.seed as number))));
-  return {
-    sample: rsample,
-    rsample,
-    logProb: (x) => tf.tidy(() => tf.sub(tf.sub(tf.mul(tf.square(tf.div(tf.sub(x, loc), scale)), -0.5), tf.log(scale)), HALF_LOG_2PI)),
-  };
-}
+/** N(μ, σ²) from @genmod/reparam: a distribution of one package goes straight into another's divergences. */
+const normal = (loc: tf.Tensor, scale: tf.Tensor) => new Normal({ loc, scale });
 
 /** The target π = Σ w_k N(μ_k, σ_k²), drawn by ancestral sampling. */
-const target: SampleLogProb = {
-  sample: (shape, o = {}) =>
+const target: Distribution = {
+  // a hand-written law fits too, once it states the contract's family, shapes and support
+  family: 'GaussianMixture',
+  batchShape: [],
+  eventShape: [],
+  support: 'real',
+  // its two noise streams come from the one seed scheme (tfjs would read seed 0 as "unseeded")
+  sample: (shape = [], o = {}) =>
     tf.tidy(() => {
-      const seed = o.seed as number;
-      const k = tf.cast(tf.greater(tf.randomUniform(shape, 0, 1, 'float32', seed), WEIGHTS[0]!), 'int32');
-      return tf.add(tf.gather(tf.tensor1d(LOCS), k), tf.mul(tf.gather(tf.tensor1d(SCALES), k), tf.randomNormal(shape, 0, 1, 'float32', seed + 1)));
+      const seed = o.seed ?? Math.random();
+      const k = tf.cast(tf.greater(tf.randomUniform(shape, 0, 1, 'float32', deriveSeed(seed, 'component')), WEIGHTS[0]!), 'int32');
+      return tf.add(tf.gather(tf.tensor1d(LOCS), k), tf.mul(tf.gather(tf.tensor1d(SCALES), k), tf.randomNormal(shape, 0, 1, 'float32', deriveSeed(seed, 'eps'))));
     }),
   logProb: (x) =>
     tf.tidy(() => {
@@ -50,7 +49,7 @@ const target: SampleLogProb = {
     }),
 };
 
-type Objective = (p: SampleLogProb, seed: number) => tf.Scalar;
+type Objective = (p: Distribution, seed: number) => tf.Scalar;
 const OBJECTIVES: [string, RGB, Objective][] = [
   ['FORWARD KL(PI||P)', [200, 40, 40], (p, seed) => monteCarloKl(target, p, { samples: SAMPLES, seed }).estimate as tf.Scalar],
   ['REVERSE KL(P||PI)', [40, 110, 200], (p, seed) => monteCarloKl(p, target, { samples: SAMPLES, seed }).estimate as tf.Scalar],

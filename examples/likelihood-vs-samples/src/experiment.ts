@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '@genmod-internal/core';
-import { modeCoverage, ringOfGaussians, type GaussianMixture } from '@genmod/adversarial';
+import { modeCoverage, ringOfGaussians, type GaussianMixture } from '@genmod/adversarial/testing';
 
 /** Points in the plane, `[x0, y0, x1, y1, …]`. */
 export type Points = Float64Array;

@@ -6,31 +6,30 @@
  * monteCarloKl with a fresh seed per step.
  */
 import * as tf from '@tensorflow/tfjs';
-import { monteCarloKl, type SampleLogProb } from '@genmod/divergences';
+import { deriveSeed, monteCarloKl, type Distribution } from '@genmod/divergences';
+import { Normal } from '@genmod/reparam';
 
 export const WEIGHTS = [0.5, 0.5];
 export const LOCS = [-2, 2];
 export const SCALES = [0.5, 0.5];
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/** N(loc, scale²) with reparameterized draws. */
-export function normal(loc: tf.Tensor, scale: tf.Tensor): SampleLogProb {
-  const rsample = (shape: number[], o: { seed?: number | string } = {}) => tf.add(loc, tf.mul(scale, tf.randomNormal(shape, 0, 1, 'float32', o.seed as number)));
-  return {
-    sample: rsample,
-    rsample,
-    logProb: (x) => tf.sub(tf.sub(tf.mul(tf.square(tf.div(tf.sub(x, loc), scale)), -0.5), tf.log(scale)), HALF_LOG_2PI),
-  };
-}
+/** N(loc, scale²) from @genmod/reparam, with reparameterized draws: it fits divergences' monteCarloKl as it is. */
+export const normal = (loc: tf.Tensor, scale: tf.Tensor): Distribution => new Normal({ loc, scale });
 
 /** The target π = Σ w_k N(μ_k, σ_k²), drawn by ancestral sampling. */
-export const target: SampleLogProb = {
-  sample: (shape, o = {}) => {
-    const seed = o.seed as number;
-    const k = tf.cast(tf.greater(tf.randomUniform(shape, 0, 1, 'float32', seed), WEIGHTS[0]!), 'float32');
+export const target: Distribution = {
+  // a hand-written law: the contract's family, shapes and support, and the one seed scheme for its streams
+  family: 'GaussianMixture',
+  batchShape: [],
+  eventShape: [],
+  support: 'real',
+  sample: (shape = [], o = {}) => {
+    const seed = o.seed ?? Math.random();
+    const k = tf.cast(tf.greater(tf.randomUniform(shape, 0, 1, 'float32', deriveSeed(seed, 'component')), WEIGHTS[0]!), 'float32');
     const loc = tf.add(LOCS[0]!, tf.mul(k, LOCS[1]! - LOCS[0]!));
     const scale = tf.add(SCALES[0]!, tf.mul(k, SCALES[1]! - SCALES[0]!));
-    return tf.add(loc, tf.mul(scale, tf.randomNormal(shape, 0, 1, 'float32', seed + 1)));
+    return tf.add(loc, tf.mul(scale, tf.randomNormal(shape, 0, 1, 'float32', deriveSeed(seed, 'eps'))));
   },
   logProb: (x) => {
     const z = tf.div(tf.sub(tf.expandDims(x, -1), LOCS), SCALES);
@@ -55,7 +54,7 @@ export interface Fit {
   dispose(): void;
 }
 
-function makeFit(name: string, color: string, objective: (p: SampleLogProb, seed: number) => tf.Scalar): Fit {
+function makeFit(name: string, color: string, objective: (p: Distribution, seed: number) => tf.Scalar): Fit {
   const mu = tf.tidy(() => tf.variable(tf.scalar(0.8))); // the tidy frees the initial value, not the variable
   const logSigma = tf.tidy(() => tf.variable(tf.scalar(0)));
   const optimizer = tf.train.adam(0.08);

@@ -16,7 +16,7 @@ import { StandardNormal, TransformedDistribution, affineCoupling, chain, invert,
 import { cosineSchedule, linearSchedule, qPosterior, qSample, reverseMeanFromEps, sinusoidalTimestepEmbedding, type Schedule } from '@genmod/diffusion';
 import { bernoulliLogLikelihood, elbo, logMeanExp, standardNormalPrior, type Prior } from '@genmod/vae';
 import {
-  discriminatorLoss, generatorLossMinimax, generatorLossNonSaturating, gradientPenalty, hingeDiscriminatorLoss, hingeGeneratorLoss,
+  minimaxDiscriminatorLoss, minimaxGeneratorLoss, nonSaturatingGeneratorLoss, gradientPenalty, hingeDiscriminatorLoss, hingeGeneratorLoss,
   leastSquaresDiscriminatorLoss, leastSquaresGeneratorLoss, wassersteinCriticLoss, wassersteinGeneratorLoss,
 } from '@genmod/adversarial';
 import { compare, compareExact, type Comparison, type Expected, type Tolerance } from './compare.js';
@@ -546,7 +546,7 @@ function vaeCases(): GoldenCase[] {
       run: () =>
         checks(
           () => {
-            const flat: Prior = { sample: (s) => tf.zeros([...s, 5]), logProb: (z) => tf.zeros(z.shape.slice(0, -1)) };
+            const flat: Prior = { family: 'Flat', batchShape: [], eventShape: [5], support: 'real', sample: (s = []) => tf.zeros([...s, 5]), logProb: (z) => tf.zeros(z.shape.slice(0, -1)) };
             const mc = elbo({ x: g.x, encode, decode, likelihood: bernoulliLogLikelihood, noise: g.eps, analyticKl: false });
             // with log p(z) ≡ 0 the Monte Carlo KL is log q(z|x) itself
             const q = elbo({ x: g.x, encode, decode, likelihood: bernoulliLogLikelihood, noise: g.eps, prior: flat });
@@ -602,12 +602,12 @@ function ganCases(): GoldenCase[] {
     {
       pkg: 'adversarial',
       file: 'gan_losses.json',
-      name: 'discriminatorLoss (BCE from logits up to ±100): value and gradients in the real and the fake logits',
+      name: 'minimaxDiscriminatorLoss (BCE from logits up to ±100): value and gradients in the real and the fake logits',
       run: () =>
         checks(
           () => {
-            const [gr, gf] = tf.grads((r: tf.Tensor, f: tf.Tensor) => discriminatorLoss(r, f))([real(), fake()]);
-            return { d_loss_bce: discriminatorLoss(g.real_logits, g.fake_logits), d_loss_grad_real: gr!, d_loss_grad_fake: gf! };
+            const [gr, gf] = tf.grads((r: tf.Tensor, f: tf.Tensor) => minimaxDiscriminatorLoss(r, f))([real(), fake()]);
+            return { d_loss_bce: minimaxDiscriminatorLoss(g.real_logits, g.fake_logits), d_loss_grad_real: gr!, d_loss_grad_fake: gf! };
           },
           { d_loss_bce: [g.d_loss_bce, TERMS_TOL], d_loss_grad_real: [g.d_loss_grad_real, TERMS_TOL], d_loss_grad_fake: [g.d_loss_grad_fake, TERMS_TOL] },
         ),
@@ -615,14 +615,14 @@ function ganCases(): GoldenCase[] {
     {
       pkg: 'adversarial',
       file: 'gan_losses.json',
-      name: 'generatorLossMinimax and generatorLossNonSaturating: values and gradients',
+      name: 'minimaxGeneratorLoss and nonSaturatingGeneratorLoss: values and gradients',
       run: () =>
         checks(
           () => ({
-            g_loss_minimax: generatorLossMinimax(g.fake_logits),
-            g_loss_minimax_grad_fake: tf.grad((f: tf.Tensor) => generatorLossMinimax(f))(fake()),
-            g_loss_nonsaturating: generatorLossNonSaturating(g.fake_logits),
-            g_loss_nonsaturating_grad_fake: tf.grad((f: tf.Tensor) => generatorLossNonSaturating(f))(fake()),
+            g_loss_minimax: minimaxGeneratorLoss(g.fake_logits),
+            g_loss_minimax_grad_fake: tf.grad((f: tf.Tensor) => minimaxGeneratorLoss(f))(fake()),
+            g_loss_nonsaturating: nonSaturatingGeneratorLoss(g.fake_logits),
+            g_loss_nonsaturating_grad_fake: tf.grad((f: tf.Tensor) => nonSaturatingGeneratorLoss(f))(fake()),
           }),
           {
             g_loss_minimax: [g.g_loss_minimax, TERMS_TOL],
