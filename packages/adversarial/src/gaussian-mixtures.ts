@@ -22,7 +22,7 @@ import { type Distribution, type SampleOptions, checkInteger, checkNumber, check
  * const x = ring.sample([4], { seed: 0 });  // [4, 2], the same on every backend
  * ring.logProb(x).print();                  // [4]
  * ```
- * @since 0.1.0 (a `Distribution` since 0.2.0)
+ * @since 0.1.0
  */
 export interface GaussianMixture extends Distribution {
   readonly family: 'GaussianMixture';
@@ -102,7 +102,7 @@ function positive(fn: string, arg: string, v: unknown, fallback: number): number
   return v === undefined ? fallback : checkNumber(fn, arg, v, { above: 0 });
 }
 
-/** Options of {@link ringOfGaussians}. @since 0.2.0 (the inline type of 0.1, named) */
+/** Options of {@link ringOfGaussians}. @since 0.1.0 */
 export interface RingOfGaussiansOptions {
   /** the number of modes M, an integer ≥ 1; default 8 */
   modes?: number;
@@ -112,7 +112,7 @@ export interface RingOfGaussiansOptions {
   std?: number;
 }
 
-/** Options of {@link gridOfGaussians}. @since 0.2.0 (the inline type of 0.1, named) */
+/** Options of {@link gridOfGaussians}. @since 0.1.0 */
 export interface GridOfGaussiansOptions {
   /** modes per side, an integer ≥ 1; default 5 (25 modes) */
   side?: number;

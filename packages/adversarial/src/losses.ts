@@ -42,7 +42,7 @@ function single(fn: string, fake: Input, body: (f: Tensor) => Tensor, arg = 'fak
  * ```ts
  * minimaxDiscriminatorLoss(tf.tensor1d([3, 2]), tf.tensor1d([-2, -3])).print(); // 0.1755 (a good discriminator)
  * ```
- * @since 0.2.0 (was `discriminatorLoss` in 0.1)
+ * @since 0.1.0 (named `discriminatorLoss` before the first release)
  */
 export function minimaxDiscriminatorLoss(realLogits: Input, fakeLogits: Input): Scalar {
   return pair('minimaxDiscriminatorLoss', realLogits, fakeLogits, (r, f) => tf.add(tf.mean(tf.softplus(tf.neg(r))), tf.mean(tf.softplus(f))));
@@ -63,7 +63,7 @@ export function minimaxDiscriminatorLoss(realLogits: Input, fakeLogits: Input): 
  * ```ts
  * minimaxGeneratorLoss(tf.tensor1d([0, 0])).print(); // −log 2 = −0.6931
  * ```
- * @since 0.2.0 (was `generatorLossMinimax` in 0.1)
+ * @since 0.1.0 (named `generatorLossMinimax` before the first release)
  */
 export function minimaxGeneratorLoss(fakeLogits: Input): Scalar {
   return single('minimaxGeneratorLoss', fakeLogits, (f) => tf.neg(tf.mean(tf.softplus(f))));
@@ -82,7 +82,7 @@ export function minimaxGeneratorLoss(fakeLogits: Input): Scalar {
  * ```ts
  * nonSaturatingGeneratorLoss(tf.tensor1d([0, 0])).print(); // log 2 = 0.6931
  * ```
- * @since 0.2.0 (was `generatorLossNonSaturating` in 0.1)
+ * @since 0.1.0 (named `generatorLossNonSaturating` before the first release)
  */
 export function nonSaturatingGeneratorLoss(fakeLogits: Input): Scalar {
   return single('nonSaturatingGeneratorLoss', fakeLogits, (f) => tf.mean(tf.softplus(tf.neg(f))));
@@ -101,7 +101,7 @@ export function nonSaturatingGeneratorLoss(fakeLogits: Input): Scalar {
  * ```ts
  * logRatioGeneratorLoss(tf.tensor1d([1, 3])).print(); // −2
  * ```
- * @since 0.2.0 (was `generatorLossLogRatio` in 0.1)
+ * @since 0.1.0 (named `generatorLossLogRatio` before the first release)
  */
 export function logRatioGeneratorLoss(fakeLogits: Input): Scalar {
   return single('logRatioGeneratorLoss', fakeLogits, (f) => tf.neg(tf.mean(f)));

@@ -14,7 +14,7 @@ import { discretizedTensors } from './internal/discretized.js';
  * A diagonal Gaussian N(loc, e^{logVar}) given by its mean and log-variance: the shape of @genmod/vae's
  * encoder heads.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface GaussianLogVar {
   /** the mean μ, float32 */
@@ -62,7 +62,7 @@ function checkGaussian(fn: string, arg: string, g: unknown): GaussianLogVar {
  * ```ts
  * normalKl({ loc: 0, logVar: 0 }, { loc: 1, logVar: Math.log(2) }); // 0.5·(−1 + ln 2 + 1/2 + 1/2) ≈ 0.3466
  * ```
- * @since 0.1.0 (positional `(mean1, logVar1, mean2, logVar2)` until 0.2.0)
+ * @since 0.1.0
  */
 export function normalKl(p: GaussianLogVar, q: GaussianLogVar): Tensor {
   const fn = 'normalKl';

@@ -151,7 +151,7 @@ export function velocity(x0: Tensor | TensorLike, eps: Tensor | TensorLike, t: T
 /**
  * Options of {@link predictX0AndEps}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface PredictX0AndEpsOptions {
   /** what the output is: ε (default), x₀ or v */

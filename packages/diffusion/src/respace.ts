@@ -49,7 +49,7 @@ export function linspaceTimesteps(T: number, n: number): Int32Array {
 /**
  * Options of {@link leadingTimesteps}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface LeadingTimestepsOptions {
   /** added to every timestep (diffusers' `steps_offset`; Stable Diffusion uses 1), default 0 */

@@ -34,7 +34,7 @@ export interface MonteCarloOptions {
   /**
    * draw with `rsample` when the law has one, so the estimate is differentiable in its parameters (the
    * pathwise estimator); default `true`. `false` draws with `sample` (no gradient through the draws).
-   * @since 0.2.0
+   * @since 0.1.0
    */
   reparameterize?: boolean;
 }

@@ -25,7 +25,7 @@ export type MultivariateNormalParams =
 /**
  * A multivariate normal as the functions take it: plain parameters, or a distribution of family
  * 'MultivariateNormalTriL' (read through its `loc` and `scaleTril` only).
- * @since 0.2.0
+ * @since 0.1.0
  */
 export type MultivariateNormalLike = MultivariateNormalParams | MultivariateNormalTriLLaw;
 

@@ -28,7 +28,7 @@ export interface NormalParams {
  * A normal law as the Normal functions take it: plain `{ loc, scale }`, a distribution of family 'Normal'
  * (its `loc`, and its exact `logStddev()`), or an `Independent` law over one (its reinterpreted batch axes
  * are event axes, summed).
- * @since 0.2.0
+ * @since 0.1.0
  */
 export type NormalLike = NormalParams | NormalLaw | IndependentLaw<NormalLaw>;
 

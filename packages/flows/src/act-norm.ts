@@ -13,7 +13,7 @@ import { checkEventInput } from './internal/checks.js';
 
 const KEYS = ['features', 'epsilon'] as const;
 
-/** The options of {@link actNorm}. Unknown keys throw (since 0.2.0). @since 0.1.0 */
+/** The options of {@link actNorm}. Unknown keys throw. @since 0.1.0 */
 export interface ActNormOptions {
   /** the number D of features (event rank 1, `[..., D]`) */
   features: number;

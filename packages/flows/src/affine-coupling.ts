@@ -14,7 +14,7 @@ import { checkCouplingOptions, maskTensors, networkOwnership } from './internal/
 
 const KEYS = ['mask', 'conditioner', 'logScaleBound', 'contextSize'] as const;
 
-/** The options of {@link affineCoupling}. Unknown keys throw (since 0.2.0). @since 0.1.0 */
+/** The options of {@link affineCoupling}. Unknown keys throw. @since 0.1.0 */
 export interface AffineCouplingOptions {
   /**
    * 0/1 per coordinate, length D: 1 = the coordinate passes through unchanged and conditions the others,

@@ -76,7 +76,7 @@ export function scale(scaleBy: Tensor | TensorLike): Bijector {
   });
 }
 
-/** The parameters of {@link affine}. Unknown keys throw (since 0.2.0). @since 0.1.0 */
+/** The parameters of {@link affine}. Unknown keys throw. @since 0.1.0 */
 export interface AffineParams {
   /** b, default 0 */
   shift?: Tensor | TensorLike;

@@ -15,7 +15,7 @@ import { checkEventInput } from './internal/checks.js';
 
 const KEYS = ['features', 'momentum', 'epsilon'] as const;
 
-/** The options of {@link batchNorm}. Unknown keys throw (since 0.2.0). @since 0.1.0 */
+/** The options of {@link batchNorm}. Unknown keys throw. @since 0.1.0 */
 export interface BatchNormOptions {
   /** the number D of features (event rank 1, `[..., D]`) */
   features: number;

@@ -36,7 +36,7 @@ export interface Bijector {
   /**
    * the set `forward` maps into, where the bijector knows it (`exp`/`softplus`: 'positive', `sigmoid`:
    * 'unit-interval', `tanh`: 'interval'); absent means ℝ. A {@link TransformedDistribution}'s `support`.
-   * @since 0.2.0
+   * @since 0.1.0
    */
   readonly codomain?: Support;
   /** y = f(x) and log|det ∂f/∂x|, shape `[...batch]` */

@@ -11,7 +11,7 @@ import { elementwise, logSigmoid } from './internal/elementwise.js';
 /**
  * y = exp(x), log|dy/dx| = x; inverse x = log y, log|dx/dy| = −log y (y > 0).
  *
- * Event rank 0: the log-det has the input's shape. Codomain 'positive' (since 0.2.0).
+ * Event rank 0: the log-det has the input's shape. Codomain 'positive'.
  *
  * @see tfp.bijectors.Exp
  * @example
@@ -37,7 +37,7 @@ export function exp(): Bijector {
  * inverse x = y + log(−expm1(−y)) (y > 0), log|dx/dy| = −log σ(x).
  *
  * Maps ℝ onto (0, ∞) with a tail that grows linearly: the usual way to make a positive scale. Codomain
- * 'positive' (since 0.2.0).
+ * 'positive'.
  *
  * @see tfp.bijectors.Softplus
  * @example
@@ -61,7 +61,7 @@ export function softplus(): Bijector {
 /**
  * y = σ(x) = 1/(1 + e⁻ˣ), log|dy/dx| = log σ(x) + log σ(−x) = −softplus(−x) − softplus(x);
  * inverse x = log y − log1p(−y) (0 < y < 1), log|dx/dy| = −log y − log1p(−y). Codomain 'unit-interval'
- * (since 0.2.0).
+ *.
  *
  * @see tfp.bijectors.Sigmoid
  * @example
@@ -86,7 +86,7 @@ export function sigmoid(): Bijector {
 /**
  * y = tanh(x), log|dy/dx| = log(1 − tanh²x) = 2(log 2 − x − softplus(−2x)) (stable for large |x|);
  * inverse x = atanh(y) = ½(log1p(y) − log1p(−y)) (|y| < 1), log|dx/dy| = −log1p(y) − log1p(−y).
- * Codomain 'interval' (−1, 1) (since 0.2.0).
+ * Codomain 'interval' (−1, 1).
  *
  * @see tfp.bijectors.Tanh
  * @example

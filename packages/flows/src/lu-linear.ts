@@ -12,7 +12,7 @@ import { checkEventInput, permuteLast } from './internal/checks.js';
 
 const KEYS = ['features', 'permutation', 'seed'] as const;
 
-/** The options of {@link luLinear}. Unknown keys throw (since 0.2.0). @since 0.1.0 */
+/** The options of {@link luLinear}. Unknown keys throw. @since 0.1.0 */
 export interface LuLinearOptions {
   /** the number D of features (event rank 1, `[..., D]`) */
   features: number;

@@ -11,7 +11,7 @@ import { checkNetworkOptions, dense, denseNetwork, type Dense } from './internal
 
 const KEYS = ['features', 'hidden', 'paramsPerFeature', 'order', 'contextSize', 'activation', 'zeroLast', 'seed'] as const;
 
-/** The options of {@link made}. Unknown keys throw (since 0.2.0). @since 0.1.0 */
+/** The options of {@link made}. Unknown keys throw. @since 0.1.0 */
 export interface MadeOptions {
   /** the number D of autoregressive features (the input size) */
   features: number;
@@ -32,7 +32,7 @@ export interface MadeOptions {
   zeroLast?: boolean;
   /**
    * seed of the initial weights, a number (0 included) or a string: layer l draws W and b from
-   * deriveSeed(seed, 'layer', l, 'w' | 'b'). Strings since 0.2.0.
+   * deriveSeed(seed, 'layer', l, 'w' | 'b'). Strings too.
    */
   seed?: Seed;
 }

@@ -15,7 +15,7 @@ import { networkOwnership } from './internal/coupling.js';
 
 const KEYS = ['network', 'features', 'logScaleBound', 'contextSize'] as const;
 
-/** The options of {@link maskedAutoregressive} and {@link inverseAutoregressive}. Unknown keys throw (since 0.2.0). @since 0.1.0 */
+/** The options of {@link maskedAutoregressive} and {@link inverseAutoregressive}. Unknown keys throw. @since 0.1.0 */
 export interface MaskedAutoregressiveOptions {
   /**
    * an autoregressive network `[..., D] (+ context) → [..., 2D]`: the shift block then the raw log-scale

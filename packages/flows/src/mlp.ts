@@ -13,7 +13,7 @@ import { checkNetworkOptions, dense, denseNetwork, type Dense } from './internal
 
 const KEYS = ['inputs', 'hidden', 'outputs', 'contextSize', 'activation', 'zeroLast', 'seed'] as const;
 
-/** The options of {@link mlp}. Unknown keys throw (since 0.2.0). @since 0.1.0 */
+/** The options of {@link mlp}. Unknown keys throw. @since 0.1.0 */
 export interface MlpOptions {
   /** input size I */
   inputs: number;
@@ -29,7 +29,7 @@ export interface MlpOptions {
   zeroLast?: boolean;
   /**
    * seed of the initial weights, a number (0 included) or a string: layer l draws W and b from
-   * deriveSeed(seed, 'layer', l, 'w' | 'b'). Strings since 0.2.0.
+   * deriveSeed(seed, 'layer', l, 'w' | 'b'). Strings too.
    */
   seed?: Seed;
 }

@@ -14,7 +14,7 @@ import { rqSpline, type SplineParams } from './internal/spline.js';
 
 const KEYS = ['mask', 'conditioner', 'bins', 'bound', 'minBinWidth', 'minBinHeight', 'minDerivative', 'contextSize'] as const;
 
-/** The options of {@link rationalQuadraticSpline}. Unknown keys throw (since 0.2.0). @since 0.1.0 */
+/** The options of {@link rationalQuadraticSpline}. Unknown keys throw. @since 0.1.0 */
 export interface RationalQuadraticSplineOptions {
   /** 0/1 per coordinate, length D: 1 = passes through and conditions, 0 = transformed by the spline */
   mask: number[];

@@ -29,12 +29,12 @@ const SAMPLE_KEYS = ['seed'] as const;
  * @since 0.1.0
  */
 export class StandardNormal implements ReparameterizedDistribution {
-  /** @since 0.2.0 */
+  /** @since 0.1.0 */
   readonly family = 'StandardNormal';
-  /** always `[]` @since 0.2.0 */
+  /** always `[]` @since 0.1.0 */
   readonly batchShape: number[] = [];
   readonly eventShape: number[];
-  /** @since 0.2.0 */
+  /** @since 0.1.0 */
   readonly support: Support = 'real';
   private readonly size: number;
 
@@ -73,17 +73,17 @@ export class StandardNormal implements ReparameterizedDistribution {
     });
   }
 
-  /** E[z] = 0, shape `eventShape`. @since 0.2.0 */
+  /** E[z] = 0, shape `eventShape`. @since 0.1.0 */
   mean(): Tensor {
     return tf.zeros(this.eventShape);
   }
 
-  /** Var[z] = 1 elementwise, shape `eventShape`. @since 0.2.0 */
+  /** Var[z] = 1 elementwise, shape `eventShape`. @since 0.1.0 */
   variance(): Tensor {
     return tf.ones(this.eventShape);
   }
 
-  /** H = (n/2)·(1 + log 2π) nats, a scalar (batch shape `[]`). @since 0.2.0 */
+  /** H = (n/2)·(1 + log 2π) nats, a scalar (batch shape `[]`). @since 0.1.0 */
   entropy(): Tensor {
     return tf.scalar(this.size * (0.5 + HALF_LOG_TWO_PI));
   }

@@ -30,7 +30,7 @@ function fit(flow: Bijector, steps: number, lr: number, batch: number): { nll: n
 // A standard normal fitted to standardized data scores log(2πe) ≈ 2.84 nats; the two-moons density itself
 // (arc length 2π, noise sd 0.05 across it, then standardized) has entropy ≈ log 2π + ½ log(2πe·0.05²)
 // − log(0.867·0.497) ≈ 1.1 nats, the best achievable held-out NLL. The bound sits between the two.
-// Measured: 1.73 on cpu, 1.73 on wasm (seeds through deriveSeed since 0.2.0; 1.64 / 1.81 before): the same
+// Measured: 1.73 on cpu, 1.73 on wasm (seeds through deriveSeed; 1.64 / 1.81 with the earlier seed scheme): the same
 // seeds and data, but the backends round sums differently
 // and 300 Adam steps amplify that into different trajectories; 2.0 leaves room for it while still
 // requiring a clearly non-Gaussian fit.

@@ -31,7 +31,7 @@ export interface FlowSampleOptions extends SampleOptions {
   context?: Tensor;
 }
 
-/** The options of a flow's `logProb` and `prob`. @since 0.2.0 */
+/** The options of a flow's `logProb` and `prob`. @since 0.1.0 */
 export interface FlowLogProbOptions {
   /** the context of a conditional flow, `[..., C]` (prefer `flow.condition(context)`) */
   context?: Tensor;
@@ -42,22 +42,22 @@ const LOG_PROB_KEYS = ['context'] as const;
 
 /** The implementation of {@link TransformedDistribution} (the exported constructor types it by its base). */
 class TransformedDistributionImpl<B extends Distribution = Distribution> implements Distribution, ConditionalDistribution<TransformedDistribution<B>> {
-  /** @since 0.2.0 */
+  /** @since 0.1.0 */
   readonly family = 'Transformed';
   readonly base: B;
   readonly bijector: Bijector;
-  /** @since 0.2.0 */
+  /** @since 0.1.0 */
   readonly batchShape: number[];
-  /** @since 0.2.0 */
+  /** @since 0.1.0 */
   readonly eventShape: number[];
-  /** the bijector's `codomain`, or 'real' @since 0.2.0 */
+  /** the bijector's `codomain`, or 'real' @since 0.1.0 */
   readonly support: Support;
-  /** the context bound by {@link TransformedDistribution.condition} (undefined on the flow itself) @since 0.2.0 */
+  /** the context bound by {@link TransformedDistribution.condition} (undefined on the flow itself) @since 0.1.0 */
   readonly context: Tensor | undefined = undefined;
   /**
    * Reparameterized draws y = f(z): gradients reach f's variables (and the base's, through its `rsample`).
    * **Present only when the base has `rsample`** (check with `hasRsample` or `flow.rsample !== undefined`).
-   * @since 0.1.0 (optional since 0.2.0)
+   * @since 0.1.0 (optional when the base has none)
    */
   declare readonly rsample?: (sampleShape?: number[], options?: FlowSampleOptions) => Tensor;
   /** leading batch axes a bound context adds in front of the flow's batch shape */
@@ -103,7 +103,7 @@ class TransformedDistributionImpl<B extends Distribution = Distribution> impleme
    * const cond = flow.condition(tf.tensor2d([[0, 1], [1, 0]]));   // batch shape [2]
    * const y = cond.sample([5], { seed: 0 });                     // [5, 2, D]
    * ```
-   * @since 0.2.0
+   * @since 0.1.0
    */
   condition(context: Tensor): TransformedDistribution<B> {
     const fn = 'TransformedDistribution.condition';
@@ -188,7 +188,7 @@ class TransformedDistributionImpl<B extends Distribution = Distribution> impleme
   /**
    * Frees what the flow owns: the bijector (its variables and networks) and the base (`base.dispose?.()`).
    * Idempotent; a no-op on a distribution made by `condition`.
-   * @since 0.2.0
+   * @since 0.1.0
    */
   dispose(): void {
     if (!this.owner || this.disposed) return;
@@ -202,7 +202,7 @@ class TransformedDistributionImpl<B extends Distribution = Distribution> impleme
  * The type of a flow over a base of type `B`: when the base is reparameterized (has `rsample`, as
  * `StandardNormal` and @genmod/reparam's Normal do), so is the flow, and its type says so; otherwise it has
  * no `rsample`. See the {@link TransformedDistribution} constructor for the maths.
- * @since 0.2.0
+ * @since 0.1.0
  */
 export type TransformedDistribution<B extends Distribution = Distribution> = TransformedDistributionImpl<B> &
   (B extends ReparameterizedDistribution ? { rsample(sampleShape?: number[], options?: FlowSampleOptions): Tensor } : unknown);

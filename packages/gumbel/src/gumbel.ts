@@ -73,11 +73,11 @@ export interface GumbelParams {
  * @since 0.1.0
  */
 export class Gumbel implements ReparameterizedDistribution {
-  /** The family tag of the distribution contract. @since 0.2.0 */
+  /** The family tag of the distribution contract. @since 0.1.0 */
   readonly family = 'Gumbel' as const;
-  /** The draws are real numbers. @since 0.2.0 */
+  /** The draws are real numbers. @since 0.1.0 */
   readonly support: Support = 'real';
-  /** A scalar law: `[]`. @since 0.2.0 */
+  /** A scalar law: `[]`. @since 0.1.0 */
   readonly eventShape: readonly number[] = [];
   readonly loc: Tensor;
   readonly scale: Tensor;

@@ -87,11 +87,11 @@ export interface RelaxedBernoulliSampleOptions {
  * @since 0.1.0
  */
 export class RelaxedBernoulli implements ReparameterizedDistribution {
-  /** The family tag of the distribution contract. @since 0.2.0 */
+  /** The family tag of the distribution contract. @since 0.1.0 */
   readonly family = 'RelaxedBernoulli' as const;
-  /** The draws lie in (0, 1). @since 0.2.0 */
+  /** The draws lie in (0, 1). @since 0.1.0 */
   readonly support: Support = 'unit-interval';
-  /** A scalar law: `[]`. @since 0.2.0 */
+  /** A scalar law: `[]`. @since 0.1.0 */
   readonly eventShape: readonly number[] = [];
   readonly temperature: number;
   readonly logits: Tensor | undefined;

@@ -159,7 +159,7 @@ export class Normal implements NormalLaw {
    * q.logStddev();                                   // [-150], exact
    * q.dispose();
    * ```
-   * @since 0.2.0
+   * @since 0.1.0
    */
   logStddev(): Tensor {
     return tf.tidy('Normal.logStddev', () => tf.broadcastTo(this.logSigma(), this.batchShape));

@@ -25,7 +25,7 @@ import { checkEncodings, mixtureLogProb } from './internal/mixture.js';
  * prior.variance();   // [5, 1]
  * prior.dispose();
  * ```
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface AggregatePosterior extends Distribution {
   readonly family: 'AggregatePosterior';

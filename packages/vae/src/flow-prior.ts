@@ -41,7 +41,7 @@ export interface PriorBijector {
  * const prior: FlowPrior = flowPrior(bijector, standardNormalPrior([2]));
  * prior.family;   // 'FlowPrior'
  * ```
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface FlowPrior extends Distribution {
   readonly family: 'FlowPrior';

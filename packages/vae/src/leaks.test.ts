@@ -77,7 +77,7 @@ describe('no public function leaks', () => {
   });
 
   it('covers every exported function and class', () => {
-    const covered = new Set([...functions.map(([n]) => n.split(' ')[0]!), 'VectorQuantizer', 'linearWarmup', 'cyclicalAnnealing']);
+    const covered = new Set([...functions.map(([n]) => n.split(' ')[0]!), 'VectorQuantizer', 'linearWarmup', 'cyclicalAnnealing', 'deriveSeed']); // deriveSeed: host integers, no tensors
     expect(Object.keys(api).filter((k) => !covered.has(k))).toEqual([]);
   });
 });

@@ -66,7 +66,7 @@ export interface DiscretePrior extends Distribution {
  * const prior: StandardNormalPrior = standardNormalPrior([4]);
  * prior.entropy();   // 4·½·log(2πe)
  * ```
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface StandardNormalPrior extends ReparameterizedDistribution {
   readonly family: 'StandardNormal';

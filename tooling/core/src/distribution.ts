@@ -25,11 +25,11 @@ import type { Seed } from './seed.js';
  * - `real`: ℝ per element; `positive`: (0, ∞); `unit-interval`: [0, 1]; `interval`: [low, high];
  * - `simplex`: probability vectors on the last axis; `log-simplex`: their logarithms (ExpRelaxed laws);
  * - `one-hot`: one-hot vectors on the last axis; `index`: class indices {0, …, K − 1}; `binary`: {0, 1}.
- * @since 0.2.0
+ * @since 0.1.0
  */
 export type Support = 'real' | 'positive' | 'unit-interval' | 'interval' | 'simplex' | 'log-simplex' | 'one-hot' | 'index' | 'binary';
 
-/** Options of every `sample` and `rsample`: the seed (any number, 0 included, or string). @since 0.2.0 */
+/** Options of every `sample` and `rsample`: the seed (any number, 0 included, or string). @since 0.1.0 */
 export interface SampleOptions {
   /**
    * The same seed gives the same draw, on every backend (tfjs draws on the host). A fixed seed gives the
@@ -47,7 +47,7 @@ export interface SampleOptions {
  * const x = d.sample([3], { seed: 0 });                       // [3], no gradient
  * d.logProb(x);                                               // [3]
  * ```
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface Distribution {
   /** the law's family, an explicit tag ('Normal', 'Categorical', 'Transformed', …) */
@@ -79,7 +79,7 @@ export interface Distribution {
  * z = g(ε, θ): `rsample` returns such a z, so gradients reach θ (the pathwise estimator).
  *
  * @see Kingma & Welling 2014, arXiv:1312.6114 · Rezende, Mohamed & Wierstra 2014, arXiv:1401.4082
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface ReparameterizedDistribution extends Distribution {
   /** draws differentiable with respect to the parameters */
@@ -90,7 +90,7 @@ export interface ReparameterizedDistribution extends Distribution {
  * A law that depends on a context (a conditional flow, an encoder's posterior): `condition(context)`
  * returns an ordinary {@link Distribution}, which fits everywhere a distribution is taken (zuko's lazy
  * distributions).
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface ConditionalDistribution<D extends Distribution = Distribution> {
   /** the law given the context; it refers to `context` (keep the context alive while you use it) */
@@ -149,7 +149,7 @@ export function supportWithin(inner: Support, outer: Support): boolean {
  * What the `Normal` family tag guarantees: N(loc, scale²) elementwise (`@genmod/reparam`'s Normal).
  * `logStddev()` is log σ computed exactly (from a log-scale or log-variance parameterization where the law
  * was built from one), so divergences stay exact where σ under- or overflows.
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface NormalLaw extends ReparameterizedDistribution {
   readonly family: 'Normal';
@@ -158,21 +158,21 @@ export interface NormalLaw extends ReparameterizedDistribution {
   logStddev(): Tensor;
 }
 
-/** The `MultivariateNormalTriL` family: N(loc, L·Lᵀ) over the last axis, L = `scaleTril`. @since 0.2.0 */
+/** The `MultivariateNormalTriL` family: N(loc, L·Lᵀ) over the last axis, L = `scaleTril`. @since 0.1.0 */
 export interface MultivariateNormalTriLLaw extends ReparameterizedDistribution {
   readonly family: 'MultivariateNormalTriL';
   readonly loc: Tensor;
   readonly scaleTril: Tensor;
 }
 
-/** The `Categorical` family: classes on the last axis of exactly one of `logits` / `probs`. @since 0.2.0 */
+/** The `Categorical` family: classes on the last axis of exactly one of `logits` / `probs`. @since 0.1.0 */
 export interface CategoricalLaw extends Distribution {
   readonly family: 'Categorical';
   readonly logits: Tensor | undefined;
   readonly probs: Tensor | undefined;
 }
 
-/** The `Bernoulli` family: P(x = 1) given by exactly one of `logits` / `probs`. @since 0.2.0 */
+/** The `Bernoulli` family: P(x = 1) given by exactly one of `logits` / `probs`. @since 0.1.0 */
 export interface BernoulliLaw extends Distribution {
   readonly family: 'Bernoulli';
   readonly logits: Tensor | undefined;
@@ -182,7 +182,7 @@ export interface BernoulliLaw extends Distribution {
 /**
  * The `Independent` family: `base` with its last `reinterpretedBatchNdims` batch axes read as event axes
  * (log-densities summed over them).
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface IndependentLaw<D extends Distribution = Distribution> extends Distribution {
   readonly family: 'Independent';

@@ -38,7 +38,7 @@ function tag(value: Seed): string {
  * deriveSeed('a', 'eps');   // the 'eps' stream of seed 'a'
  * deriveSeed(undefined, 1); // undefined: no seed, no derived seed
  * ```
- * @since 0.2.0
+ * @since 0.1.0
  */
 export function deriveSeed(seed: Seed, ...streams: Seed[]): number;
 export function deriveSeed(seed: Seed | undefined, ...streams: Seed[]): number | undefined;

@@ -25,12 +25,14 @@ export interface LawCase {
 const callerTensors: tf.Tensor[] = [];
 const keep = <T extends tf.Tensor>(t: T): T => (callerTensors.push(t), t);
 const row = (theta: tf.Tensor, values: number[]) => keep(tf.tidy(() => tf.add(tf.tensor1d(values), theta)));
+/** values + θ·e₁: θ moves one logit only (softmax-type laws ignore a shift of all logits) */
+const first = (theta: tf.Tensor, values: number[]) => keep(tf.tidy(() => tf.add(tf.tensor1d(values), tf.mul(theta, tf.oneHot(tf.tensor1d([0], 'int32'), values.length).reshape([values.length]).cast('float32')))));
 export const releaseCallerTensors = () => tf.dispose(callerTensors.splice(0));
 
 export const lawCases: LawCase[] = [
   { name: 'gumbel Gumbel', make: (t) => new Gumbel({ loc: row(t, [0, 1]), scale: [1, 2] }), reparameterized: true, batchShape: [2], eventShape: [] },
-  { name: 'gumbel RelaxedOneHotCategorical', make: (t) => new RelaxedOneHotCategorical({ logits: keep(tf.reshape(row(t, [0, 1, 2]), [1, 3])), temperature: 0.5 }), reparameterized: true, batchShape: [1], eventShape: [3] },
-  { name: 'gumbel ExpRelaxedOneHotCategorical', make: (t) => new ExpRelaxedOneHotCategorical({ logits: row(t, [0, 1, 2]), temperature: 0.5 }), reparameterized: true, batchShape: [], eventShape: [3] },
+  { name: 'gumbel RelaxedOneHotCategorical', make: (t) => new RelaxedOneHotCategorical({ logits: keep(tf.reshape(first(t, [0, 1, 2]), [1, 3])), temperature: 0.5 }), reparameterized: true, batchShape: [1], eventShape: [3] },
+  { name: 'gumbel ExpRelaxedOneHotCategorical', make: (t) => new ExpRelaxedOneHotCategorical({ logits: first(t, [0, 1, 2]), temperature: 0.5 }), reparameterized: true, batchShape: [], eventShape: [3] },
   { name: 'gumbel RelaxedBernoulli', make: (t) => new RelaxedBernoulli({ logits: row(t, [0.3, -1]), temperature: 0.7 }), reparameterized: true, batchShape: [2], eventShape: [] },
   { name: 'reparam Normal', make: (t) => new Normal({ loc: row(t, [0, 1]), scale: [1, 0.5] }), reparameterized: true, batchShape: [2], eventShape: [] },
   { name: 'reparam Normal.fromLogVariance', make: (t) => Normal.fromLogVariance(row(t, [0, 1]), [0, -1]), reparameterized: true, batchShape: [2], eventShape: [] },
@@ -38,7 +40,7 @@ export const lawCases: LawCase[] = [
   { name: 'reparam Logistic', make: (t) => new Logistic({ loc: row(t, [0, 1]), scale: [1, 2] }), reparameterized: true, batchShape: [2], eventShape: [] },
   { name: 'reparam Uniform', make: (t) => new Uniform({ low: row(t, [0, 1]), high: [2, 3] }), reparameterized: true, batchShape: [2], eventShape: [] },
   { name: 'reparam Bernoulli', make: (t) => new Bernoulli({ logits: row(t, [0.3, -1]) }), reparameterized: false, batchShape: [2], eventShape: [] },
-  { name: 'reparam Categorical', make: (t) => new Categorical({ logits: row(t, [0, 1, 2]) }), reparameterized: false, batchShape: [], eventShape: [] },
+  { name: 'reparam Categorical', make: (t) => new Categorical({ logits: first(t, [0, 1, 2]) }), reparameterized: false, batchShape: [], eventShape: [] },
   { name: 'reparam independent(Normal, 1)', make: (t) => independent(new Normal({ loc: row(t, [0, 1]), scale: [1, 2] }), 1), reparameterized: true, batchShape: [], eventShape: [2] },
   { name: 'reparam independent(Bernoulli, 1)', make: (t) => independent(new Bernoulli({ logits: row(t, [0.3, -1]) }), 1), reparameterized: false, batchShape: [], eventShape: [2] },
   { name: 'flows StandardNormal', make: () => new StandardNormal([2]), reparameterized: true, batchShape: [], eventShape: [2], hasParameter: false },

@@ -21,6 +21,9 @@ async function main() {
   const n = new reparam.Normal({ loc: 0, scale: 2 });
   out.normalLogProb = n.logProb(0).dataSync()[0];
   out.kl = divergences.klNormalNormal({ loc: tf.scalar(0), scale: tf.scalar(1) }, { loc: tf.scalar(1), scale: tf.scalar(1) }).dataSync()[0];
+  // one contract across installed tarballs: a reparam Normal goes into divergences' KL as it is
+  out.klOfLaws = divergences.klNormalNormal(new reparam.Normal({ loc: 0, scale: 1 }), new reparam.Normal({ loc: 1, scale: 1 })).dataSync()[0];
+  out.seed0 = Array.from(n.sample([2], { seed: 0 }).dataSync()).join() === Array.from(n.sample([2], { seed: 0 }).dataSync()).join();
   const f = flows.chain(flows.exp(), flows.shift(tf.scalar(1)));
   const { y, logDet } = f.forward(tf.tensor1d([0, 1]));
   out.flow = Array.from(y.dataSync());
@@ -31,7 +34,7 @@ async function main() {
   out.alphaBarLast = s.alphasCumprod[999];
   const ll = vae.bernoulliLogLikelihood(tf.tensor2d([[1, 0]]), tf.tensor2d([[0, 0]]));
   out.bernoulli = ll.dataSync()[0];
-  out.ganLoss = adversarial.discriminatorLoss(tf.tensor1d([0]), tf.tensor1d([0])).dataSync()[0];
+  out.ganLoss = adversarial.minimaxDiscriminatorLoss(tf.tensor1d([0]), tf.tensor1d([0])).dataSync()[0];
   console.log(JSON.stringify(out));
 }
 main();
@@ -67,13 +70,16 @@ describe('every package installed from its tarball', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('each depends at run time on tfjs-core (peer) and, for vae, only on sibling @genmod packages', () => {
+  it('each depends at run time on tfjs-core (peer) and, only on the sibling @genmod packages their concepts need', () => {
     for (const p of packages) {
       const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', '@genmod', p, 'package.json'), 'utf8'));
       expect(pkg.peerDependencies, p).toEqual({ '@tensorflow/tfjs-core': '^4.22.0' });
       expect(JSON.stringify(pkg), p).not.toContain('workspace:');
       expect(Object.keys(pkg.dependencies ?? {}).every((d) => d.startsWith('@genmod/')), p).toBe(true);
-      if (p !== 'vae') expect(pkg.dependencies ?? {}, p).toEqual({});
+      // the sibling dependencies the concepts need: vae builds on reparam's Normal, adversarial's AVB on
+      // divergences' density-ratio functions; every other package stands alone
+      const siblings: Record<string, string[]> = { vae: ['@genmod/reparam'], adversarial: ['@genmod/divergences'] };
+      expect(Object.keys(pkg.dependencies ?? {}), p).toEqual(siblings[p] ?? []);
     }
   });
 
@@ -81,6 +87,8 @@ describe('every package installed from its tarball', () => {
     const out = JSON.parse(execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', env }).trim().split('\n').pop()!);
     expect(out.normalLogProb).toBeCloseTo(-Math.log(2) - 0.5 * Math.log(2 * Math.PI), 5);
     expect(out.kl).toBeCloseTo(0.5, 5);
+    expect(out.klOfLaws).toBeCloseTo(0.5, 5);
+    expect(out.seed0).toBe(true);
     expect(out.flow[0]).toBeCloseTo(Math.E ** 1, 4); // exp(shift(x)) = e^(x + 1) at x = 0
     expect(out.flowLogDet[1]).toBeCloseTo(2, 5); // log|d/dx e^(x+1)| at x = 1
     expect(out.checked).toBe(true);

@@ -18,10 +18,10 @@ export type DiscreteParams =
   | { logits: Tensor | TensorLike; probs?: undefined; family?: undefined }
   | { probs: Tensor | TensorLike; logits?: undefined; family?: undefined };
 
-/** A categorical law: plain `{ logits } | { probs }` or a distribution of family 'Categorical'. @since 0.2.0 */
+/** A categorical law: plain `{ logits } | { probs }` or a distribution of family 'Categorical'. @since 0.1.0 */
 export type CategoricalLike = DiscreteParams | CategoricalLaw;
 
-/** A Bernoulli law: plain `{ logits } | { probs }` or a distribution of family 'Bernoulli'. @since 0.2.0 */
+/** A Bernoulli law: plain `{ logits } | { probs }` or a distribution of family 'Bernoulli'. @since 0.1.0 */
 export type BernoulliLike = DiscreteParams | BernoulliLaw;
 
 export type DiscreteFamily = 'Categorical' | 'Bernoulli';

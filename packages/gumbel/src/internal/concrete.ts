@@ -36,9 +36,9 @@ export interface RelaxedCategoricalParams {
  * y = logSoftmax((logits + g)/τ), and the log-space density.
  */
 export abstract class ConcreteBase<F extends string> {
-  /** The family tag of the distribution contract (the class name). @since 0.2.0 */
+  /** The family tag of the distribution contract (the class name). @since 0.1.0 */
   readonly family: F;
-  /** The set the draws live in ('simplex' or 'log-simplex'). @since 0.2.0 */
+  /** The set the draws live in ('simplex' or 'log-simplex'). @since 0.1.0 */
   readonly support: Support;
   /** The temperature τ. */
   readonly temperature: number;

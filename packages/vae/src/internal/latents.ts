@@ -38,7 +38,7 @@ import type { Prior } from '../prior.js';
  * ```ts
  * const model: LatentModelOptions<GaussianPosterior, tf.Tensor> = { x, encode, decode, likelihood: bernoulliLogLikelihood, seed: 0 };
  * ```
- * @since 0.2.0
+ * @since 0.1.0
  */
 export interface LatentModelOptions<Code, Latent> {
   /** the data, float32 `[B, ...]` */
