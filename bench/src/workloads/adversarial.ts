@@ -9,6 +9,7 @@
 // Most of tfjs's time here is its MatMul gradient, which multiplies with transposeA/transposeB: on wasm those
 // paths are 14-19x slower than an explicit transpose + plain matMul. main.ts times this workload both with tfjs's
 // gradient and with enableFastMatMulGradient (examples/backend), which apps get from chooseBackend on wasm.
+import { deriveSeed } from '@genmod-internal/core';
 import * as tf from '@tensorflow/tfjs';
 import { discriminatorStep, enableHigherOrderGradients, gradientPenalty, wassersteinLoss } from '@genmod/adversarial';
 import type { Workload } from '../workload.js';
@@ -20,7 +21,7 @@ function mlp(sizes: number[], act: (h: tf.Tensor) => tf.Tensor, seed: number) {
   const vars = tf.tidy(() =>
     sizes.slice(1).flatMap((out, l) => {
       const b = 1 / Math.sqrt(sizes[l]!);
-      return [tf.variable(tf.randomUniform([sizes[l]!, out], -b, b, 'float32', seed + 2 * l)), tf.variable(tf.randomUniform([out], -b, b, 'float32', seed + 2 * l + 1))];
+      return [tf.variable(tf.randomUniform([sizes[l]!, out], -b, b, 'float32', deriveSeed(seed, 'layer', l, 'w'))), tf.variable(tf.randomUniform([out], -b, b, 'float32', deriveSeed(seed, 'layer', l, 'b')))];
     }),
   );
   const f = (x: tf.Tensor) => {

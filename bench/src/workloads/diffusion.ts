@@ -5,6 +5,7 @@
 // (PyTorch's default init), Adam lr 1e-3, batch 512 of standardized two-moons data (16 batches, cycled).
 // Built from the package's public API: diffusionLoss (which draws t and ε and forms x_t like qSample) and
 // sinusoidalTimestepEmbedding; the network is plain functions over tf.Variables.
+import { deriveSeed } from '@genmod-internal/core';
 import * as tf from '@tensorflow/tfjs';
 import { diffusionLoss, linearSchedule, sinusoidalTimestepEmbedding } from '@genmod/diffusion';
 import type { Workload } from '../workload.js';
@@ -17,8 +18,8 @@ function linear(fanIn: number, fanOut: number, seed: number): { w: tf.Variable; 
   const bound = 1 / Math.sqrt(fanIn);
   // inside a tidy: the initial values are freed, the variables (copies) are kept
   return tf.tidy(() => ({
-    w: tf.variable(tf.randomUniform([fanIn, fanOut], -bound, bound, 'float32', seed)),
-    b: tf.variable(tf.randomUniform([fanOut], -bound, bound, 'float32', seed + 1000)),
+    w: tf.variable(tf.randomUniform([fanIn, fanOut], -bound, bound, 'float32', deriveSeed(seed, 'w'))),
+    b: tf.variable(tf.randomUniform([fanOut], -bound, bound, 'float32', deriveSeed(seed, 'b'))),
   }));
 }
 

@@ -2,6 +2,7 @@
 // RealNVP on 2-D standardized two moons, 8 affine couplings with alternating masks [1, 0] / [0, 1];
 // s-net 2-64-64-2 LeakyReLU with tanh out, t-net 2-64-64-2 LeakyReLU (PyTorch nn.Linear init);
 // N(0, I) base; loss −mean log p(x) over a batch of 512; Adam(1e−3). One step = forward + backward + update.
+import { deriveSeed } from '@genmod-internal/core';
 import * as tf from '@tensorflow/tfjs';
 import { StandardNormal, TransformedDistribution, affineCoupling, chain, invert, tanhBound, type Network } from '@genmod/flows';
 import type { Workload } from '../workload.js';
@@ -14,7 +15,7 @@ function net(seed: number): Network & { trainableVariables: tf.Variable[]; dispo
   const vars = tf.tidy(() =>
     sizes.slice(1).flatMap((out, l) => {
       const b = 1 / Math.sqrt(sizes[l]!);
-      return [tf.variable(tf.randomUniform([sizes[l]!, out], -b, b, 'float32', seed + 2 * l)), tf.variable(tf.randomUniform([out], -b, b, 'float32', seed + 2 * l + 1))];
+      return [tf.variable(tf.randomUniform([sizes[l]!, out], -b, b, 'float32', deriveSeed(seed, 'layer', l, 'w'))), tf.variable(tf.randomUniform([out], -b, b, 'float32', deriveSeed(seed, 'layer', l, 'b')))];
     }),
   );
   const f = (x: tf.Tensor) =>

@@ -5,6 +5,7 @@
 //   Gumbel:   enc 784-512-256-300, dec 300-256-512-784 ReLU, 30 × Cat(10), soft Gumbel-softmax τ = 1,
 //             loss (BCE sum + KL(q ‖ Uniform(10)))/batch.
 // Layers are initialized as torch.nn.Linear (U(±1/√fan_in) for weights and biases).
+import { deriveSeed } from '@genmod-internal/core';
 import * as tf from '@tensorflow/tfjs';
 import { bernoulliLogLikelihood, discreteElbo, elbo } from '@genmod/vae';
 import type { Workload } from '../workload.js';
@@ -15,10 +16,10 @@ const ROWS = BATCH * 16;
 /** binary_784(n): z [n, 16] ~ N(0, 1), W [16, 784] ~ 0.7·N(0, 1), x ~ Bernoulli(σ(z·W − 1)); the peer's generator, with tfjs seeds. */
 function binary784(n: number, seed = 1): tf.Tensor2D {
   return tf.tidy(() => {
-    const z = tf.randomNormal([n, 16], 0, 1, 'float32', seed);
-    const w = tf.mul(tf.randomNormal([16, 784], 0, 1, 'float32', seed + 1), 0.7);
+    const z = tf.randomNormal([n, 16], 0, 1, 'float32', deriveSeed(seed, 'z'));
+    const w = tf.mul(tf.randomNormal([16, 784], 0, 1, 'float32', deriveSeed(seed, 'w')), 0.7);
     const p = tf.sigmoid(tf.sub(tf.matMul(z, w), 1));
-    return tf.cast(tf.less(tf.randomUniform([n, 784], 0, 1, 'float32', seed + 2), p), 'float32') as tf.Tensor2D;
+    return tf.cast(tf.less(tf.randomUniform([n, 784], 0, 1, 'float32', deriveSeed(seed, 'pixels')), p), 'float32') as tf.Tensor2D;
   });
 }
 

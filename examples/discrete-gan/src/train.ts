@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import { nonSaturatingLoss, type GanLoss } from '@genmod/adversarial';
 import { exponentialDecay } from '@genmod/gumbel';
-import { leaveOneOutBaseline, scoreFunctionGradient, type Baseline } from '@genmod/reparam';
+import { deriveSeed, leaveOneOutBaseline, scoreFunctionGradient, type Baseline } from '@genmod/reparam';
 import { VOCAB, bracketData, sampleStats, type BracketData, type SampleStats } from './brackets.js';
 import { GruGenerator, MlpDiscriminator, oneHot } from './models.js';
 
@@ -75,14 +75,14 @@ export function createTrainer(options: TrainOptions): Trainer {
   const tau = options.temperature ?? defaultTemperature;
   const data = options.data ?? bracketData();
   const T = data.maxLength;
-  const generator = new GruGenerator({ vocab: VOCAB, length: T, hidden: options.generatorHidden ?? 64, latent: options.latent ?? 16, seed: seed * 7919 + 1 });
-  const discriminator = new MlpDiscriminator({ vocab: VOCAB, length: T, hidden: options.discriminatorHidden ?? 128, seed: seed * 7919 + 2 });
+  const generator = new GruGenerator({ vocab: VOCAB, length: T, hidden: options.generatorHidden ?? 64, latent: options.latent ?? 16, seed: deriveSeed(seed, 'generator') });
+  const discriminator = new MlpDiscriminator({ vocab: VOCAB, length: T, hidden: options.discriminatorHidden ?? 128, seed: deriveSeed(seed, 'discriminator') });
   const gOpt = tf.train.adam(options.lrGenerator ?? 2e-3, 0.5, 0.999);
   const dOpt = tf.train.adam(options.lrDiscriminator ?? 2e-3, 0.5, 0.999);
   const baseline = method === 'reinforce' ? (options.baseline ?? leaveOneOutBaseline)() : undefined;
   let t = 0;
-  // distinct seeds for every random draw: (seed, step, purpose)
-  const seedOf = (purpose: number) => ((seed * 1_000_003 + t * 8 + purpose) % 2_147_483_647) + 1;
+  // distinct seeds for every random draw: (seed, step, purpose), by the one seed scheme
+  const seedOf = (purpose: number) => deriveSeed(seed, 'step', t, purpose);
 
   /** A fake batch [B, T, K]: hard one-hots for REINFORCE, (straight-through) Gumbel-softmax otherwise. */
   const fakes = (temperature: number, z: Tensor, s: number): Tensor =>

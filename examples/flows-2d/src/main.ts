@@ -14,6 +14,7 @@ import { chooseBackendFromArgs } from '@genmod-examples/backend';
 import { mulberry32 } from '@genmod-internal/core';
 import { Figure, colormap, type RGB } from '@genmod-examples/plot';
 import {
+  deriveSeed,
   StandardNormal,
   TransformedDistribution,
   affineCoupling,
@@ -72,13 +73,13 @@ const densities: Record<string, (n: number, seed: number) => number[][]> = {
 // ---------------------------------------------------------------- models
 const models: Record<string, (seed: number) => TrainableBijector> = {
   REALNVP: (seed) =>
-    chain(...Array.from({ length: 6 }, (_, i) => affineCoupling({ mask: i % 2 ? [0, 1] : [1, 0], conditioner: mlp({ inputs: 2, hidden: [64, 64], outputs: 4, seed: seed + i }), logScaleBound: tanhBound(2) }))),
+    chain(...Array.from({ length: 6 }, (_, i) => affineCoupling({ mask: i % 2 ? [0, 1] : [1, 0], conditioner: mlp({ inputs: 2, hidden: [64, 64], outputs: 4, seed: deriveSeed(seed, 'coupling', i) }), logScaleBound: tanhBound(2) }))),
   MAF: (seed) =>
     chain(
-      ...Array.from({ length: 5 }, (_, i) => [maskedAutoregressive({ network: made({ features: 2, hidden: [64, 64], seed: seed + i }) }), ...(i < 4 ? [reverse()] : [])]).flat(),
+      ...Array.from({ length: 5 }, (_, i) => [maskedAutoregressive({ network: made({ features: 2, hidden: [64, 64], seed: deriveSeed(seed, 'made', i) }) }), ...(i < 4 ? [reverse()] : [])]).flat(),
     ),
   'SPLINE FLOW': (seed) =>
-    chain(...Array.from({ length: 4 }, (_, i) => rationalQuadraticSpline({ mask: i % 2 ? [0, 1] : [1, 0], bins: 8, bound: 4, conditioner: mlp({ inputs: 2, hidden: [64, 64], outputs: 2 * 23, seed: seed + i }) }))),
+    chain(...Array.from({ length: 4 }, (_, i) => rationalQuadraticSpline({ mask: i % 2 ? [0, 1] : [1, 0], bins: 8, bound: 4, conditioner: mlp({ inputs: 2, hidden: [64, 64], outputs: 2 * 23, seed: deriveSeed(seed, 'spline', i) }) }))),
 };
 
 function train(bijector: TrainableBijector, data: tf.Tensor2D): TransformedDistribution {

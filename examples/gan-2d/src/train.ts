@@ -7,7 +7,7 @@
  * Shared by main.ts (the full run) and train.test.ts (a bounded run that must cover ≥ 7 of 8 modes).
  */
 import * as tf from '@tensorflow/tfjs';
-import { gradientPenalty, nonSaturatingLoss, trainAdversarial, wassersteinLoss, type GanLoss, type Penalty } from '@genmod/adversarial';
+import { deriveSeed, gradientPenalty, nonSaturatingLoss, trainAdversarial, wassersteinLoss, type GanLoss, type Penalty } from '@genmod/adversarial';
 import { modeCoverage, ringOfGaussians, type ModeCoverage } from '@genmod/adversarial/testing';
 
 export type GanKind = 'non-saturating' | 'wgan-gp';
@@ -84,7 +84,7 @@ export interface RunResult {
 function mlp(sizes: number[], activation: (h: tf.Tensor) => tf.Tensor, seed: number) {
   const vars = tf.tidy(() =>
     sizes.slice(1).flatMap((out, l) => [
-      tf.variable(tf.randomNormal([sizes[l]!, out], 0, Math.sqrt(2 / sizes[l]!), 'float32', seed + l), true, `w${seed}_${l}`),
+      tf.variable(tf.randomNormal([sizes[l]!, out], 0, Math.sqrt(2 / sizes[l]!), 'float32', deriveSeed(seed, 'layer', l)), true, `w${seed}_${l}`),
       tf.variable(tf.zeros([out]), true, `b${seed}_${l}`),
     ]),
   );
@@ -103,8 +103,8 @@ function mlp(sizes: number[], activation: (h: tf.Tensor) => tf.Tensor, seed: num
 export async function runGan(options: RunOptions): Promise<RunResult> {
   const { kind, steps, seed = 1, batch = CONFIG.batch, width = CONFIG.width, evalSamples = CONFIG.evalSamples, std = CONFIG.std } = options;
   const ring = ringOfGaussians({ modes: 8, radius: 2, std });
-  const generator = mlp([2, width, width, 2], tf.relu, 100 * seed);
-  const discriminator = mlp([2, width, width, 1], (h) => tf.leakyRelu(h, 0.2), 100 * seed + 50);
+  const generator = mlp([2, width, width, 2], tf.relu, deriveSeed(seed, 'generator'));
+  const discriminator = mlp([2, width, width, 1], (h) => tf.leakyRelu(h, 0.2), deriveSeed(seed, 'discriminator'));
   const wgan = kind === 'wgan-gp';
   const loss: GanLoss = wgan ? wassersteinLoss : nonSaturatingLoss;
   // WGAN-GP: Adam(β₁ = 0.5, β₂ = 0.9) and 5 critic steps per generator step, as Gulrajani et al.; the
@@ -116,7 +116,7 @@ export async function runGan(options: RunOptions): Promise<RunResult> {
   const marks = new Set([...(options.checkpoints ?? []), steps]);
   const checkpoints: Checkpoint[] = [];
   const start = performance.now();
-  const evalNoise = tf.randomNormal([evalSamples, 2], 0, 1, 'float32', 7 * seed + 1);
+  const evalNoise = tf.randomNormal([evalSamples, 2], 0, 1, 'float32', deriveSeed(seed, 'eval'));
   const checkpoint = (step: number, dLoss: number, gLoss: number) => {
     const samples = tf.tidy(() => generator(evalNoise) as tf.Tensor2D);
     const coverage = modeCoverage(samples, ring.centers, { std: ring.std });

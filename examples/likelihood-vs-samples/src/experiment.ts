@@ -19,6 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '@genmod-internal/core';
+import { deriveSeed } from '@genmod/adversarial';
 import { modeCoverage, ringOfGaussians, type GaussianMixture } from '@genmod/adversarial/testing';
 
 /** Points in the plane, `[x0, y0, x1, y1, …]`. */
@@ -119,7 +120,7 @@ export function noisyMixture(p: Density, { weight = 0.01, box = 4 }: { weight?: 
     },
     sample: (n, seed) => {
       const u = mulberry32(seed);
-      const fromP = p.sample(n, seed + 1);
+      const fromP = p.sample(n, deriveSeed(seed, 'p'));
       const out = new Float64Array(2 * n);
       for (let j = 0; j < n; j++) {
         if (u() < weight) {
@@ -202,7 +203,7 @@ export function runExperiment(options: ExperimentOptions = {}): Experiment {
   const ring = ringOfGaussians({ std });
   const p = trueDensity(ring);
   const train = p.sample(nTrain, seed);
-  const test = p.sample(nTest, seed + 1000);
+  const test = p.sample(nTest, deriveSeed(seed, 'test'));
   const rows: Row[] = [];
   const samples: Points[] = [];
   const add = (model: Density, s: number, epsilon?: number) => {
@@ -210,10 +211,10 @@ export function runExperiment(options: ExperimentOptions = {}): Experiment {
     rows.push(epsilon === undefined ? r.row : { ...r.row, epsilon });
     samples.push(r.samples);
   };
-  add(p, seed + 2000);
-  for (const e of epsilons) add(kernelDensity(train, e * std * std), seed + 3000, e * std * std);
+  add(p, deriveSeed(seed, 'model', 'p'));
+  for (const e of epsilons) add(kernelDensity(train, e * std * std), deriveSeed(seed, 'model', 'kde', e), e * std * std);
   const p2 = noisyMixture(p);
-  add(p2, seed + 4000);
+  add(p2, deriveSeed(seed, 'model', 'p2'));
 
   // log p₂(x) ≥ log p(x) − log 100 at every test point and on a grid over [−5, 5]² (also outside the noise box)
   const grid = new Float64Array(2 * 101 * 101);

@@ -13,7 +13,7 @@
  *      Vaswani et al. 2017, arXiv:1706.03762 · Radford et al. 2019 (GPT-2: pre-layer-norm blocks).
  */
 import * as tf from '@tensorflow/tfjs';
-import { VectorQuantizer, autoregressivePrior, bernoulliLogLikelihood, causalMask, type AutoregressivePrior } from '@genmod/vae';
+import { VectorQuantizer, autoregressivePrior, deriveSeed, bernoulliLogLikelihood, causalMask, type AutoregressivePrior } from '@genmod/vae';
 import { dense } from './models.js';
 
 const apply = (l: { w: tf.Tensor; b: tf.Tensor }, x: tf.Tensor) => tf.add(tf.matMul(x, l.w), l.b);
@@ -51,12 +51,12 @@ export interface VqVae {
 }
 
 export function vqVae({ codes: n, codebookSize: k, dim, hidden = 256, seed = 100 }: VqVaeOptions): VqVae {
-  const enc1 = dense(784, hidden, seed + 1);
-  const enc2 = dense(hidden, n * dim, seed + 2);
-  const dec1 = dense(n * dim, hidden, seed + 3);
-  const dec2 = dense(hidden, 784, seed + 4);
+  const enc1 = dense(784, hidden, deriveSeed(seed, 'enc1'));
+  const enc2 = dense(hidden, n * dim, deriveSeed(seed, 'enc2'));
+  const dec1 = dense(n * dim, hidden, deriveSeed(seed, 'dec1'));
+  const dec2 = dense(hidden, 784, deriveSeed(seed, 'dec2'));
   const layers = [enc1, enc2, dec1, dec2];
-  const vq = new VectorQuantizer({ codebookSize: k, dim, ema: { decay: 0.95 }, kmeansIterations: 10, deadCodeThreshold: 0.02, seed: seed + 5 });
+  const vq = new VectorQuantizer({ codebookSize: k, dim, ema: { decay: 0.95 }, kmeansIterations: 10, deadCodeThreshold: 0.02, seed: deriveSeed(seed, 'codebook') });
   const encode = (x: tf.Tensor) => tf.reshape(apply(enc2, tf.relu(apply(enc1, x))), [-1, n, dim]);
   const decode = (z: tf.Tensor) => apply(dec2, tf.relu(apply(dec1, tf.reshape(z, [-1, n * dim]))));
   const decodeOneHot = (c: tf.Tensor) => tf.sigmoid(decode(tf.reshape(tf.matMul(tf.reshape(c, [-1, k]), vq.codebook), [-1, n, dim])));
