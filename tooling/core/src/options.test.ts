@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { checkOptions, editDistance, nearestKey } from './options.js';
+import { checkOptions, checkSampleCall, editDistance, nearestKey } from './options.js';
 
 describe('checkOptions', () => {
   it('reads undefined as {} and passes valid objects through', () => {
@@ -28,5 +28,16 @@ describe('checkOptions', () => {
     expect(editDistance('', 'abc')).toBe(3);
     expect(nearestKey('temprature', ['temperature', 'seed'])).toBe('temperature');
     expect(nearestKey('q', ['temperature'])).toBeUndefined();
+  });
+});
+
+describe('checkSampleCall', () => {
+  it('checks the sample shape, the bag and the seed, in that order', () => {
+    expect(checkSampleCall('D.sample', [2, 3], { seed: 0 })).toEqual({ options: { seed: 0 }, seed: 0 });
+    expect(checkSampleCall('D.sample', [], undefined)).toEqual({ options: {}, seed: undefined });
+    expect(() => checkSampleCall('D.sample', [1.5], {})).toThrow('D.sample: sampleShape must be an array of non-negative integers, got [1.5]');
+    expect(() => checkSampleCall('D.sample', [2], { sed: 1 } as object)).toThrow("D.sample: unknown option 'sed' (did you mean 'seed'?)");
+    expect(() => checkSampleCall('D.sample', [2], { seed: NaN })).toThrow('D.sample: options.seed must be a finite number or a string, got NaN');
+    expect(checkSampleCall('D.rsample', [2], { seed: 'a', noise: 1 }, ['seed', 'noise']).seed).toBe('a');
   });
 });

@@ -4,7 +4,8 @@
  * ("gumbelSoftmax: unknown option 'temprature' (did you mean 'temperature'?)").
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fail } from './validate.js';
+import { checkShape, fail } from './validate.js';
+import { checkSeed, type Seed } from './seed.js';
 
 /** The Levenshtein (edit) distance between two strings. */
 export function editDistance(a: string, b: string): number {
@@ -52,4 +53,15 @@ export function checkOptions<T extends object>(fn: string, options: T | undefine
     );
   }
   return options;
+}
+
+/**
+ * The arguments every `sample` / `rsample` of the distribution contract takes: a sample shape (an array of
+ * non-negative integers) and an options bag with exactly the keys in `keys` (default `['seed']`), whose
+ * seed is checked. Returns the checked bag and its seed; allocates nothing.
+ */
+export function checkSampleCall<O extends { seed?: Seed }>(fn: string, sampleShape: unknown, options: O | undefined, keys: readonly string[] = ['seed']): { options: O; seed: Seed | undefined } {
+  checkShape(fn, sampleShape, 'sampleShape');
+  const o = checkOptions(fn, options, keys);
+  return { options: o, seed: checkSeed(fn, o.seed) };
 }

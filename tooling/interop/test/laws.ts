@@ -26,7 +26,7 @@ const callerTensors: tf.Tensor[] = [];
 const keep = <T extends tf.Tensor>(t: T): T => (callerTensors.push(t), t);
 const row = (theta: tf.Tensor, values: number[]) => keep(tf.tidy(() => tf.add(tf.tensor1d(values), theta)));
 /** values + θ·e₁: θ moves one logit only (softmax-type laws ignore a shift of all logits) */
-const first = (theta: tf.Tensor, values: number[]) => keep(tf.tidy(() => tf.add(tf.tensor1d(values), tf.mul(theta, tf.oneHot(tf.tensor1d([0], 'int32'), values.length).reshape([values.length]).cast('float32')))));
+const first = (theta: tf.Tensor, values: number[]) => keep(tf.tidy(() => tf.add(tf.tensor1d(values), tf.mul(theta, tf.tensor1d(values.map((_, i) => (i === 0 ? 1 : 0)))))));
 export const releaseCallerTensors = () => tf.dispose(callerTensors.splice(0));
 
 export const lawCases: LawCase[] = [

@@ -76,9 +76,9 @@ describe('every package installed from its tarball', () => {
       expect(pkg.peerDependencies, p).toEqual({ '@tensorflow/tfjs-core': '^4.22.0' });
       expect(JSON.stringify(pkg), p).not.toContain('workspace:');
       expect(Object.keys(pkg.dependencies ?? {}).every((d) => d.startsWith('@genmod/')), p).toBe(true);
-      // the sibling dependencies the concepts need: vae builds on reparam's Normal, adversarial's AVB on
-      // divergences' density-ratio functions; every other package stands alone
-      const siblings: Record<string, string[]> = { vae: ['@genmod/reparam'], adversarial: ['@genmod/divergences'] };
+      // the sibling dependencies the concepts need: vae builds on reparam's Normal, divergences' KLs and
+      // gumbel's relaxations; adversarial's AVB on divergences' density-ratio functions; the rest stand alone
+      const siblings: Record<string, string[]> = { vae: ['@genmod/divergences', '@genmod/gumbel', '@genmod/reparam'], adversarial: ['@genmod/divergences'] };
       expect(Object.keys(pkg.dependencies ?? {}), p).toEqual(siblings[p] ?? []);
     }
   });
