@@ -100,8 +100,11 @@ class TransformedDistributionImpl<B extends Distribution = Distribution> impleme
    * @param context float32 `[...batch, C]`
    * @example
    * ```ts
+   * const coupling = affineCoupling({ mask: [1, 0], contextSize: 2, conditioner: mlp({ inputs: 2, contextSize: 2, hidden: [8], outputs: 4 }) });
+   * const flow = new TransformedDistribution(new StandardNormal([2]), coupling);
    * const cond = flow.condition(tf.tensor2d([[0, 1], [1, 0]]));   // batch shape [2]
-   * const y = cond.sample([5], { seed: 0 });                     // [5, 2, D]
+   * const y = cond.sample([5], { seed: 0 });                     // [5, 2, 2]
+   * flow.dispose();
    * ```
    * @since 0.1.0
    */

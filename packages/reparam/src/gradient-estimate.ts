@@ -40,8 +40,11 @@ export interface EstimatorOptions {
  * 2020, arXiv:1906.10652); the caller owns (and disposes) every tensor in it.
  * @example
  * ```ts
+ * const f = (z: tf.Tensor) => tf.sum(tf.square(z), -1);                       // ‖z‖² per sample
+ * const make = ([mu]: tf.Tensor[]) => new Normal({ loc: mu!, scale: [1, 1] });
+ * const theta = tf.tensor1d([0.5, -1]);
  * const est: GradientEstimate = reparameterizationGradient(f, make, [theta], { samples: 8, seed: 1 });
- * tf.dispose([...est.grads, est.value, est.values]);
+ * tf.dispose([...est.grads, est.value, est.values, theta]);
  * ```
  * @since 0.1.0
  */

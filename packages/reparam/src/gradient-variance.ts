@@ -38,8 +38,11 @@ export interface GradientVarianceOptions {
  * (Mohamed et al. 2020, arXiv:1906.10652); the caller owns every tensor.
  * @example
  * ```ts
+ * const f = (z: tf.Tensor) => tf.sum(tf.square(z), -1);
+ * const make = ([mu]: tf.Tensor[]) => new Normal({ loc: mu!, scale: [1, 1] });
+ * const theta = tf.tensor1d([0.5, -1]);
  * const r: GradientVarianceResult = gradientVariance(reparameterizationGradient, f, make, [theta], { samples: 10, repeats: 100, seed: 1 });
- * tf.dispose([...r.mean, ...r.variance, ...r.standardError, r.totalVariance]);
+ * tf.dispose([...r.mean, ...r.variance, ...r.standardError, r.totalVariance, theta]);
  * ```
  * @since 0.1.0
  */

@@ -38,7 +38,11 @@ export interface PriorBijector {
  * @see Rezende & Mohamed 2015, arXiv:1505.05770
  * @example
  * ```ts
- * const prior: FlowPrior = flowPrior(bijector, standardNormalPrior([2]));
+ * const double: PriorBijector = {
+ *   forward: (u) => ({ y: tf.mul(u, 2), logDet: tf.fill(u.shape.slice(0, -1), 2 * Math.log(2)) }),
+ *   inverse: (z) => ({ x: tf.div(z, 2), logDet: tf.fill(z.shape.slice(0, -1), -2 * Math.log(2)) }),
+ * };
+ * const prior: FlowPrior = flowPrior(double, standardNormalPrior([2]));
  * prior.family;   // 'FlowPrior'
  * ```
  * @since 0.1.0

@@ -36,6 +36,9 @@ import type { Prior } from '../prior.js';
  * @see Kingma & Welling 2014, arXiv:1312.6114
  * @example
  * ```ts
+ * const x = tf.tensor2d([[1, 0, 1]]);
+ * const encode = (xs: tf.Tensor): GaussianPosterior => ({ loc: tf.zeros([xs.shape[0]!, 2]), logVar: tf.zeros([xs.shape[0]!, 2]) });
+ * const decode = (z: tf.Tensor) => tf.matMul(z, tf.ones([2, 3]));
  * const model: LatentModelOptions<GaussianPosterior, tf.Tensor> = { x, encode, decode, likelihood: bernoulliLogLikelihood, seed: 0 };
  * ```
  * @since 0.1.0
