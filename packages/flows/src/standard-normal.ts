@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkOptions, checkSeed, checkShape, fail, HALF_LOG_TWO_PI, normalNoise, toFloat, type ReparameterizedDistribution, type SampleOptions, type Support } from '@genmod-internal/core';
+import { checkShape, fail, HALF_LOG_TWO_PI, normalNoise, toFloat, type ReparameterizedDistribution, type SampleOptions, type Support, checkSampleCall } from '@genmod-internal/core';
 import { checkEventInput } from './internal/checks.js';
 
 const SAMPLE_KEYS = ['seed'] as const;
@@ -44,8 +44,7 @@ export class StandardNormal implements ReparameterizedDistribution {
   }
 
   private draw(fn: string, sampleShape: number[], options: SampleOptions | undefined): Tensor {
-    checkShape(fn, sampleShape, 'sampleShape');
-    const seed = checkSeed(fn, checkOptions(fn, options, SAMPLE_KEYS).seed);
+    const { seed } = checkSampleCall(fn, sampleShape, options, SAMPLE_KEYS);
     return tf.tidy(fn, () => normalNoise([...sampleShape, ...this.eventShape], seed));
   }
 

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
-import { broadcastShapes, checkDistribution, checkOptions, checkSeed, checkShape, fail, hasRsample, sameShape, showShape, stopGradient, sumTrailing, toFloat } from '@genmod-internal/core';
+import { broadcastShapes, checkDistribution, checkOptions, fail, hasRsample, sameShape, showShape, stopGradient, sumTrailing, toFloat, checkSampleCall } from '@genmod-internal/core';
 import type { ConditionalDistribution, Distribution, ReparameterizedDistribution, SampleOptions, Support } from '@genmod-internal/core';
 import { checkBijectorArg } from './internal/checks.js';
 
@@ -130,9 +130,8 @@ class TransformedDistributionImpl<B extends Distribution = Distribution> impleme
   }
 
   private checkSample(fn: string, sampleShape: number[], options: FlowSampleOptions | undefined) {
-    checkShape(fn, sampleShape, 'sampleShape');
-    const o = checkOptions(fn, options, SAMPLE_KEYS);
-    return { seed: checkSeed(fn, o.seed), context: this.contextOf(fn, o.context) };
+    const { options: o, seed } = checkSampleCall(fn, sampleShape, options, SAMPLE_KEYS);
+    return { seed, context: this.contextOf(fn, o.context) };
   }
 
   /** log q(z) ± ldj, both summed down to the larger of the two event ranks (the smaller batch shape). */

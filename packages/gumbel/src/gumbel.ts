@@ -7,21 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { standardGumbelNoise } from './internal/noise.js';
-import {
-  broadcastShapes,
-  checkFloatDtype,
-  checkOptions,
-  checkPositive,
-  checkSeed,
-  checkShape,
-  fail,
-  inferShape,
-  stopGradient,
-  toFloat,
-  type ReparameterizedDistribution,
-  type SampleOptions,
-  type Support,
-} from '@genmod-internal/core';
+import { broadcastShapes, checkFloatDtype, checkOptions, checkPositive, fail, inferShape, stopGradient, toFloat, type ReparameterizedDistribution, type SampleOptions, type Support, checkSampleCall } from '@genmod-internal/core';
 
 /**
  * The Euler–Mascheroni constant γ = lim (Σ_{k≤n} 1/k − log n), the mean of the standard Gumbel.
@@ -136,9 +122,7 @@ export class Gumbel implements ReparameterizedDistribution {
   }
 
   private draw(fn: string, sampleShape: number[], options: SampleOptions | undefined): Tensor {
-    const opts = checkOptions(fn, options, SAMPLE_KEYS);
-    checkShape(fn, sampleShape, 'sampleShape');
-    const seed = checkSeed(fn, opts.seed);
+    const { seed } = checkSampleCall(fn, sampleShape, options, SAMPLE_KEYS);
     return tf.add(this.loc, tf.mul(this.scale, standardGumbelNoise([...sampleShape, ...this.batchShape], seed)));
   }
 

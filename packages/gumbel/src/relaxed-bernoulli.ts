@@ -7,23 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { standardLogisticNoise } from './internal/noise.js';
-import {
-  checkFloatDtype,
-  checkNoise,
-  checkOptions,
-  checkSeed,
-  checkShape,
-  checkTemperature,
-  fail,
-  FLOAT32_ONE_MINUS_EPS,
-  FLOAT32_TINY,
-  stopGradient,
-  takeLogitsOrProbs,
-  toFloat,
-  type ReparameterizedDistribution,
-  type Seed,
-  type Support,
-} from '@genmod-internal/core';
+import { checkFloatDtype, checkNoise, checkOptions, checkTemperature, fail, FLOAT32_ONE_MINUS_EPS, FLOAT32_TINY, stopGradient, takeLogitsOrProbs, toFloat, type ReparameterizedDistribution, type Seed, type Support, checkSampleCall } from '@genmod-internal/core';
 
 const PARAM_KEYS = ['logits', 'probs', 'temperature'] as const;
 const SAMPLE_KEYS = ['seed', 'noise'] as const;
@@ -143,9 +127,7 @@ export class RelaxedBernoulli implements ReparameterizedDistribution {
   }
 
   private draw(fn: string, sampleShape: number[], options: RelaxedBernoulliSampleOptions | undefined): Tensor {
-    const opts = checkOptions(fn, options, SAMPLE_KEYS);
-    checkShape(fn, sampleShape, 'sampleShape');
-    const seed = checkSeed(fn, opts.seed);
+    const { options: opts, seed } = checkSampleCall(fn, sampleShape, options, SAMPLE_KEYS);
     const shape = [...sampleShape, ...this.batchShape];
     if (opts.noise !== undefined) checkNoise(fn, opts.noise, shape, 'options.noise');
     const l = opts.noise !== undefined ? toFloat(fn, 'options.noise', opts.noise) : standardLogisticNoise(shape, seed);

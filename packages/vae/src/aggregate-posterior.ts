@@ -7,10 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { deriveSeed, fail, nonDifferentiable, toFloat, uniformNoise, type Distribution, type SampleOptions } from '@genmod-internal/core';
+import { checkSampleCall, deriveSeed, type Distribution, fail, nonDifferentiable, type SampleOptions, toFloat, uniformNoise } from '@genmod-internal/core';
 import { checkReturned, sizeOf } from './internal/checks.js';
 import { gaussianLaw } from './internal/latents.js';
-import { checkSampleCall } from './internal/laws.js';
 import { checkEncodings, mixtureLogProb } from './internal/mixture.js';
 
 /**
@@ -79,7 +78,7 @@ export function aggregatePosterior(loc: Tensor | TensorLike, logVar: Tensor | Te
     logVar: lv,
     sample(sampleShape: number[] = [], options?: SampleOptions): Tensor {
       const f = 'aggregatePosterior.sample';
-      const seed = checkSampleCall(f, sampleShape, options);
+      const { seed } = checkSampleCall(f, sampleShape, options);
       // computed off the tape (no gradient, and no gather gradient, which tfjs-backend-wasm lacks)
       const draw = (m0: Tensor, lv0: Tensor): Tensor => {
         const m = sizeOf(sampleShape);

@@ -8,10 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkFunction, checkInteger, checkNumber, checkOptions, fail, oneHotFloat, sameShape, showShape, type Seed } from '@genmod-internal/core';
+import { checkFunction, checkInteger, checkNumber, checkOptions, checkSampleCall, fail, oneHotFloat, sameShape, type Seed, showShape } from '@genmod-internal/core';
 import { autoregressiveSample } from './autoregressive-sample.js';
 import { checkReturned, sizeOf } from './internal/checks.js';
-import { checkEventPoint, checkSampleCall } from './internal/laws.js';
+import { checkEventPoint } from './internal/laws.js';
 import type { DiscretePrior } from './prior.js';
 
 /** Options of {@link autoregressivePrior}. @since 0.1.0 */

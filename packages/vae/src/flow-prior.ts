@@ -7,9 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkDistribution, fail, hasRsample, stopGradient, type Distribution, type SampleOptions, type Support } from '@genmod-internal/core';
+import { checkDistribution, checkSampleCall, type Distribution, fail, hasRsample, type SampleOptions, stopGradient, type Support } from '@genmod-internal/core';
 import { checkReturned } from './internal/checks.js';
-import { checkSampleCall } from './internal/laws.js';
 import type { Prior } from './prior.js';
 
 /**
@@ -100,7 +99,7 @@ export function flowPrior(bijector: PriorBijector, base: Prior): FlowPrior {
     base,
     sample(sampleShape: number[] = [], options?: SampleOptions): Tensor {
       const f = 'flowPrior.sample';
-      const seed = checkSampleCall(f, sampleShape, options);
+      const { seed } = checkSampleCall(f, sampleShape, options);
       return tf.tidy(f, () => stopGradient(push(f, base.sample(sampleShape, seed === undefined ? {} : { seed }))));
     },
     logProb(z: Tensor): Tensor {
@@ -115,7 +114,7 @@ export function flowPrior(bijector: PriorBijector, base: Prior): FlowPrior {
   if (hasRsample(base)) {
     prior.rsample = (sampleShape: number[] = [], options?: SampleOptions): Tensor => {
       const f = 'flowPrior.rsample';
-      const seed = checkSampleCall(f, sampleShape, options);
+      const { seed } = checkSampleCall(f, sampleShape, options);
       return tf.tidy(f, () => push(f, base.rsample(sampleShape, seed === undefined ? {} : { seed })));
     };
   }

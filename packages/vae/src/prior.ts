@@ -8,9 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { HALF_LOG_TWO_PI, checkShape, normalLogDensity, normalNoise, sumTrailing, type Distribution, type ReparameterizedDistribution, type SampleOptions } from '@genmod-internal/core';
+import { checkSampleCall, checkShape, type Distribution, HALF_LOG_TWO_PI, normalLogDensity, normalNoise, type ReparameterizedDistribution, type SampleOptions, sumTrailing } from '@genmod-internal/core';
 import { sizeOf } from './internal/checks.js';
-import { checkEventPoint, checkSampleCall } from './internal/laws.js';
+import { checkEventPoint } from './internal/laws.js';
 
 /**
  * A prior over latents z: a {@link Distribution} whose `logProb(z [..., ...event])` gives `[...]`, summed over
@@ -100,7 +100,7 @@ export interface StandardNormalPrior extends ReparameterizedDistribution {
 export function standardNormalPrior(eventShape: number[]): StandardNormalPrior {
   const event = [...checkShape('standardNormalPrior', eventShape, 'eventShape')];
   const draw = (fn: string, sampleShape: number[] = [], options?: SampleOptions): Tensor => {
-    const seed = checkSampleCall(fn, sampleShape, options);
+    const { seed } = checkSampleCall(fn, sampleShape, options);
     return normalNoise([...sampleShape, ...event], seed);
   };
   return {

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { logGammaTable } from './log-factorial.js';
 import { checkNoiseOptions, gumbelNoise, NOISE_KEYS, type NoiseOptions } from './perturb.js';
-import { checkOptions, checkShape, checkTemperature, fail, inferShape, nonDifferentiable, stopGradient, takeLogitsOrProbs, type Support } from '@genmod-internal/core';
+import { checkOptions, checkTemperature, fail, inferShape, nonDifferentiable, stopGradient, takeLogitsOrProbs, type Support, checkSampleCall } from '@genmod-internal/core';
 
 const PARAM_KEYS = ['logits', 'probs', 'temperature'] as const;
 
@@ -114,8 +114,7 @@ export abstract class ConcreteBase<F extends string> {
 
   /** y = logSoftmax((log π + g)/τ), shape `[...sampleShape, ...batchShape, K]`; g seeded by deriveSeed(seed). */
   private logSample(fn: string, sampleShape: number[], options: NoiseOptions | undefined): Tensor {
-    const opts = checkOptions(fn, options, NOISE_KEYS);
-    checkShape(fn, sampleShape, 'sampleShape');
+    const { options: opts } = checkSampleCall(fn, sampleShape, options, NOISE_KEYS);
     const shape = [...sampleShape, ...this.batchShape, this.numCategories];
     const seed = checkNoiseOptions(fn, opts, shape);
     return tf.logSoftmax(tf.div(tf.add(this.logitsParameter(), gumbelNoise(fn, opts, shape, seed)), this.temperature));

@@ -1,20 +1,10 @@
 /**
- * What the priors this package builds share: the checks of `sample(sampleShape, { seed })` and of a point
- * `z [..., ...event]` handed to `logProb`.
+ * What the priors this package builds share: the check of a point `z [..., ...event]` handed to `logProb`
+ * (their `sample` calls use core's checkSampleCall).
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkOptions, checkSeed, checkShape, fail, type Seed } from '@genmod-internal/core';
+import { fail } from '@genmod-internal/core';
 import { checkReturned } from './checks.js';
-
-/** The keys of {@link SampleOptions}. */
-export const SAMPLE_KEYS = ['seed'] as const;
-
-/** Checks `sampleShape` and the options bag of a `sample` (keys `keys`); returns the seed. */
-export function checkSampleCall(fn: string, sampleShape: unknown, options: { seed?: Seed } | undefined, keys: readonly string[] = SAMPLE_KEYS): Seed | undefined {
-  checkShape(fn, sampleShape, 'sampleShape');
-  const o = checkOptions(fn, options, keys);
-  return checkSeed(fn, o.seed);
-}
 
 /** Checks that `z` is a float32 tensor ending in the event shape. */
 export function checkEventPoint(fn: string, z: unknown, event: readonly number[], arg = 'z'): Tensor {
