@@ -30,6 +30,19 @@ describe('energyDistance against scipy.stats.energy_distance (divergences.json w
     e.dispose();
   });
 
+  it('is translation invariant far from the origin (issue 14): differences are formed directly, not from |x|² + |y|² − 2x·y', () => {
+    // points on the grid 2⁻⁶: integer offsets up to 2¹⁶ are exact in float32
+    const x = [[0, 0], [1, 2], [3, -1], [0.5, 0.5], [-0.25, 1.75]];
+    const y = [[2, 2], [1, 0], [-1, 1], [0.125, -0.5]];
+    const at = (s: number[][], c: number) => s.map((p) => p.map((v) => v + c));
+    for (const [cx, cy] of [[1e4, 1e4], [1e3, 1e3], [0, 1e4]] as const) {
+      const e = energyDistance(at(x, cx), at(y, cy));
+      expectClose(e, energyHost(at(x, cx), at(y, cy)), E_TOL);
+      e.dispose();
+    }
+    checkGradient((t) => energyDistance(t, at(y, 1e4)), tf.tensor2d(at(x, 1e4)), { eps: 1e-2 });
+  });
+
   it('is differentiable, with finite gradients between coincident points and at D = 0', () => {
     checkGradient((t) => energyDistance(t, [[2, 2], [1, 0], [-1, 1]]), tf.tensor2d([[0, 0], [1, 2], [3, -1]]), { eps: 1e-2 });
     checkGradient((t) => energyDistance(t, [0.5, 2, -1, 4]), tf.tensor1d([0.1, 3, -2]), { eps: 1e-2 });

@@ -53,3 +53,44 @@ describe('slicedWasserstein', () => {
     expectThrowsClean(() => slicedWasserstein([[1, 2]], [[1, 2]], { directions: [[1, 2, 3]] }), /slicedWasserstein: options.directions must be of shape \[L, 2\], got shape \[1, 3\]/);
   });
 });
+
+/** SW_p at the given directions (normalized), in float64: project, sort, the p-mean of the differences */
+function slicedHost(x: number[][], y: number[][], dirs: number[][], p: number): number {
+  let total = 0;
+  for (const t of dirs) {
+    const norm = Math.hypot(...t);
+    const proj = (s: number[][]) => s.map((q) => q.reduce((a, v, i) => a + (v * t[i]!) / norm, 0)).sort((a, b) => a - b);
+    const px = proj(x);
+    const py = proj(y);
+    px.forEach((v, i) => (total += Math.abs(v - py[i]!) ** p));
+  }
+  return (total / (dirs.length * x.length)) ** (1 / p);
+}
+
+describe('slicedWasserstein far from the origin (issue 14: projections by cancellation)', () => {
+  // points on the grid 2⁻⁶, spread ≈ 1: an integer offset up to 2¹⁶ is exact in float32
+  const grid = (n: number, d: number, seed: number, centre: number) => {
+    let s = seed >>> 0;
+    const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    return Array.from({ length: n }, () => Array.from({ length: d }, () => centre + Math.round(128 * (u() + u() + u() - 1.5)) / 64));
+  };
+  const dirs = [[1, 2, -0.5], [0.3, -1, 0.7], [-2, 0.1, 1], [0.6, 0.6, 0.6]];
+  it.each([[1e3, 1e3, 2], [1e4, 1e4, 2], [1e4, 1e4, 1], [0, 1e4, 2]] as const)(
+    'x at %d, y at %d + 5/16 (p = %d): equals the float64 value element-wise, with its gradient',
+    (cx, cy, p) => {
+      const x = grid(16, 3, 1, cx);
+      const y = grid(16, 3, 2, cy + 0.3125);
+      const sw = slicedWasserstein(x, y, { directions: dirs, p });
+      expectClose(sw, slicedHost(x, y, dirs, p), { rtol: 1e-5, atol: 1e-6 });
+      // gradient against float64 central differences of the host value (sorting is locally constant)
+      const step = 1e-6;
+      const fd = x.map((q, i) => q.map((_, a) => {
+        const at = (h: number) => slicedHost(x.map((r, j) => r.map((v, b) => (j === i && b === a ? v + h : v))), y, dirs, p);
+        return (at(step) - at(-step)) / (2 * step);
+      }));
+      const g = tf.grad((t: tf.Tensor) => slicedWasserstein(t, y, { directions: dirs, p }))(tf.tensor2d(x));
+      expectClose(g, fd, { rtol: 1e-3, atol: 1e-4 * Math.max(...fd.flat().map(Math.abs)) });
+      tf.dispose([sw, g]);
+    },
+  );
+});
