@@ -35,6 +35,8 @@ export interface CategoricalParams {
  * 0) is never drawn; the indices carry no gradient. A categorical draw is discrete: there is no `rsample` (no pathwise
  * gradient); use {@link scoreFunctionGradient} (REINFORCE, with a baseline), or @genmod/gumbel's
  * `gumbelSoftmax` / `RelaxedOneHotCategorical` for a continuous relaxation. The entropy uses 0·log 0 = 0.
+ * One class (K = 1) is the point mass on 0: `logProb(0)` = 0, `sample` and `mode` give 0, `entropy` 0,
+ * `probsParameter` [1] (as torch.distributions.Categorical).
  *
  * @see Williams 1992 · Maddison, Tarlow & Minka 2014, arXiv:1411.0030
  * @example
@@ -104,8 +106,9 @@ export class Categorical implements CategoricalLaw {
     inferShape(k);
     return tf.tidy(fn, () => {
       const idx = k instanceof tf.Tensor ? (k.dtype === 'int32' ? k : tf.cast(k, 'int32')) : tf.tensor(k, undefined, 'int32');
-      // int32 one-hot (tfjs-backend-wasm 4.22 mis-writes a float32 OneHot), as a boolean selector
-      const hot = tf.cast(tf.oneHot(idx, this.numCategories), 'bool');
+      // the boolean selector idx == j, j = 0..K−1 (not tf.oneHot: it refuses K = 1, and
+      // tfjs-backend-wasm 4.22 mis-writes a float32 OneHot); an index outside 0..K−1 selects nothing
+      const hot = tf.equal(tf.expandDims(idx, -1), tf.range(0, this.numCategories, 1, 'int32'));
       const lp = this.logitsParameter();
       const shape = tf.broadcast_util.assertAndGetBroadcastShape(hot.shape, lp.shape);
       const picked = tf.sum(tf.where(tf.broadcastTo(hot, shape), tf.broadcastTo(lp, shape), tf.zeros(shape)), -1);

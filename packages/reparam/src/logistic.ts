@@ -9,6 +9,7 @@ import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { broadcastShapes, checkPositive, checkTensorArg, clampedUniform, softplus, stopGradient, toFloat, type ReparameterizedDistribution } from '@genmod-internal/core';
 import { Owned, checkParams, checkSampleArgs, noiseOr } from './internal/params.js';
 import type { ReparameterizedSampleOptions } from './distribution.js';
+import { standardize } from './internal/standardize.js';
 
 /**
  * Parameters of {@link Logistic}: location μ and scale s > 0, CDF σ((x − μ)/s) (Balakrishnan 1992).
@@ -68,8 +69,9 @@ export class Logistic implements ReparameterizedDistribution {
     }
   }
 
+  /** z = (x − μ)/s, with ∂z/∂s = −z/s computed as −(z/s)·dy (never dividing by s², which over- and underflows). */
   private z(fn: string, x: Tensor | TensorLike): Tensor {
-    return tf.div(tf.sub(toFloat(fn, 'x', x), this.loc), this.scale);
+    return standardize(tf.sub(toFloat(fn, 'x', x), this.loc), this.scale, false);
   }
 
   /** z = μ + s·l for a validated shape, without gradient when `detach`. */
@@ -95,7 +97,10 @@ export class Logistic implements ReparameterizedDistribution {
     return this.draw('Logistic.sample', sampleShape, options, true);
   }
 
-  /** log p(x) = −z − 2·softplus(−z) − log s, z = (x − μ)/s (stable for |z| up to float32 range). */
+  /**
+   * log p(x) = −z − 2·softplus(−z) − log s, z = (x − μ)/s (stable for |z| up to float32 range). The gradient
+   * in s, (z·tanh(z/2) − 1)/s, is finite and correct for s from 1e−38 to 1e38 wherever it is a finite float32.
+   */
   logProb(x: Tensor | TensorLike): Tensor {
     const fn = 'Logistic.logProb';
     checkTensorArg(fn, 'x', x);

@@ -9,9 +9,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { HALF_LOG_TWO_PI, broadcastShapes, checkPositive, checkTensorArg, fail, normalLogDensity, normalNoise, stopGradient, toFloat, type NormalLaw } from '@genmod-internal/core';
+import { HALF_LOG_TWO_PI, broadcastShapes, checkPositive, checkTensorArg, fail, normalNoise, stopGradient, toFloat, type NormalLaw } from '@genmod-internal/core';
 import { Owned, checkParams, checkSampleArgs, noiseOr } from './internal/params.js';
 import type { ReparameterizedSampleOptions } from './distribution.js';
+import { standardize } from './internal/standardize.js';
 
 /**
  * Parameters of {@link Normal}: a mean μ and either the standard deviation σ or its logarithm log σ
@@ -165,6 +166,15 @@ export class Normal implements NormalLaw {
     return tf.tidy('Normal.logStddev', () => tf.broadcastTo(this.logSigma(), this.batchShape));
   }
 
+  /**
+   * z = (x − μ)/σ from `scale`, or (x − μ)·e^(−log σ) from the exact log σ (0 at x = μ for any log σ), with
+   * gradients that never square σ (see internal/standardize).
+   */
+  private standardized(fn: string, x: Tensor | TensorLike): Tensor {
+    const d = tf.sub(toFloat(fn, 'x', x), this.loc);
+    return this.exactLogScale ? standardize(d, this.exactLogScale, true) : standardize(d, this.scale, false);
+  }
+
   /** z = μ + σ·ε for a validated shape (`options.noise` is ε), without gradient when `detach`. */
   private draw(fn: string, sampleShape: number[], options: ReparameterizedSampleOptions | undefined, detach: boolean): Tensor {
     const { shape, seed } = checkSampleArgs(fn, sampleShape, options, this.batchShape, [], true);
@@ -188,13 +198,21 @@ export class Normal implements NormalLaw {
   }
 
   /**
-   * log p(x) = −½·((x − μ)·e^(−log σ))² − log σ − ½·log 2π, broadcast against the batch shape (never
-   * dividing by σ: finite values and gradients for log σ anywhere in the float32 range).
+   * log p(x) = −½·z² − log σ − ½·log 2π, z = (x − μ)/σ, broadcast against the batch shape.
+   *
+   * z is (x − μ)/σ when built from `scale`, (x − μ)·e^(−log σ) when built from a log-scale or log-variance
+   * (so x = μ gives z = 0 and log p = −log σ − ½·log 2π even where σ underflows to 0). The gradient never
+   * squares σ: ∂/∂σ = (z² − 1)/σ (as (z/σ)·z − 1/σ), ∂/∂log σ = z² − 1, ∂/∂x = −z/σ are finite and
+   * correct for σ from 1e−38 to 1e38 (any log σ in the log forms) wherever the true value is a finite
+   * float32; where z² overflows the value is −Infinity, as is the true value in float32.
    */
   logProb(x: Tensor | TensorLike): Tensor {
     const fn = 'Normal.logProb';
     checkTensorArg(fn, 'x', x);
-    return tf.tidy(fn, () => normalLogDensity(toFloat(fn, 'x', x), this.loc, this.logSigma()));
+    return tf.tidy(fn, () => {
+      const z = this.standardized(fn, x);
+      return tf.sub(tf.mul(tf.square(z), -0.5), tf.add(this.logSigma(), HALF_LOG_TWO_PI));
+    });
   }
 
   /** p(x) = exp(log p(x)). */
@@ -202,11 +220,14 @@ export class Normal implements NormalLaw {
     return tf.tidy('Normal.prob', () => tf.exp(this.logProb(x)));
   }
 
-  /** F(x) = ½·(1 + erf((x − μ)·e^(−log σ)/√2)). */
+  /** F(x) = ½·(1 + erf(z/√2)), z = (x − μ)/σ as in {@link Normal.logProb}. */
   cdf(x: Tensor | TensorLike): Tensor {
     const fn = 'Normal.cdf';
     checkTensorArg(fn, 'x', x);
-    return tf.tidy(fn, () => tf.mul(tf.add(tf.erf(tf.mul(tf.sub(toFloat(fn, 'x', x), this.loc), tf.mul(tf.exp(tf.neg(this.logSigma())), Math.SQRT1_2))), 1), 0.5));
+    return tf.tidy(fn, () => {
+      const z = this.standardized(fn, x);
+      return tf.mul(tf.add(tf.erf(tf.mul(z, Math.SQRT1_2)), 1), 0.5);
+    });
   }
 
   /** The differential entropy H = ½·log(2πe) + log σ (nats), `batchShape`. */

@@ -1,0 +1,244 @@
+/**
+ * Issue 14 ("Numerical edges"): regression tests for three defect classes, element-wise against closed forms
+ * evaluated here in float64 (the inputs are rounded to float32 first, so the references are the exact
+ * values at the float32 points the library sees).
+ *  1. one class (K = 1) in Categorical;
+ *  2. Uniform bounds whose width high − low exceeds the float32 range;
+ *  3. log-density gradients in the scale for σ from 1e−38 to 1e38 (Normal from scale, logScale, logVar;
+ *     Logistic), and the Normal value at x = μ where σ underflows.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { expectClose, expectNoLeaks } from '@genmod-internal/testing';
+import { Categorical } from './categorical.js';
+import { Logistic } from './logistic.js';
+import { Normal } from './normal.js';
+import { Uniform } from './uniform.js';
+
+const F32_MAX = 3.4028234663852886e38;
+const f = Math.fround;
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+/** results below 2⁻¹²⁶ are subnormal float32 (absolute spacing 2⁻¹⁴⁹): judged on an absolute scale of 1e−39 */
+const SUBNORMAL = 1e-39;
+
+/**
+ * Asserts |actual − expected| ≤ rtol·size for every element (size: the magnitude of the terms that make up
+ * the expected value, so a cancellation to 0 is judged against the terms); a non-finite expected value must
+ * be met exactly. Returns the worst |actual − expected|/size.
+ */
+function expectElementwise(label: string, actual: ArrayLike<number>, expected: number[], size: number[], rtol: number): number {
+  expect(actual.length, label).toBe(expected.length);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!;
+    const e = expected[i]!;
+    if (!Number.isFinite(e)) {
+      expect(a, `${label}[${i}]`).toBe(e);
+      continue;
+    }
+    expect(Number.isFinite(a), `${label}[${i}]: ${a}, expected ${e}`).toBe(true);
+    const rel = Math.abs(a - e) / size[i]!;
+    if (!(rel <= rtol)) throw new Error(`${label}[${i}]: actual ${a}, expected ${e} (relative error ${rel} > ${rtol})`);
+    worst = Math.max(worst, rel);
+  }
+  return worst;
+}
+
+const representable = (v: number) => Number.isFinite(v) && Math.abs(v) <= F32_MAX;
+
+describe('issue 14, class 1: Categorical with one class (K = 1)', () => {
+  it('logProb(0) = 0 (log 1), out-of-range −Infinity, zero gradient; sample, mode 0; entropy 0; probs [1]', () => {
+    const zero = tf.tensor1d([0, 0], 'int32');
+    const outside = tf.tensor1d([1, -1], 'int32');
+    for (const params of [{ logits: [[3], [-2]] }, { probs: [[0.4], [1]] }]) {
+      const c = new Categorical(params);
+      expect(c.numCategories).toBe(1);
+      const r = expectNoLeaks(() => ({
+        lp: c.logProb(zero),
+        lpf: c.logProb([[0], [0]]),
+        out: c.logProb(outside),
+        p: c.prob([0, 0]),
+        s: c.sample([5], { seed: 1 }),
+        m: c.mode(),
+        h: c.entropy(),
+        pi: c.probsParameter(),
+        lpi: c.logitsParameter(),
+      }));
+      expectClose(r.lp, [0, 0], { atol: 0, rtol: 0 });
+      expectClose(r.lpf, [[0, 0], [0, 0]], { atol: 0, rtol: 0 });
+      expect(Array.from(r.out.dataSync())).toEqual([-Infinity, -Infinity]);
+      expectClose(r.p, [1, 1], { atol: 0, rtol: 0 });
+      expect(r.s.shape).toEqual([5, 2]);
+      expect(r.s.dtype).toBe('int32');
+      expect(Array.from(r.s.dataSync())).toEqual(new Array(10).fill(0));
+      expect(Array.from(r.m.dataSync())).toEqual([0, 0]);
+      expectClose(r.h, [0, 0], { atol: 0, rtol: 0 });
+      expectClose(r.pi, [[1], [1]], { atol: 0, rtol: 0 });
+      expectClose(r.lpi, [[0], [0]], { atol: 0, rtol: 0 });
+      tf.dispose(Object.values(r));
+      c.dispose();
+    }
+    // ∂ log π_0/∂ logit_0 = 1 − π_0 = 0
+    const g = tf.grad((l: tf.Tensor) => new Categorical({ logits: l }).logProb(zero))(tf.tensor2d([[3], [-2]]));
+    expectClose(g, [[0], [0]], { atol: 0, rtol: 0 });
+    tf.dispose([g, zero, outside]);
+  });
+});
+
+describe('issue 14, class 2: Uniform wider than the float32 range', () => {
+  // float32 bounds; width w = high − low computed in float64 (up to 6.8e38, beyond float32)
+  const low = [-3e38, -F32_MAX, -1e38, 0, 2].map(f);
+  const high = [3e38, F32_MAX, 3e38, 1e30, 5].map(f);
+  const w = low.map((l, i) => high[i]! - l);
+
+  it('logProb, entropy, cdf, mean, stddev are the float64 closed forms; variance is +Infinity only where it overflows', () => {
+    const d = new Uniform({ low, high });
+    const xs = [0.1, 0.5, 0.9].map((t) => low.map((l, i) => f(l + t * w[i]!)));
+    const r = expectNoLeaks(() => ({ lp: d.logProb(xs), h: d.entropy(), c: d.cdf(xs), m: d.mean(), v: d.variance(), s: d.stddev() }));
+    const one = (v: number[]) => v.map(() => 1);
+    let worst = 0;
+    const lp = r.lp.dataSync();
+    for (let k = 0; k < xs.length; k++) {
+      const exp = w.map((wi) => -Math.log(wi));
+      worst = Math.max(worst, expectElementwise('logProb', lp.slice(k * 5, k * 5 + 5), exp, exp.map(Math.abs), 1e-6));
+    }
+    const hExp = w.map(Math.log);
+    worst = Math.max(worst, expectElementwise('entropy', r.h.dataSync(), hExp, hExp.map(Math.abs), 1e-6));
+    const cExp = xs.flatMap((row) => row.map((x, i) => (x - low[i]!) / w[i]!));
+    worst = Math.max(worst, expectElementwise('cdf', r.c.dataSync(), cExp, one(cExp), 1e-6));
+    const mExp = low.map((l, i) => (l + high[i]!) / 2);
+    worst = Math.max(worst, expectElementwise('mean', r.m.dataSync(), mExp, w.map((wi) => wi / 2), 1e-6));
+    const sExp = w.map((wi) => wi / Math.sqrt(12));
+    worst = Math.max(worst, expectElementwise('stddev', r.s.dataSync(), sExp, sExp, 1e-6));
+    const vExp = w.map((wi) => (wi * wi) / 12).map((v) => (v > F32_MAX ? Infinity : v));
+    worst = Math.max(worst, expectElementwise('variance', r.v.dataSync(), vExp, vExp, 1e-6));
+    expect(worst).toBeLessThan(1e-6);
+    tf.dispose(Object.values(r));
+    d.dispose();
+  });
+
+  it('rsample is low + (high − low)·u, in [low, high], with ∂z/∂low = 1 − u, ∂z/∂high = u; sample too', () => {
+    const us = [0, 0.25, 0.5, 0.75, f(1 - 2 ** -24)];
+    const noise = tf.tensor2d(us.map((u) => low.map(() => u)));
+    const d = new Uniform({ low, high });
+    const z = expectNoLeaks(() => d.rsample([us.length], { noise }));
+    const zExp = us.flatMap((u) => low.map((l, i) => l + u * w[i]!));
+    const zv = z.dataSync();
+    const worst = expectElementwise('rsample', zv, zExp, zExp.map((_, j) => w[j % low.length]!), 1e-6);
+    expect(worst).toBeLessThan(1e-6);
+    for (let j = 0; j < zv.length; j++) {
+      expect(zv[j]).toBeGreaterThanOrEqual(low[j % low.length]!);
+      expect(zv[j]).toBeLessThanOrEqual(high[j % low.length]!);
+    }
+    const s = d.sample([1000], { seed: 3 });
+    const sv = s.dataSync();
+    for (let j = 0; j < sv.length; j++) {
+      expect(Number.isFinite(sv[j])).toBe(true);
+      expect(sv[j]).toBeGreaterThanOrEqual(low[j % low.length]!);
+      expect(sv[j]).toBeLessThanOrEqual(high[j % low.length]!);
+    }
+    const [gl, gh] = tf.grads((lo: tf.Tensor, hi: tf.Tensor) => tf.sum(new Uniform({ low: lo, high: hi }).rsample([us.length], { noise })))([tf.tensor1d(low), tf.tensor1d(high)]);
+    expectClose(gl!, low.map(() => us.reduce((a, u) => a + (1 - u), 0)), { rtol: 1e-6 });
+    expectClose(gh!, low.map(() => us.reduce((a, u) => a + u, 0)), { rtol: 1e-6 });
+    tf.dispose([z, s, gl!, gh!, noise]);
+    d.dispose();
+  });
+
+  it('∂ log p/∂low = 1/(high − low) = −∂ log p/∂high, also past the float32 range (subnormal results)', () => {
+    const x = low.map((l, i) => f(l + 0.5 * w[i]!));
+    const [gl, gh] = tf.grads((lo: tf.Tensor, hi: tf.Tensor) => tf.sum(new Uniform({ low: lo, high: hi }).logProb(x)))([tf.tensor1d(low), tf.tensor1d(high)]);
+    const inv = w.map((wi) => 1 / wi);
+    // 1/w below 2⁻¹²⁶ is a subnormal float32 (about 20 significant bits at 2e−39)
+    expectElementwise('∂/∂low', gl!.dataSync(), inv, inv, 1e-5);
+    expectElementwise('∂/∂high', gh!.dataSync(), inv.map((v) => -v), inv, 1e-5);
+    tf.dispose([gl!, gh!]);
+  });
+});
+
+describe('issue 14, class 3: scale gradients from σ = 1e−38 to 1e38', () => {
+  const sigmas = [1e-38, 1e-30, 1e-20, 1e-5, 1, 1e5, 1e20, 1e30, 1e38].map(f);
+  const zs = [0, 1e-3, 0.5, 1, -1, 3, -30, 1e5, 1e10];
+  // float32 points: σ and x = z·σ (μ = 0), skipping x that are not finite float32
+  const pts = sigmas.flatMap((s) => zs.map((z) => ({ s, x: f(z * s) }))).filter((p) => Number.isFinite(p.x));
+
+  it('Normal from scale: value, ∂/∂σ = (z² − 1)/σ, ∂/∂x = −z/σ element-wise (float64 references)', () => {
+    const s = tf.tensor1d(pts.map((p) => p.s));
+    const x = tf.tensor1d(pts.map((p) => p.x));
+    const [gx, gs] = tf.grads((xx: tf.Tensor, ss: tf.Tensor) => tf.sum(new Normal({ loc: 0, scale: ss }).logProb(xx)))([x, s]);
+    const lp = new Normal({ loc: 0, scale: s }).logProb(x);
+    const z = pts.map((p) => p.x / p.s);
+    const vExp = pts.map((p, i) => -0.5 * z[i]! ** 2 - Math.log(p.s) - HALF_LOG_2PI).map((v) => (representable(v) ? v : -Infinity));
+    const keepS = pts.map((p, i) => representable((z[i]! ** 2 + 1) / p.s));
+    const gsExp = pts.map((p, i) => (z[i]! ** 2 - 1) / p.s);
+    const gxExp = pts.map((p, i) => -z[i]! / p.s);
+    const sel = <T,>(a: ArrayLike<T>, m: boolean[]) => Array.from(a).filter((_, i) => m[i]);
+    let worst = expectElementwise('logProb', lp.dataSync(), vExp, vExp.map((v, i) => Math.max(1, 0.5 * z[i]! ** 2 + Math.abs(Math.log(pts[i]!.s)))), 1e-6);
+    worst = Math.max(worst, expectElementwise('∂/∂σ', sel(gs!.dataSync(), keepS), sel(gsExp, keepS), sel(pts.map((p, i) => (z[i]! ** 2 + 1) / p.s), keepS), 1e-5));
+    const keepX = pts.map((p, i) => representable(gxExp[i]!));
+    worst = Math.max(worst, expectElementwise('∂/∂x', sel(gx!.dataSync(), keepX), sel(gxExp, keepX), sel(gxExp.map((v) => Math.max(Math.abs(v), SUBNORMAL)), keepX), 1e-5));
+    expect(keepS.filter(Boolean).length).toBeGreaterThan(60);
+    expect(worst).toBeLessThan(1e-5);
+    tf.dispose([s, x, gx!, gs!, lp]);
+  });
+
+  for (const form of ['logScale', 'logVar'] as const) {
+    it(`Normal from ${form}: ∂/∂${form} element-wise, for log σ from −87.5 to 87.5`, () => {
+      // the parameter in float32; σ = exp(l) in float64 from the float32 parameter
+      const par = pts.map((p) => f(form === 'logScale' ? Math.log(p.s) : 2 * Math.log(p.s)));
+      const l = par.map((v) => (form === 'logScale' ? v : v / 2));
+      const x = tf.tensor1d(pts.map((p) => p.x));
+      const pt = tf.tensor1d(par);
+      const build = (pp: tf.Tensor) => (form === 'logScale' ? new Normal({ loc: 0, logScale: pp }) : Normal.fromLogVariance(tf.zerosLike(pp), pp));
+      const [gx, gp] = tf.grads((xx: tf.Tensor, pp: tf.Tensor) => tf.sum(build(pp).logProb(xx)))([x, pt]);
+      const z = pts.map((p, i) => p.x * Math.exp(-l[i]!));
+      const dl = form === 'logScale' ? 1 : 0.5;
+      const gExp = z.map((zi) => dl * (zi * zi - 1));
+      const keep = gExp.map(representable);
+      const sel = <T,>(a: ArrayLike<T>, m: boolean[]) => Array.from(a).filter((_, i) => m[i]);
+      let worst = expectElementwise(`∂/∂${form}`, sel(gp!.dataSync(), keep), sel(gExp, keep), sel(z.map((zi) => dl * (zi * zi + 1)), keep), 1e-5);
+      const gxExp = pts.map((p, i) => -z[i]! * Math.exp(-l[i]!));
+      const keepX = gxExp.map(representable);
+      worst = Math.max(worst, expectElementwise('∂/∂x', sel(gx!.dataSync(), keepX), sel(gxExp, keepX), sel(gxExp.map((v) => Math.max(Math.abs(v), SUBNORMAL)), keepX), 1e-5));
+      expect(worst).toBeLessThan(1e-5);
+      tf.dispose([x, pt, gx!, gp!]);
+    });
+  }
+
+  it('Normal at x = μ where σ underflows (log σ ≤ −104): log p = −log σ − ½·log 2π, ∂/∂log σ = −1, ∂/∂x = 0', () => {
+    const ls = [-90, -104, -150, -300, -1e4, -1e30].map(f);
+    const lt = tf.tensor1d(ls);
+    const mu = tf.tensor1d([1, -2, 0, 3, 0.5, 0].map(f));
+    const lp = new Normal({ loc: mu, logScale: lt }).logProb(mu);
+    expectElementwise('logProb', lp.dataSync(), ls.map((l) => -l - HALF_LOG_2PI), ls.map((l) => Math.abs(l)), 1e-6);
+    const [gx, gl] = tf.grads((xx: tf.Tensor, ll: tf.Tensor) => tf.sum(new Normal({ loc: mu, logScale: ll }).logProb(xx)))([mu, lt]);
+    expect(Array.from(gl!.dataSync())).toEqual(ls.map(() => -1));
+    expect(Array.from(gx!.dataSync())).toEqual(ls.map(() => 0));
+    const lv = Normal.fromLogVariance(mu, tf.mul(lt, 2));
+    const lpv = lv.logProb(mu);
+    expectElementwise('logProb (logVar)', lpv.dataSync(), ls.map((l) => -f(2 * l) / 2 - HALF_LOG_2PI), ls.map((l) => Math.abs(l)), 1e-6);
+    // x ≠ μ with σ = e⁻³⁰⁰: |z| > 1e100, log p = −Infinity as the true value is in float32
+    const far = new Normal({ loc: 0, logScale: -300 }).logProb([1e-45, -1]);
+    expect(Array.from(far.dataSync())).toEqual([-Infinity, -Infinity]);
+    tf.dispose([lt, mu, lp, gx!, gl!, lpv, far]);
+    lv.dispose();
+  });
+
+  it('Logistic: value, ∂/∂s = (z·tanh(z/2) − 1)/s, ∂/∂x = −tanh(z/2)/s element-wise', () => {
+    const s = tf.tensor1d(pts.map((p) => p.s));
+    const x = tf.tensor1d(pts.map((p) => p.x));
+    const [gx, gs] = tf.grads((xx: tf.Tensor, ss: tf.Tensor) => tf.sum(new Logistic({ loc: 0, scale: ss }).logProb(xx)))([x, s]);
+    const lp = new Logistic({ loc: 0, scale: s }).logProb(x);
+    const z = pts.map((p) => p.x / p.s);
+    const vExp = pts.map((p, i) => -Math.abs(z[i]!) - 2 * Math.log1p(Math.exp(-Math.abs(z[i]!))) - Math.log(p.s));
+    const gsExp = pts.map((p, i) => (z[i]! * Math.tanh(z[i]! / 2) - 1) / p.s);
+    const gxExp = pts.map((p, i) => -Math.tanh(z[i]! / 2) / p.s);
+    const keepS = pts.map((p, i) => representable((Math.abs(z[i]!) + 1) / p.s));
+    const sel = <T,>(a: ArrayLike<T>, m: boolean[]) => Array.from(a).filter((_, i) => m[i]);
+    let worst = expectElementwise('logProb', lp.dataSync(), vExp, vExp.map((v, i) => Math.max(1, Math.abs(z[i]!) + Math.abs(Math.log(pts[i]!.s)))), 1e-6);
+    worst = Math.max(worst, expectElementwise('∂/∂s', sel(gs!.dataSync(), keepS), sel(gsExp, keepS), sel(pts.map((p, i) => (Math.abs(z[i]!) + 1) / p.s), keepS), 1e-5));
+    worst = Math.max(worst, expectElementwise('∂/∂x', sel(gx!.dataSync(), keepS), sel(gxExp, keepS), sel(pts.map((p) => 1 / p.s), keepS), 1e-5));
+    expect(keepS.filter(Boolean).length).toBeGreaterThan(60);
+    expect(worst).toBeLessThan(1e-5);
+    tf.dispose([s, x, gx!, gs!, lp]);
+  });
+});
