@@ -126,12 +126,18 @@ export class Gumbel implements ReparameterizedDistribution {
     return tf.add(this.loc, tf.mul(this.scale, standardGumbelNoise([...sampleShape, ...this.batchShape], seed)));
   }
 
-  /** log p(x) = −log β − z − e^(−z). */
+  /**
+   * log p(x) = −log β − z − e^(−z), z = (x − μ)/β; −Infinity where e^(−z) overflows float32 (z < −88.7,
+   * the true value is below −3.4e38 there).
+   *
+   * The gradient is written out rather than taped (tfjs's division gradient squares β, and e^(−z) overflows
+   * before it is divided by β): ∂/∂x = −∂/∂μ = expm1(−z)/β and ∂/∂β = −(1 + z·expm1(−z))/β, evaluated as
+   * exp(−z − log β) and exp(log(−z) − z − log β) in the far left tail, so both are finite and correct for
+   * β from 1e−38 to 1e38 wherever the true value is a finite float32, including where e^(−z) overflows
+   * (e.g. z = −100, β = 1e30: ∂/∂β = 2.7e15).
+   */
   logProb(x: Tensor | TensorLike): Tensor {
-    return tf.tidy('Gumbel.logProb', () => {
-      const z = this.z(this.input('logProb', x));
-      return tf.sub(tf.neg(tf.add(z, tf.exp(tf.neg(z)))), tf.log(this.scale));
-    });
+    return tf.tidy('Gumbel.logProb', () => gumbelLogDensity(tf.sub(this.input('logProb', x), this.loc), this.scale));
   }
 
   /** p(x) = exp(log p(x)). */
@@ -200,4 +206,39 @@ export class Gumbel implements ReparameterizedDistribution {
   dispose(): void {
     for (const t of this.owned.splice(0)) t.dispose();
   }
+}
+
+/** Sums a broadcast gradient back to `shape` (the input's shape before broadcasting). */
+function reduceTo(g: Tensor, shape: number[]): Tensor {
+  const axes = tf.broadcast_util.getReductionAxes(shape, g.shape);
+  return tf.reshape(axes.length > 0 ? tf.sum(g, axes) : g, shape);
+}
+
+/**
+ * log p = −log β − z − e^(−z), z = d/β, d = x − μ, with the gradient of {@link Gumbel.logProb}: products
+ * that overflow before their division by β (e^(−z), z·e^(−z)) are taken in log space where they do.
+ */
+function gumbelLogDensity(d: Tensor, scale: Tensor): Tensor {
+  const node = tf.customGrad((...args: unknown[]) => {
+    const [dd, beta] = args as [Tensor, Tensor];
+    const save = args[2] as (ts: Tensor[]) => void;
+    const z = tf.div(dd, beta);
+    save([dd, beta, z]);
+    return {
+      value: tf.sub(tf.neg(tf.add(z, tf.exp(tf.neg(z)))), tf.log(beta)),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [d0, b0, z0] = saved as [Tensor, Tensor, Tensor];
+        const logB = tf.log(b0);
+        const e = tf.expm1(tf.neg(z0)); // e^(−z) − 1
+        // ∂/∂d = (e^(−z) − 1)/β; where e^(−z) overflows, e^(−z − log β) (the −1/β is below its last bit)
+        const gd = tf.where(tf.isFinite(e), tf.div(e, b0), tf.exp(tf.sub(tf.neg(z0), logB)));
+        // ∂/∂β = −(1 + z·(e^(−z) − 1))/β; where z·e^(−z) overflows (z < 0), e^(log(−z) − z − log β)
+        const t = tf.mul(z0, e);
+        const tail = tf.exp(tf.sub(tf.sub(tf.log(tf.neg(z0)), z0), logB));
+        const gb = tf.where(tf.isFinite(t), tf.div(tf.neg(tf.add(t, 1)), b0), tail);
+        return [reduceTo(tf.mul(dy, gd), d0.shape), reduceTo(tf.mul(dy, gb), b0.shape)];
+      },
+    };
+  });
+  return (node as (a: Tensor, b: Tensor) => Tensor)(d, scale);
 }

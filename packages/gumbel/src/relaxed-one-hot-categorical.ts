@@ -22,6 +22,11 @@ export type { RelaxedCategoricalParams } from './internal/concrete.js';
  * evaluated in log space with a logsumexp (log Γ(K) summed on the host in float64). As τ → 0 samples
  * approach one-hot vectors distributed as Categorical(π); `argmax x` is exactly Categorical(π) for every τ.
  *
+ * One class (K = 1): the simplex is the single point x = [1], every draw is [1], and `logProb([1])` = 0
+ * (the density with respect to the counting measure on that point; the formula above at K = 1, and
+ * torch.distributions.RelaxedOneHotCategorical's value), with a zero gradient in the logits. The formula
+ * does not check the support: at K = 1 it gives −log x₀ for x₀ ≠ 1, as torch does.
+ *
  * `rsample` is reparameterized (differentiable with respect to the logits or probs); `sample` gives the
  * same values without gradient. Implements the shared `ReparameterizedDistribution` contract (family
  * 'RelaxedOneHotCategorical', support 'simplex', eventShape [K]). Tensors passed in are used as they are (gradients flow to them) and stay the caller's; arrays are
@@ -80,7 +85,8 @@ export class RelaxedOneHotCategorical extends ConcreteBase<'RelaxedOneHotCategor
  *            = log p_Concrete(exp y) + Σ_k y_k.
  *
  * The numerically safe choice for training at small temperatures: y never underflows where x would, so
- * log-densities (e.g. the KL term of a relaxed discrete VAE) stay finite. Implements the shared
+ * log-densities (e.g. the KL term of a relaxed discrete VAE) stay finite. With one class (K = 1) every draw
+ * is y = [0] and log p(y) = 0 for any y (the formula at K = 1; torch's ExpRelaxedCategorical gives the same). Implements the shared
  * `ReparameterizedDistribution` contract (family 'ExpRelaxedOneHotCategorical', support 'log-simplex',
  * eventShape [K]); `sample` carries no gradient, `rsample` does.
  *
