@@ -150,9 +150,13 @@ export class Gumbel implements ReparameterizedDistribution {
     return tf.tidy('Gumbel.cdf', () => tf.exp(this.logCdf(x)));
   }
 
-  /** log F(x) = −e^(−z). */
+  /**
+   * log F(x) = −e^(−z); −Infinity where e^(−z) overflows (z < −88.7). Its gradient is written out as for
+   * {@link Gumbel.logProb}: ∂/∂x = −∂/∂μ = e^(−z)/β, ∂/∂β = −z·e^(−z)/β (in log space where e^(−z)
+   * overflows), finite and correct wherever the true value is a finite float32.
+   */
   logCdf(x: Tensor | TensorLike): Tensor {
-    return tf.tidy('Gumbel.logCdf', () => tf.neg(tf.exp(tf.neg(this.z(this.input('logCdf', x))))));
+    return tf.tidy('Gumbel.logCdf', () => gumbelLogCdf(tf.sub(this.input('logCdf', x), this.loc), this.scale));
   }
 
   /** The survival function 1 − F(x) = −expm1(−e^(−z)), accurate in the right tail. */
@@ -215,30 +219,66 @@ function reduceTo(g: Tensor, shape: number[]): Tensor {
 }
 
 /**
- * log p = −log β − z − e^(−z), z = d/β, d = x − μ, with the gradient of {@link Gumbel.logProb}: products
- * that overflow before their division by β (e^(−z), z·e^(−z)) are taken in log space where they do.
+ * A function of z = d/β (d = x − μ) whose gradient is written out: `value(z, β)` gives the result, and
+ * `grads(z, β, log β)` the pair (∂/∂d, ∂/∂β), broadcast, each computed so that no product overflows before
+ * its division by β.
  */
-function gumbelLogDensity(d: Tensor, scale: Tensor): Tensor {
-  const node = tf.customGrad((...args: unknown[]) => {
-    const [dd, beta] = args as [Tensor, Tensor];
-    const save = args[2] as (ts: Tensor[]) => void;
-    const z = tf.div(dd, beta);
-    save([dd, beta, z]);
-    return {
-      value: tf.sub(tf.neg(tf.add(z, tf.exp(tf.neg(z)))), tf.log(beta)),
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [d0, b0, z0] = saved as [Tensor, Tensor, Tensor];
-        const logB = tf.log(b0);
-        const e = tf.expm1(tf.neg(z0)); // e^(−z) − 1
-        // ∂/∂d = (e^(−z) − 1)/β; where e^(−z) overflows, e^(−z − log β) (the −1/β is below its last bit)
-        const gd = tf.where(tf.isFinite(e), tf.div(e, b0), tf.exp(tf.sub(tf.neg(z0), logB)));
-        // ∂/∂β = −(1 + z·(e^(−z) − 1))/β; where z·e^(−z) overflows (z < 0), e^(log(−z) − z − log β)
-        const t = tf.mul(z0, e);
-        const tail = tf.exp(tf.sub(tf.sub(tf.log(tf.neg(z0)), z0), logB));
-        const gb = tf.where(tf.isFinite(t), tf.div(tf.neg(tf.add(t, 1)), b0), tail);
-        return [reduceTo(tf.mul(dy, gd), d0.shape), reduceTo(tf.mul(dy, gb), b0.shape)];
-      },
-    };
-  });
-  return (node as (a: Tensor, b: Tensor) => Tensor)(d, scale);
+function gumbelOfZ(value: (z: Tensor, beta: Tensor) => Tensor, grads: (z: Tensor, beta: Tensor, logB: Tensor) => [Tensor, Tensor]) {
+  return (d: Tensor, scale: Tensor): Tensor => {
+    const node = tf.customGrad((...args: unknown[]) => {
+      const [dd, beta] = args as [Tensor, Tensor];
+      const save = args[2] as (ts: Tensor[]) => void;
+      const z = tf.div(dd, beta);
+      save([dd, beta, z]);
+      return {
+        value: value(z, beta),
+        gradFunc: (dy: Tensor, saved: Tensor[]) => {
+          const [d0, b0, z0] = saved as [Tensor, Tensor, Tensor];
+          const [gd, gb] = grads(z0, b0, tf.log(b0));
+          // dy = 0 (e.g. from cdf = exp(log F) = 0 in the far left tail) contributes 0, even against an overflowed factor
+          const times = (g: Tensor) => tf.where(tf.equal(dy, 0), tf.zerosLike(g), tf.mul(dy, g));
+          return [reduceTo(times(gd), d0.shape), reduceTo(times(gb), b0.shape)];
+        },
+      };
+    });
+    return (node as (a: Tensor, b: Tensor) => Tensor)(d, scale);
+  };
 }
+
+/** e^(log(−z) − z − log β) = −z·e^(−z)/β for z < 0, where z·e^(−z) overflows float32. */
+function leftTail(z: Tensor, logB: Tensor): Tensor {
+  return tf.exp(tf.sub(tf.sub(tf.log(tf.neg(z)), z), logB));
+}
+
+/**
+ * log p = −log β − z − e^(−z), with the gradient of {@link Gumbel.logProb}:
+ * ∂/∂d = (e^(−z) − 1)/β (e^(−z − log β) where e^(−z) overflows: the −1/β is below its last bit),
+ * ∂/∂β = −(1 + z·(e^(−z) − 1))/β (e^(log(−z) − z − log β) where z·e^(−z) overflows, z < 0).
+ */
+const gumbelLogDensity = gumbelOfZ(
+  (z, beta) => tf.sub(tf.neg(tf.add(z, tf.exp(tf.neg(z)))), tf.log(beta)),
+  (z, beta, logB) => {
+    const e = tf.expm1(tf.neg(z));
+    const t = tf.mul(z, e);
+    return [
+      tf.where(tf.isFinite(e), tf.div(e, beta), tf.exp(tf.sub(tf.neg(z), logB))),
+      tf.where(tf.isFinite(t), tf.div(tf.neg(tf.add(t, 1)), beta), leftTail(z, logB)),
+    ];
+  },
+);
+
+/**
+ * log F = −e^(−z), with the gradient of {@link Gumbel.logCdf}: ∂/∂d = e^(−z)/β, ∂/∂β = −z·e^(−z)/β, each in
+ * log space where its product overflows.
+ */
+const gumbelLogCdf = gumbelOfZ(
+  (z) => tf.neg(tf.exp(tf.neg(z))),
+  (z, beta, logB) => {
+    const e = tf.exp(tf.neg(z));
+    const t = tf.mul(z, e);
+    return [
+      tf.where(tf.isFinite(e), tf.div(e, beta), tf.exp(tf.sub(tf.neg(z), logB))),
+      tf.where(tf.isFinite(t), tf.div(tf.neg(t), beta), leftTail(z, logB)),
+    ];
+  },
+);

@@ -3,8 +3,8 @@
  * float64 at the float32 inputs the library sees.
  *  1. one class (K = 1): sampleCategorical, gumbelMax, gumbelTopK (k = 1), gumbelSoftmax (soft and hard),
  *     RelaxedOneHotCategorical / ExpRelaxedOneHotCategorical (logProb 0 at the only point, torch's value);
- *  3. Gumbel.logProb's gradient in β (and x, μ) for β from 1e−30 to 1e38, far into the left tail where
- *     e^(−z) overflows float32.
+ *  3. Gumbel.logProb's and Gumbel.logCdf's gradients in β (and x, μ) for β from 1e−30 to 1e38, far into
+ *     the left tail where e^(−z) overflows float32.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +117,44 @@ describe('issue 14, class 3: Gumbel.logProb gradients far out', () => {
     // the cases where e^(−z) overflows float32 but the gradient is an ordinary number are among them
     expect(pts.filter((p, i) => em[i]! > F32_MAX && representable(gbExp[i]!)).length).toBeGreaterThan(5);
     tf.dispose([x, b, mu, gx!, gm!, gb!, lp]);
+  });
+
+  it('logCdf: value −e^(−z), ∂/∂x = e^(−z)/β, ∂/∂β = −z·e^(−z)/β element-wise; cdf gradients 0, not NaN, past the tail', () => {
+    const x = tf.tensor1d(pts.map((p) => p.x));
+    const b = tf.tensor1d(pts.map((p) => p.b));
+    const [gx, gb] = tf.grads((xx: tf.Tensor, bb: tf.Tensor) => tf.sum(new Gumbel({ loc: 0, scale: bb }).logCdf(xx)))([x, b]);
+    const lc = new Gumbel({ loc: 0, scale: b }).logCdf(x);
+    const z = pts.map((p) => p.x / p.b);
+    const em = z.map((zi) => Math.exp(-zi));
+    const tol = z.map((zi) => 1e-5 + 2e-7 * Math.abs(zi));
+    const check = (label: string, actual: ArrayLike<number>, expected: number[], size: number[]) => {
+      let n = 0;
+      for (let i = 0; i < expected.length; i++) {
+        const e = expected[i]!;
+        if (!representable(e)) {
+          if (label === 'logCdf') expect(actual[i], `${label}[${i}]`).toBe(-Infinity);
+          continue;
+        }
+        n++;
+        const rel = Math.abs(actual[i]! - e) / Math.max(size[i]!, SUBNORMAL);
+        if (!(rel <= tol[i]!)) throw new Error(`${label}[${i}] (z = ${z[i]}, β = ${pts[i]!.b}): actual ${actual[i]}, expected ${e} (relative error ${rel})`);
+      }
+      return n;
+    };
+    check('logCdf', lc.dataSync(), em.map((e) => -e), em);
+    expect(check('∂/∂x', gx!.dataSync(), pts.map((p, i) => em[i]! / p.b), pts.map((p, i) => em[i]! / p.b))).toBeGreaterThan(70);
+    const gbExp = pts.map((p, i) => (-z[i]! * em[i]!) / p.b);
+    expect(check('∂/∂β', gb!.dataSync(), gbExp, gbExp.map(Math.abs))).toBeGreaterThan(70);
+    // F = exp(log F) is 0 past z = −4.5: its gradient is 0 there (not 0·Infinity = NaN)
+    const [cx, cb] = tf.grads((xx: tf.Tensor, bb: tf.Tensor) => tf.sum(new Gumbel({ loc: 0, scale: bb }).cdf(xx)))([x, b]);
+    for (const g of [cx!, cb!]) {
+      const v = g.dataSync();
+      pts.forEach((_, i) => {
+        if (z[i]! < -5) expect(v[i], `cdf gradient at z = ${z[i]}`).toBe(0);
+        else expect(Number.isNaN(v[i])).toBe(false);
+      });
+    }
+    tf.dispose([x, b, gx!, gb!, lc, cx!, cb!]);
   });
 
   it('broadcast parameters get gradients of their own shape', () => {
