@@ -153,6 +153,20 @@ describe('issue 14, class 2: Uniform wider than the float32 range', () => {
     expectElementwise('∂/∂high', gh!.dataSync(), inv.map((v) => -v), inv, 1e-5);
     tf.dispose([gl!, gh!]);
   });
+
+  it('cdf gradients never square the width: ∂F/∂low = (x − high)/w², ∂F/∂high = −(x − low)/w², ∂F/∂x = 1/w, w from 1e−30 to 6e38', () => {
+    const lo = [0, 1, -1e-10, -3e38, 5].map(f);
+    const hi = [1e-30, f(1 + 2 ** -20), 1e-10, 3e38, 1e25].map(f);
+    const xs = lo.map((l, i) => f(l + 0.3 * (hi[i]! - l)));
+    const [gx, gl, gh] = tf.grads((xx: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.sum(new Uniform({ low: a, high: b }).cdf(xx)))([tf.tensor1d(xs), tf.tensor1d(lo), tf.tensor1d(hi)]);
+    const ww = lo.map((l, i) => hi[i]! - l);
+    const sz = ww.map((v) => Math.max(1 / v, SUBNORMAL));
+    let worst = expectElementwise('∂F/∂x', gx!.dataSync(), ww.map((v) => 1 / v), sz, 1e-5);
+    worst = Math.max(worst, expectElementwise('∂F/∂low', gl!.dataSync(), xs.map((x, i) => (x - hi[i]!) / ww[i]! ** 2), sz, 1e-5));
+    worst = Math.max(worst, expectElementwise('∂F/∂high', gh!.dataSync(), xs.map((x, i) => -(x - lo[i]!) / ww[i]! ** 2), sz, 1e-5));
+    expect(worst).toBeLessThan(1e-5);
+    tf.dispose([gx!, gl!, gh!]);
+  });
 });
 
 describe('issue 14, class 3: scale gradients from σ = 1e−38 to 1e38', () => {

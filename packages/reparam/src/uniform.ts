@@ -8,6 +8,7 @@ import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { broadcastShapes, checkTensorArg, fail, nonDifferentiable, stopGradient, toFloat, uniformNoise, type ReparameterizedDistribution } from '@genmod-internal/core';
 import { Owned, checkParams, checkSampleArgs, noiseOr, readMin } from './internal/params.js';
 import type { ReparameterizedSampleOptions } from './distribution.js';
+import { standardize } from './internal/standardize.js';
 
 /**
  * Parameters of {@link Uniform}: the bounds of [low, high), density 1/(high − low). Unknown keys throw.
@@ -134,12 +135,13 @@ export class Uniform implements ReparameterizedDistribution {
 
   /**
    * F(x) = clip((x − low)/(high − low), 0, 1), computed as (x/2 − low/2)/h (the same rounded value for
-   * normal floats, and no overflow when x − low or high − low exceed 3.4e38).
+   * normal floats, and no overflow when x − low or high − low exceed 3.4e38). The gradient never squares h:
+   * ∂F/∂high = −F/(high − low) is finite for widths down to 1e−38.
    */
   cdf(x: Tensor | TensorLike): Tensor {
     const fn = 'Uniform.cdf';
     checkTensorArg(fn, 'x', x);
-    return tf.tidy(fn, () => tf.clipByValue(tf.div(tf.sub(tf.mul(toFloat(fn, 'x', x), 0.5), tf.mul(this.low, 0.5)), this.halfWidth()), 0, 1));
+    return tf.tidy(fn, () => tf.clipByValue(standardize(tf.sub(tf.mul(toFloat(fn, 'x', x), 0.5), tf.mul(this.low, 0.5)), this.halfWidth(), false), 0, 1));
   }
 
   /** H = log(high − low) = log h + log 2, finite for any finite bounds. */
