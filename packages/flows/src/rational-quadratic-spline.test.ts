@@ -361,6 +361,41 @@ describe('rqSpline numerical edges (issue 14)', () => {
     console.info(`worst log-det error: vs float64 ${worstRef.toFixed(3)} of (1e−5 + local spread + 16ε·B·(1/w + 1/h)), autodiff gradient vs float64 ${worstAd.toFixed(3)} of the same`);
   });
 
+  it('gradients in the parameters match float64 central differences of the closed form (random and steep)', () => {
+    let worst = 0;
+    for (const [name, p, row] of configs()) {
+      const ref = refSpline(row, p);
+      for (const inverse of [false, true]) {
+        // one point a third of the way into each bin (away from the knots, where the gradient has kinks)
+        const knots = inverse ? ref.ys : ref.xs;
+        const v = knots.slice(0, -1).map((t, j) => Math.fround(t + (knots[j + 1]! - t) / 3));
+        const n = v.length;
+        const grads = tf.tidy(() => {
+          const r = tf.tile(tf.tensor2d([row]), [n, 1]);
+          return Array.from(tf.grad((rr: tf.Tensor) => tf.sum(rqSpline(tf.tensor1d(v), rr, p, inverse)[0]))(r).dataSync());
+        });
+        const at = (rw: number[], u: number) => (inverse ? refInverse(refSpline(rw, p), u) : refForward(refSpline(rw, p), u).y);
+        for (let i = 0; i < n; i++) {
+          const fd = row.map((r0, q) => {
+            const h = 1e-6 * Math.max(1, Math.abs(r0));
+            const up = row.slice();
+            const down = row.slice();
+            up[q] = r0 + h;
+            down[q] = r0 - h;
+            return (at(up, v[i]!) - at(down, v[i]!)) / (2 * h);
+          });
+          const scale = Math.max(...fd.map(Math.abs));
+          for (let q = 0; q < row.length; q++) {
+            const e = Math.abs(grads[i * row.length + q]! - fd[q]!) / (1e-3 * scale + 1e-6);
+            worst = Math.max(worst, e);
+            expect(e, `${name} ${inverse ? 'inverse' : 'forward'} at ${v[i]}: ∂/∂raw[${q}] = ${grads[i * row.length + q]}, float64 ${fd[q]}`).toBeLessThanOrEqual(1);
+          }
+        }
+      }
+    }
+    console.info(`worst parameter-gradient error / (1e−3·max|∂| + 1e−6): ${worst.toFixed(3)}`);
+  });
+
   it('the float64 reference derivative matches float64 central differences (checks the reference itself)', () => {
     for (const [, p, row] of configs().slice(0, 4)) {
       const ref = refSpline(row, p);
