@@ -255,4 +255,51 @@ describe('issue 14, class 3: scale gradients from σ = 1e−38 to 1e38', () => {
     expect(worst).toBeLessThan(1e-5);
     tf.dispose([s, x, gx!, gs!, lp]);
   });
+
+  it('cdf gradients: Normal ∂Φ/∂σ = −φ(z)·z/σ (scale and logScale forms), Logistic ∂F/∂s = −F(1 − F)·z/s, element-wise', () => {
+    const phi = (z: number) => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+    const sig = (z: number) => 1 / (1 + Math.exp(-z));
+    const s = tf.tensor1d(pts.map((p) => p.s));
+    const x = tf.tensor1d(pts.map((p) => p.x));
+    const z = pts.map((p) => p.x / p.s);
+    const sel = <T,>(a: ArrayLike<T>, m: boolean[]) => Array.from(a).filter((_, i) => m[i]);
+    const cases: [string, (ss: tf.Tensor) => { cdf(x: tf.Tensor): tf.Tensor }, (zi: number) => number][] = [
+      ['Normal', (ss) => new Normal({ loc: 0, scale: ss }), phi],
+      ['Logistic', (ss) => new Logistic({ loc: 0, scale: ss }), (zi) => sig(zi) * sig(-zi)],
+    ];
+    let worst = 0;
+    for (const [name, build, density] of cases) {
+      const [gx, gs] = tf.grads((xx: tf.Tensor, ss: tf.Tensor) => tf.sum(build(ss).cdf(xx)))([x, s]);
+      const gsExp = pts.map((p, i) => (-density(z[i]!) * z[i]!) / p.s);
+      const gxExp = pts.map((p, i) => density(z[i]!) / p.s);
+      const keep = pts.map((p, i) => representable(gsExp[i]!) && representable(gxExp[i]!));
+      const size = (v: number[]) => sel(v.map((e) => Math.max(Math.abs(e), SUBNORMAL)), keep);
+      worst = Math.max(worst, expectElementwise(`${name} ∂F/∂σ`, sel(gs!.dataSync(), keep), sel(gsExp, keep), size(gsExp), 1e-5));
+      worst = Math.max(worst, expectElementwise(`${name} ∂F/∂x`, sel(gx!.dataSync(), keep), sel(gxExp, keep), size(gxExp), 1e-5));
+      tf.dispose([gx!, gs!]);
+    }
+    // logScale form: ∂Φ/∂log σ = −φ(z)·z
+    const ls = tf.tensor1d(pts.map((p) => f(Math.log(p.s))));
+    const [gl] = tf.grads((ll: tf.Tensor) => tf.sum(new Normal({ loc: 0, logScale: ll }).cdf(x)))([ls]);
+    const zl = pts.map((p) => p.x * Math.exp(-f(Math.log(p.s))));
+    const glExp = zl.map((zi) => -phi(zi) * zi);
+    worst = Math.max(worst, expectElementwise('Normal ∂Φ/∂log σ', gl!.dataSync(), glExp, glExp.map((e) => Math.max(Math.abs(e), 1e-30)), 1e-5));
+    expect(worst).toBeLessThan(1e-5);
+    tf.dispose([s, x, ls, gl!]);
+  });
+
+  it('second derivatives still flow through the written-out gradient: Normal ∂²/∂x² = −1/σ², ∂²/∂σ∂x = 2z/σ², ∂²/∂σ² = (1 − 3z²)/σ², ∂²/∂log σ² = −2z²', () => {
+    const x = tf.tensor1d([1.5, -0.3, 4]);
+    const s = tf.tensor1d([2, 0.5, 3]);
+    const hxx = tf.grad((xx: tf.Tensor) => tf.sum(tf.grad((y: tf.Tensor) => tf.sum(new Normal({ loc: 0, scale: s }).logProb(y)))(xx)))(x);
+    expectClose(hxx, [-1 / 4, -1 / 0.25, -1 / 9], { rtol: 1e-5 });
+    const hsx = tf.grad((ss: tf.Tensor) => tf.sum(tf.grad((y: tf.Tensor) => tf.sum(new Normal({ loc: 0, scale: ss }).logProb(y)))(x)))(s);
+    expectClose(hsx, [(2 * 0.75) / 4, (2 * -0.6) / 0.25, (2 * (4 / 3)) / 9], { rtol: 1e-5 });
+    const hss = tf.grad((ss: tf.Tensor) => tf.sum(tf.grad((sv: tf.Tensor) => tf.sum(new Normal({ loc: 0, scale: sv }).logProb(x)))(ss)))(s);
+    expectClose(hss, [[1.5, 2], [-0.3, 0.5], [4, 3]].map(([xv, sv]) => (-3 * xv! ** 2) / sv! ** 4 + 1 / sv! ** 2), { rtol: 1e-5 });
+    const ls = tf.log(s);
+    const hll = tf.grad((ll: tf.Tensor) => tf.sum(tf.grad((lv: tf.Tensor) => tf.sum(new Normal({ loc: 0, logScale: lv }).logProb(x)))(ll)))(ls);
+    expectClose(hll, [[1.5, 2], [-0.3, 0.5], [4, 3]].map(([xv, sv]) => -2 * (xv! / sv!) ** 2), { rtol: 1e-5 });
+    tf.dispose([x, s, hxx, hsx, hss, ls, hll]);
+  });
 });
