@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { standardGumbelNoise } from './internal/noise.js';
-import { broadcastShapes, checkFloatDtype, checkOptions, checkPositive, fail, inferShape, stopGradient, toFloat, type ReparameterizedDistribution, type SampleOptions, type Support, checkSampleCall } from '@genmod-internal/core';
+import { broadcastShapes, checkFloatDtype, checkOptions, checkPositive, fail, inferShape, nonDifferentiable, stopGradient, toFloat, type ReparameterizedDistribution, type SampleOptions, type Support, checkSampleCall } from '@genmod-internal/core';
 
 /**
  * The Euler–Mascheroni constant γ = lim (Σ_{k≤n} 1/k − log n), the mean of the standard Gumbel.
@@ -228,15 +228,15 @@ function gumbelOfZ(value: (z: Tensor, beta: Tensor) => Tensor, grads: (z: Tensor
     const node = tf.customGrad((...args: unknown[]) => {
       const [dd, beta] = args as [Tensor, Tensor];
       const save = args[2] as (ts: Tensor[]) => void;
-      const z = tf.div(dd, beta);
-      save([dd, beta, z]);
+      save([dd, beta]);
       return {
-        value: value(z, beta),
+        value: value(tf.div(dd, beta), beta),
         gradFunc: (dy: Tensor, saved: Tensor[]) => {
-          const [d0, b0, z0] = saved as [Tensor, Tensor, Tensor];
-          const [gd, gb] = grads(z0, b0, tf.log(b0));
+          const [d0, b0] = saved as [Tensor, Tensor];
+          // z recomputed from the inputs (not saved from the forward pass), so second derivatives see it
+          const [gd, gb] = grads(tf.div(d0, b0), b0, tf.log(b0));
           // dy = 0 (e.g. from cdf = exp(log F) = 0 in the far left tail) contributes 0, even against an overflowed factor
-          const times = (g: Tensor) => tf.where(tf.equal(dy, 0), tf.zerosLike(g), tf.mul(dy, g));
+          const times = (g: Tensor) => tf.where(nonDifferentiable((v) => tf.equal(v, 0), dy), tf.zerosLike(g), tf.mul(dy, g));
           return [reduceTo(times(gd), d0.shape), reduceTo(times(gb), b0.shape)];
         },
       };
@@ -245,9 +245,30 @@ function gumbelOfZ(value: (z: Tensor, beta: Tensor) => Tensor, grads: (z: Tensor
   };
 }
 
+/**
+ * where(ok, f(z), g(z)) with each branch fed only its own elements (the other ones replaced by `fill`), so
+ * no branch holds an Infinity or NaN that a second derivative would multiply by the zero gradient that
+ * tf.where sends it (0·Infinity = NaN). `ok` is a mask with no place on the gradient tape.
+ */
+function select(ok: Tensor, z: Tensor, fill: [number, number], f: (z: Tensor) => Tensor, g: (z: Tensor) => Tensor): Tensor {
+  const zf = tf.where(ok, z, tf.fill(z.shape, fill[0]));
+  const zg = tf.where(ok, tf.fill(z.shape, fill[1]), z);
+  return tf.where(ok, f(zf), g(zg));
+}
+
+/** A mask of the z where `fn(z)` is finite, with no place on the gradient tape. */
+function finiteAt(z: Tensor, fn: (z: Tensor) => Tensor): Tensor {
+  return nonDifferentiable((u) => tf.isFinite(fn(u)), z);
+}
+
 /** e^(log(−z) − z − log β) = −z·e^(−z)/β for z < 0, where z·e^(−z) overflows float32. */
 function leftTail(z: Tensor, logB: Tensor): Tensor {
   return tf.exp(tf.sub(tf.sub(tf.log(tf.neg(z)), z), logB));
+}
+
+/** e^(−z − log β) = e^(−z)/β where e^(−z) overflows float32. */
+function expOver(z: Tensor, logB: Tensor): Tensor {
+  return tf.exp(tf.sub(tf.neg(z), logB));
 }
 
 /**
@@ -258,11 +279,10 @@ function leftTail(z: Tensor, logB: Tensor): Tensor {
 const gumbelLogDensity = gumbelOfZ(
   (z, beta) => tf.sub(tf.neg(tf.add(z, tf.exp(tf.neg(z)))), tf.log(beta)),
   (z, beta, logB) => {
-    const e = tf.expm1(tf.neg(z));
-    const t = tf.mul(z, e);
+    const em1 = (u: Tensor) => tf.expm1(tf.neg(u));
     return [
-      tf.where(tf.isFinite(e), tf.div(e, beta), tf.exp(tf.sub(tf.neg(z), logB))),
-      tf.where(tf.isFinite(t), tf.div(tf.neg(tf.add(t, 1)), beta), leftTail(z, logB)),
+      select(finiteAt(z, em1), z, [0, 0], (u) => tf.div(em1(u), beta), (u) => expOver(u, logB)),
+      select(finiteAt(z, (u) => tf.mul(u, em1(u))), z, [0, -1], (u) => tf.div(tf.neg(tf.add(tf.mul(u, em1(u)), 1)), beta), (u) => leftTail(u, logB)),
     ];
   },
 );
@@ -274,11 +294,10 @@ const gumbelLogDensity = gumbelOfZ(
 const gumbelLogCdf = gumbelOfZ(
   (z) => tf.neg(tf.exp(tf.neg(z))),
   (z, beta, logB) => {
-    const e = tf.exp(tf.neg(z));
-    const t = tf.mul(z, e);
+    const ex = (u: Tensor) => tf.exp(tf.neg(u));
     return [
-      tf.where(tf.isFinite(e), tf.div(e, beta), tf.exp(tf.sub(tf.neg(z), logB))),
-      tf.where(tf.isFinite(t), tf.div(tf.neg(t), beta), leftTail(z, logB)),
+      select(finiteAt(z, ex), z, [0, 0], (u) => tf.div(ex(u), beta), (u) => expOver(u, logB)),
+      select(finiteAt(z, (u) => tf.mul(u, ex(u))), z, [0, -1], (u) => tf.div(tf.neg(tf.mul(u, ex(u))), beta), (u) => leftTail(u, logB)),
     ];
   },
 );

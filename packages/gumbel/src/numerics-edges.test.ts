@@ -157,6 +157,21 @@ describe('issue 14, class 3: Gumbel.logProb gradients far out', () => {
     tf.dispose([x, b, gx!, gb!, lc, cx!, cb!]);
   });
 
+  it('second derivatives still flow: ∂²/∂x² log p = −e^(−z)/β², ∂²/∂x² log F = −e^(−z)/β², ∂²/∂β² log p', () => {
+    const x = tf.tensor1d([1.5, -0.3, 4]);
+    const b = tf.tensor1d([2, 0.5, 3]);
+    const exp = [[1.5, 2], [-0.3, 0.5], [4, 3]].map(([xv, bv]) => -Math.exp(-xv! / bv!) / bv! ** 2);
+    const h1 = tf.grad((xx: tf.Tensor) => tf.sum(tf.grad((y: tf.Tensor) => tf.sum(new Gumbel({ loc: 0, scale: b }).logProb(y)))(xx)))(x);
+    const h2 = tf.grad((xx: tf.Tensor) => tf.sum(tf.grad((y: tf.Tensor) => tf.sum(new Gumbel({ loc: 0, scale: b }).logCdf(y)))(xx)))(x);
+    expectClose(h1, exp, { rtol: 1e-5 });
+    expectClose(h2, exp, { rtol: 1e-5 });
+    // ∂²/∂β² log p against central differences of the float64 ∂/∂β = −(1 + z·expm1(−z))/β
+    const dB = (xv: number, bv: number) => -(1 + (xv / bv) * Math.expm1(-xv / bv)) / bv;
+    const h3 = tf.grad((bb: tf.Tensor) => tf.sum(tf.grad((bv: tf.Tensor) => tf.sum(new Gumbel({ loc: 0, scale: bv }).logProb(x)))(bb)))(b);
+    expectClose(h3, [[1.5, 2], [-0.3, 0.5], [4, 3]].map(([xv, bv]) => (dB(xv!, bv! + 1e-6) - dB(xv!, bv! - 1e-6)) / 2e-6), { rtol: 1e-4 });
+    tf.dispose([x, b, h1, h2, h3]);
+  });
+
   it('broadcast parameters get gradients of their own shape', () => {
     const b = tf.tensor1d([1e20, 1]);
     const [gb] = tf.grads((bb: tf.Tensor) => tf.sum(new Gumbel({ loc: 0, scale: bb }).logProb([[1e20, 1], [-8e21, -80]])))([b]);
