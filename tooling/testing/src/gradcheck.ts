@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 export interface GradCheckOptions {
   /** central-difference step (in the input's units) */
   eps?: number;
-  /** relative tolerance, scaled by max(1, max|analytic gradient|) */
+  /** relative tolerance, per element: scaled by that element's own magnitude (never by the largest one) */
   rtol?: number;
   /** absolute tolerance */
   atol?: number;
@@ -12,8 +12,13 @@ export interface GradCheckOptions {
 
 /**
  * Compares the autodiff gradient of a scalar function with central finite differences
- * (f(x + h·e_i) − f(x − h·e_i)) / 2h for every input element. The function runs in float32, so the
- * comparison tolerates the float32 rounding of f divided by 2h.
+ * n_i = (f(x + h·e_i) − f(x − h·e_i)) / 2h, **element by element**:
+ *
+ *   |a_i − n_i| ≤ atol + rtol·max(|a_i|, |n_i|) + 4·2⁻²³·(|f(x + h·e_i)| + |f(x − h·e_i)|) / 2h,
+ *
+ * the last term being the float32 rounding of the two evaluations of f divided by the step (the only noise
+ * a correct gradient can show). An element that is wrong by 50 % fails however small it is next to the
+ * largest one (the tolerance used to scale with max|a|, which let such elements pass).
  * Returns both gradients for further checks.
  */
 export function checkGradient(
@@ -29,6 +34,7 @@ export function checkGradient(
   const numeric = new Float64Array(base.length);
   const evalAt = (values: Float64Array): number =>
     tf.tidy(() => f(tf.tensor(Float32Array.from(values), x0.shape, 'float32')).dataSync()[0] as number);
+  const noise = new Float64Array(base.length);
   for (let i = 0; i < base.length; i++) {
     const plus = Float64Array.from(base);
     const minus = Float64Array.from(base);
@@ -36,15 +42,16 @@ export function checkGradient(
     minus[i] = base[i]! - eps;
     // the step actually taken in float32
     const h = Math.fround(plus[i]!) - Math.fround(minus[i]!);
-    numeric[i] = (evalAt(plus) - evalAt(minus)) / h;
+    const [fp, fm] = [evalAt(plus), evalAt(minus)];
+    numeric[i] = (fp - fm) / h;
+    noise[i] = (4 * 2 ** -23 * (Math.abs(fp) + Math.abs(fm))) / h;
   }
-  let scale = 1;
-  for (const g of analytic) scale = Math.max(scale, Math.abs(g));
   for (let i = 0; i < base.length; i++) {
     const a = analytic[i]!;
     const n = numeric[i]!;
-    if (!Number.isFinite(a) || Math.abs(a - n) > atol + rtol * scale) {
-      throw new Error(`${label}: element ${i}: autodiff ${a} vs finite difference ${n} (tolerance ${atol} + ${rtol}·${scale})`);
+    const tol = atol + rtol * Math.max(Math.abs(a), Math.abs(n)) + noise[i]!;
+    if (!Number.isFinite(a) || !(Math.abs(a - n) <= tol)) {
+      throw new Error(`${label}: element ${i}: autodiff ${a} vs finite difference ${n} (tolerance ${tol.toExponential(2)} = ${atol} + ${rtol}·|g| + rounding ${noise[i]!.toExponential(2)})`);
     }
   }
   return { analytic, numeric };

@@ -42,4 +42,17 @@ describe('checkGradient', () => {
     expect(() => checkGradient(wrong, x)).toThrow(/autodiff .* vs finite difference/);
     x.dispose();
   });
+  it('compares element by element: a small element 50 % wrong fails beside a large correct one', () => {
+    // f = 10·x₀² + x₁² at (1, 0.1): ∂f/∂x₁ = 0.2 is 1 % of the largest element (20); the custom gradient
+    // gives 0.3. The old tolerance (atol + rtol·max|g| = 0.2) let that pass; element-wise it fails.
+    const x = tf.tensor1d([1, 0.1]);
+    const f = (v: tf.Tensor) => tf.sum(tf.mul(tf.square(v), tf.tensor1d([10, 1]))) as tf.Scalar;
+    checkGradient(f, x, { eps: 1e-2 });
+    const halfWrong = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const v = args[0] as tf.Tensor;
+      return { value: f(v), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.mul(v, tf.tensor1d([20, 3]))) };
+    }) as (v: tf.Tensor) => tf.Scalar;
+    expect(() => checkGradient(halfWrong, x, { eps: 1e-2 })).toThrow(/element 1: autodiff 0\.3/);
+    x.dispose();
+  });
 });
