@@ -48,7 +48,8 @@ def enc(v):
 
 
 def enc_list(a):
-    return [enc(v) for v in np.asarray(a, dtype=np.float64).reshape(-1)]
+    return [int(v) if math.isfinite(v) and v.is_integer() and abs(v) < 2 ** 53 else enc(v)
+            for v in np.asarray(a, dtype=np.float64).reshape(-1).tolist()]
 
 
 def enc_short(a):
@@ -130,8 +131,26 @@ def make_case(fn, inputs, grad=(), data=None, value_override=None, with_grads=Tr
     return case
 
 
+# Defects of ours, stated precisely (function, case note) -> why. The suite asserts that these cases still
+# fail, so a fix is noticed and the entry removed here.
+KNOWN_FAILURES = {
+    ('Normal.fromLogScale.cdf', 'z beyond float32'):
+        'd cdf / d logScale is NaN, not 0, where z = (x - loc)·exp(-logScale) overflows float32 (|z| > 3.4e38): '
+        'packages/reparam/src/internal/standardize.ts computes d/d log sigma = -dy·z as tf.mul(dy, z0), and dy = 0 '
+        'times z0 = ±Infinity is NaN; the scale path goes through product3, which reads 0·Infinity as 0',
+    ('Normal.fromLogVariance.cdf', 'z beyond float32'):
+        'd cdf / d logVar is NaN, not 0, where z = (x - loc)·exp(-logVar/2) overflows float32 (|z| > 3.4e38): '
+        'packages/reparam/src/internal/standardize.ts computes d/d log sigma = -dy·z as tf.mul(dy, z0), and dy = 0 '
+        'times z0 = ±Infinity is NaN; the scale path goes through product3, which reads 0·Infinity as 0',
+}
+
+
 def write(package, functions):
     os.makedirs(OUT, exist_ok=True)
+    for (fn, note), why in KNOWN_FAILURES.items():
+        for case in functions.get(fn, []):
+            if case.get('note') == note:
+                case['knownFailure'] = why
     doc = {
         'package': '@genmod/' + package,
         'generator': 'scripts/differential/generate.py',
@@ -268,6 +287,18 @@ def gen_gumbel():
             y = f32(ExpRelaxedCategorical(torch.tensor(tau), logits=torch.tensor(f32(logits))).sample().numpy())
         exprel.append(make_case(exp_relaxed_lp, {'logits': logits, 'temperature': np.array(tau), 'y': y},
                                 grad=tuple(g if g != 'x' else 'y' for g in grads), note=note))
+    # K = 1 off the single point (torch: -log x0 for RelaxedOneHotCategorical, 0 for ExpRelaxedCategorical)
+    rel.append(make_case(relaxed_lp, {'logits': np.array([[0.3], [-2.0]]), 'temperature': np.array(0.5),
+                                      'x': np.array([[0.5], [2.0]])}, grad=('logits', 'x'), note='K = 1 off the point'))
+    exprel.append(make_case(exp_relaxed_lp, {'logits': np.array([[0.3], [-2.0]]), 'temperature': np.array(0.5),
+                                             'y': np.array([[-0.3], [1.5]])}, grad=('logits', 'y'), note='K = 1 off the point'))
+    # broadcasting: logits [2, K] against points [3, 1, K]
+    lg = normal((2, 3), 1)
+    pts = f32(RNG.dirichlet(np.ones(3), size=(3, 1)))
+    rel.append(make_case(relaxed_lp, {'logits': lg, 'temperature': np.array(0.6), 'x': pts}, grad=('logits', 'x'),
+                         note='broadcast logits [2,3], x [3,1,3]'))
+    exprel.append(make_case(exp_relaxed_lp, {'logits': lg, 'temperature': np.array(0.6), 'y': f32(np.log(pts))},
+                            grad=('logits', 'y'), note='broadcast logits [2,3], y [3,1,3]'))
     # -Infinity masks: the reference is the law over the other classes
     logits = np.array([[0.5, -np.inf, 1.0, -0.3], [-np.inf, 2.0, -np.inf, 0.0]])
     mask_rows = [np.isneginf(r) for r in logits]
@@ -378,6 +409,9 @@ def gen_reparam():
             add(loc, np.full(4, e), x, note='%s %g' % (kind, e))
             ent.append(make_case(lambda **a: law(a['loc'], a[kind]).entropy() + 0 * a['loc'],
                                  {'loc': loc, kind: np.full(4, e)}, grad=(kind,), note='%s %g' % (kind, e)))
+        # (x - μ)/σ beyond float32: log p below -3.4e38 (its float32 value is -Infinity), cdf exactly 0 or 1
+        big = {'scale': 1e-20, 'logScale': -46.0, 'logVariance': -92.0}[kind]
+        add(np.zeros(2), np.full(2, big), np.array([1e20, -1e20]), note='z beyond float32')
         # tails of the cdf
         add(np.zeros(6), np.full(6, {'scale': 1.0}.get(kind, 0.0)), np.array([-30.0, -10.0, -5.0, 5.0, 8.0, 40.0]),
             note='cdf tails')
@@ -406,6 +440,15 @@ def gen_reparam():
                              {'loc': loc, 'scaleTril': L, 'x': x}, grad=grads, note=note))
         ment.append(make_case(lambda loc, scaleTril: D.MultivariateNormal(loc, scale_tril=scaleTril).entropy() + 0 * loc.sum(-1),
                               {'loc': loc, 'scaleTril': L}, grad=('scaleTril',) if d <= 16 else (), note=note))
+    # d = 512, values only: a banded L (the file stores the dense matrix; its zeros cost two bytes each)
+    d = 512
+    L = np.diag(np.exp(RNG.normal(0, 0.3, size=d))) + np.diag(RNG.normal(0, 0.3, size=d - 1), -1)
+    loc = normal((d,), 1)
+    x = loc + L @ normal((d,), 1)
+    mlp.append(make_case(lambda loc, scaleTril, x: D.MultivariateNormal(loc, scale_tril=scaleTril).log_prob(x),
+                         {'loc': loc, 'scaleTril': L, 'x': x}, note='d = 512, banded L (values only)'))
+    ment.append(make_case(lambda loc, scaleTril: D.MultivariateNormal(loc, scale_tril=scaleTril).entropy() + 0 * loc.sum(-1),
+                          {'loc': loc, 'scaleTril': L}, note='d = 512, banded L (values only)'))
     # broadcasting: one L for a batch of points and locs
     L = tril(3)
     mlp.append(make_case(lambda loc, scaleTril, x: D.MultivariateNormal(loc, scale_tril=scaleTril).log_prob(x),
@@ -476,6 +519,13 @@ def gen_reparam():
                               grad=('low', 'high', 'x'), note='width %g' % w))
         uent.append(make_case(lambda low, high: D.Uniform(low, high).entropy(), {'low': low, 'high': high},
                               grad=('low', 'high'), note='width %g' % w))
+    # points exactly at the ends, and outside on both sides (torch: the support is [low, high))
+    low, high = np.array([0.0, 0.0, -1.0, -1.0]), np.array([1.0, 1.0, 3.0, 3.0])
+    x = np.array([0.0, 1.0, -1.5, 3.5])
+    ulp.append(make_case(lambda low, high, x: D.Uniform(low, high).log_prob(x), {'low': low, 'high': high, 'x': x},
+                         with_grads=False, note='x at low, at high, below, above'))
+    ucdf.append(make_case(lambda low, high, x: D.Uniform(low, high).cdf(x), {'low': low, 'high': high, 'x': x},
+                          with_grads=False, note='x at low, at high, below, above'))
     fns['Uniform.logProb'] = ulp
     fns['Uniform.cdf'] = ucdf
     fns['Uniform.entropy'] = uent
