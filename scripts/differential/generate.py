@@ -29,7 +29,7 @@ torch.set_default_dtype(torch.float64)
 D.Distribution.set_default_validate_args(False)  # points outside a support are scored, not refused
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, 'tooling', 'differential', 'references')
-RNG = np.random.default_rng(20261206)  # both files are drawn from this one stream, gumbel first
+RNG = np.random.default_rng(0)  # reseeded per package (seed_for), so each file regenerates on its own
 N_RANDOM = 40
 
 
@@ -193,8 +193,14 @@ def gumbel_cdf_value(loc, scale, x):
     return scipy.stats.gumbel_r.cdf(f32(x), loc=f32(loc), scale=f32(scale))
 
 
-def gen_gumbel():
+def seed_for(package):
+    global RNG
+    RNG = np.random.default_rng({'gumbel': 20261206, 'reparam': 20261207}[package])
     torch.manual_seed(14)  # the ExpRelaxedCategorical samples used as points
+
+
+def gen_gumbel():
+    seed_for('gumbel')
     fns = {}
     lp, cdf, ent, mean, var = [], [], [], [], []
     for i in range(N_RANDOM):
@@ -362,6 +368,7 @@ def sd_of(kind, p):
 
 
 def gen_reparam():
+    seed_for('reparam')
     fns = {}
     # --- Normal from scale, logScale, logVariance
     def nrm(kind):
