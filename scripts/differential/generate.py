@@ -241,6 +241,42 @@ def gen_gumbel():
     cdf.append(make_case(lambda loc, scale, x: D.Gumbel(loc, scale, validate_args=False).cdf(x),
                          {'loc': np.zeros(5), 'scale': np.ones(5), 'x': x}, grad=('loc', 'scale', 'x'),
                          value_override=gumbel_cdf_value(0, 1, x), note='tails'))
+    # logCdf, survivalFunction, quantile: values from scipy.stats.gumbel_r, gradients from torch
+    lcdf, sf, qf = [], [], []
+    for i in range(N_RANDOM):
+        ps, xs = bcast_shapes()
+        loc, scale = normal(ps, 3), pos(ps, -2, 2)
+        shape = np.broadcast_shapes(ps, xs)
+        x = loc + scale * RNG.uniform(-2.5, 6, size=shape)  # z in [-2.5, 6]: torch's log(cdf) is a reference there
+        locb, sb = np.broadcast_to(f32(loc), shape), np.broadcast_to(f32(scale), shape)
+        xb = np.broadcast_to(f32(x), shape)
+        lcdf.append(make_case(lambda loc, scale, x: torch.log(D.Gumbel(loc, scale).cdf(x)),
+                              {'loc': loc, 'scale': scale, 'x': x}, grad=('loc', 'scale', 'x'),
+                              value_override=scipy.stats.gumbel_r.logcdf(xb, loc=locb, scale=sb)))
+        sf.append(make_case(lambda loc, scale, x: 1 - D.Gumbel(loc, scale).cdf(x),
+                            {'loc': loc, 'scale': scale, 'x': x}, grad=('loc', 'scale', 'x'),
+                            value_override=scipy.stats.gumbel_r.sf(xb, loc=locb, scale=sb)))
+        pr = RNG.uniform(0.001, 0.999, size=xs)
+        prb = np.broadcast_to(f32(pr), shape)
+        qf.append(make_case(lambda loc, scale, p: D.Gumbel(loc, scale).icdf(p),
+                            {'loc': loc, 'scale': scale, 'p': pr}, grad=('loc', 'scale', 'p'),
+                            value_override=scipy.stats.gumbel_r.ppf(prb, loc=locb, scale=sb)))
+    xt = np.array([-50.0, -5.0, 5.0, 50.0, 100.0])
+    lcdf.append(make_case(lambda loc, scale, x: torch.log(D.Gumbel(loc, scale).cdf(x)),
+                          {'loc': np.zeros(5), 'scale': np.ones(5), 'x': xt}, with_grads=False,
+                          value_override=scipy.stats.gumbel_r.logcdf(xt), note='tails (scipy values only)'))
+    sf.append(make_case(lambda loc, scale, x: 1 - D.Gumbel(loc, scale).cdf(x),
+                        {'loc': np.zeros(5), 'scale': np.ones(5), 'x': xt}, with_grads=False,
+                        value_override=scipy.stats.gumbel_r.sf(xt), note='tails (scipy values only)'))
+    pe = f32(np.array([1e-30, 1e-7, 0.5, 1 - 2 ** -24, 1 - 2 ** -20]))
+    qf.append(make_case(lambda loc, scale, p: D.Gumbel(loc, scale).icdf(p),
+                        {'loc': np.zeros(5), 'scale': np.ones(5), 'p': pe}, with_grads=False,
+                        value_override=scipy.stats.gumbel_r.ppf(pe),
+                        note='p from 1e-30 to 1 - 2^-24 (scipy values only: torch 1.13 Gumbel.icdf(1e-30) gives '
+                             '-6.563 with gradient 6.3e304, where -log(-log p) = -4.235 and 1/(p·log(1/p)) = 1.45e28)'))
+    fns['Gumbel.logCdf'] = lcdf
+    fns['Gumbel.survivalFunction'] = sf
+    fns['Gumbel.quantile'] = qf
     fns['Gumbel.logProb'] = lp
     fns['Gumbel.cdf'] = cdf
     fns['Gumbel.entropy'] = ent

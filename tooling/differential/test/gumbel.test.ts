@@ -22,6 +22,9 @@ const gumbel = (i: Record<string, tf.Tensor>) => new Gumbel({ loc: i.loc!, scale
 const ADAPTERS: Record<string, Adapter> = {
   'Gumbel.logProb': { tol: { rtol: 1e-5, atol: 1e-5, k: 4 }, run: (i) => withLaw(gumbel(i), (d) => d.logProb(i.x!)) },
   'Gumbel.cdf': { tol: { rtol: 1e-5, atol: 1e-6, k: 4 }, run: (i) => withLaw(gumbel(i), (d) => d.cdf(i.x!)) },
+  'Gumbel.logCdf': { tol: { rtol: 1e-5, atol: 1e-6, k: 4 }, run: (i) => withLaw(gumbel(i), (d) => d.logCdf(i.x!)) },
+  'Gumbel.survivalFunction': { tol: { rtol: 1e-5, atol: 1e-6, k: 4 }, run: (i) => withLaw(gumbel(i), (d) => d.survivalFunction(i.x!)) },
+  'Gumbel.quantile': { tol: { rtol: 1e-5, atol: 1e-5, k: 4 }, run: (i) => withLaw(gumbel(i), (d) => d.quantile(i.p!)) },
   'Gumbel.entropy': { tol: { rtol: 1e-6, atol: 1e-6, k: 4 }, run: (i) => withLaw(gumbel(i), (d) => d.entropy()) },
   'Gumbel.mean': { tol: { rtol: 1e-6, atol: 1e-6, k: 4 }, run: (i) => withLaw(gumbel(i), (d) => d.mean()) },
   'Gumbel.variance': { tol: { rtol: 1e-6, atol: 1e-6, k: 4 }, run: (i) => withLaw(gumbel(i), (d) => d.variance()) },
