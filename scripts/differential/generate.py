@@ -537,6 +537,15 @@ def gen_reparam():
                      note='scale %g' % s)
     # tails: torch's sigmoid inverse clamps to [eps, 1 - eps], so its gradients there are not a reference
     add_logistic(np.zeros(4), np.ones(4), np.array([-80.0, -40.0, 40.0, 80.0]), note='tails (values only)', grads=False)
+    # entropy: scipy.stats.logistic.entropy (torch's TransformedDistribution has none), values only
+    lent = []
+    for i in range(N_RANDOM):
+        ps = [(), (3,), (2, 3)][i % 3]
+        loc, scale = normal(ps, 2), pos(ps, -30, 30)
+        lent.append(make_case(lambda loc, scale: torch.log(scale) + 0 * loc, {'loc': loc, 'scale': scale},
+                              with_grads=False, value_override=scipy.stats.logistic.entropy(loc=f32(loc), scale=f32(scale)),
+                              note='scipy values only'))
+    fns['Logistic.entropy'] = lent
     fns['Logistic.logProb'] = llp
     fns['Logistic.cdf'] = lcdf
 
@@ -603,6 +612,15 @@ def gen_reparam():
     bpent.append(make_case(lambda probs: D.Bernoulli(probs=probs).entropy(), {'probs': pe}, with_grads=False,
                            value_override=scipy.stats.bernoulli.entropy(pe),
                            note='probs exactly 0 and 1 (scipy values, no gradients)'))
+    # probabilities 1e-30 .. 1 - 2^-24: torch clamps probs to [eps, 1 - eps] (float64 eps), so scipy values only
+    pt = f32(np.array([1e-30, 1e-30, 1e-10, 1e-10, 1 - 2 ** -24, 1 - 2 ** -24]))
+    xt = np.array([0, 1, 0, 1, 0, 1.0])
+    bplp.append(make_case(lambda probs, x: D.Bernoulli(probs=probs).log_prob(x), {'probs': pt}, data={'x': xt},
+                          with_grads=False, value_override=scipy.stats.bernoulli.logpmf(xt, pt),
+                          note='probs 1e-30 to 1 - 2^-24 (scipy values only)'))
+    bpent.append(make_case(lambda probs: D.Bernoulli(probs=probs).entropy(), {'probs': pt}, with_grads=False,
+                           value_override=scipy.stats.bernoulli.entropy(pt),
+                           note='probs 1e-30 to 1 - 2^-24 (scipy values only)'))
     fns['Bernoulli.logProb(logits)'] = blp
     fns['Bernoulli.entropy(logits)'] = bent
     fns['Bernoulli.logProb(probs)'] = bplp

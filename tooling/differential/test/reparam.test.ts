@@ -38,6 +38,7 @@ const ADAPTERS: Record<string, Adapter> = {
     run: (i) => withLaw(new MultivariateNormalTriL({ loc: i.loc!, scaleTril: i.scaleTril! }), (d) => d.entropy()),
   },
   'Logistic.logProb': { tol: CLOSED, run: (i) => withLaw(new Logistic({ loc: i.loc!, scale: i.scale! }), (d) => d.logProb(i.x!)) },
+  'Logistic.entropy': { tol: CLOSED, run: (i) => withLaw(new Logistic({ loc: i.loc!, scale: i.scale! }), (d) => d.entropy()) },
   'Logistic.cdf': { tol: CDF, run: (i) => withLaw(new Logistic({ loc: i.loc!, scale: i.scale! }), (d) => d.cdf(i.x!)) },
   'Uniform.logProb': { tol: CLOSED, run: (i) => withLaw(new Uniform({ low: i.low!, high: i.high! }), (d) => d.logProb(i.x!)) },
   'Uniform.cdf': { tol: CDF, run: (i) => withLaw(new Uniform({ low: i.low!, high: i.high! }), (d) => d.cdf(i.x!)) },
