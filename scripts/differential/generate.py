@@ -345,6 +345,12 @@ def gen_gumbel():
             y = f32(ExpRelaxedCategorical(torch.tensor(tau), logits=torch.tensor(f32(logits))).sample().numpy())
         exprel.append(make_case(exp_relaxed_lp, {'logits': logits, 'temperature': np.array(tau), 'y': y},
                                 grad=tuple(g if g != 'x' else 'y' for g in grads), note=note))
+    # samples of the law itself at the extreme temperatures, in log space
+    for tau in [1e-3, 1e3]:
+        lg = normal((3, 5), 2)
+        y = f32(ExpRelaxedCategorical(torch.tensor(tau), logits=torch.tensor(f32(lg))).sample().numpy())
+        exprel.append(make_case(exp_relaxed_lp, {'logits': lg, 'temperature': np.array(tau), 'y': y},
+                                grad=('logits', 'y'), note='own samples at temperature %g' % tau))
     # K = 1 off the single point (torch: -log x0 for RelaxedOneHotCategorical, 0 for ExpRelaxedCategorical)
     rel.append(make_case(relaxed_lp, {'logits': np.array([[0.3], [-2.0]]), 'temperature': np.array(0.5),
                                       'x': np.array([[0.5], [2.0]])}, grad=('logits', 'x'), note='K = 1 off the point'))
@@ -406,6 +412,9 @@ def gen_gumbel():
                                 'y': np.array([0.5, 0.5, 0.999])}, grad=('logits', 'y'), note='logits ±1e4'))
     rb.append(make_case(rb_lp, {'logits': np.array([0.3, -0.2]), 'temperature': np.array(0.5),
                                 'y': np.array([1e-6, 1 - 2 ** -20])}, grad=('logits', 'y'), note='y near 0 and 1'))
+    rb.append(make_case(rb_lp, {'logits': np.array([0.3, -0.2, 1.0]), 'temperature': np.array(0.5),
+                                'y': np.array([1e-30, 1 - 2 ** -24, 1e-10])}, grad=('logits', 'y'),
+                        note='y 1e-30, 1 - 2^-24, 1e-10'))
     fns['RelaxedBernoulli.logProb'] = rb
     fns['RelaxedBernoulli.logProb(probs)'] = rbp
     write('gumbel', fns)
