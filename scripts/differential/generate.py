@@ -16,6 +16,7 @@ import math
 import os
 import sys
 
+import mpmath
 import numpy as np
 import scipy
 import scipy.special
@@ -76,7 +77,7 @@ def sum_abs_terms(derivs, xs):
     return total
 
 
-def make_case(fn, inputs, grad=(), data=None, value_override=None, with_grads=True, note=None):
+def make_case(fn, inputs, grad=(), data=None, value_override=None, with_grads=True, note=None, grad_override=None):
     """inputs: name -> array (rounded to float32 here), all differentiable in the reference; `grad` names the
     ones whose gradient is compared (the rest still count in cond); data: name -> non-float inputs (indices)."""
     data = data or {}
@@ -124,6 +125,11 @@ def make_case(fn, inputs, grad=(), data=None, value_override=None, with_grads=Tr
                 hs = torch.autograd.grad(gflat[j], xs, retain_graph=True, allow_unused=True)
                 cs.append(sum_abs_terms(hs, xs))
             gconds[name] = enc_short(cs)
+        if grad_override is not None:
+            # torch's autograd fails (0·Infinity) where the true gradient underflows: mpmath values, no cond
+            for name, g in grad_override.items():
+                grads[name] = enc_short(g)
+                gconds[name] = [0.0] * len(grads[name])
         case['grads'] = grads
         case['gradCond'] = gconds
     if note:
@@ -134,6 +140,14 @@ def make_case(fn, inputs, grad=(), data=None, value_override=None, with_grads=Tr
 # Defects of ours, stated precisely (function, case note) -> why. The suite asserts that these cases still
 # fail, so a fix is noticed and the entry removed here.
 KNOWN_FAILURES = {
+    ('Gumbel.cdf', 'z beyond float32'):
+        'd cdf / d scale is NaN, not 0, at loc 0, scale 1e-20, x = +1e20, where z = (x - loc)/scale is +Infinity '
+        'in float32: the written-out gradient of logCdf (packages/gumbel/src/internal/gumbel-grad.ts, gumbelLogCdf) '
+        'forms -z·e^(-z)/scale, and Infinity·0 is NaN; d/dloc and d/dx (e^(-z)/scale) are 0 there',
+    ('Logistic.logProb', 'z beyond float32'):
+        'logProb is NaN, not -Infinity (the float32 value of -1e40), at loc 0, scale 1e-20, x = -1e20, where '
+        'z = (x - loc)/scale is -Infinity in float32: -z - 2·softplus(-z) is Infinity - Infinity '
+        '(packages/reparam/src/logistic.ts, logProb)',
     ('MultivariateNormalTriL.logProb', 'L scaled by 1e-30'):
         'd logProb / d L_ii is +Infinity where the reference is finite (-5.5e29 .. 4.8e30) for L = 1e-30·L0: '
         'triangularSolve (tooling/core/src/linalg.ts) divides by the diagonal with tf.div, whose gradient '
@@ -216,6 +230,18 @@ def seed_for(package):
     torch.manual_seed(14)  # the ExpRelaxedCategorical samples used as points
 
 
+def gumbel_cdf_grads_mpmath(loc, scale, x):
+    """(dF/dloc, dF/dscale, dF/dx) of F = exp(-exp(-z)), z = (x - loc)/scale, at 50 digits."""
+    mpmath.mp.dps = 50
+    z = (mpmath.mpf(x) - loc) / scale
+    if z < -700:
+        # log|pdf·z| = -z - exp(-z) - log scale + log|z| < -exp(699) for such z: every derivative is 0 in float64
+        # (mpmath cannot form exp(exp(1e40)) itself)
+        return 0.0, 0.0, 0.0
+    pdf = mpmath.exp(-z - mpmath.exp(-z)) / scale
+    return float(-pdf), float(-pdf * z), float(pdf)
+
+
 def gen_gumbel():
     seed_for('gumbel')
     fns = {}
@@ -250,6 +276,14 @@ def gen_gumbel():
                        (var, lambda loc, scale: D.Gumbel(loc, scale).variance + 0 * loc)):
 
             lst.append(make_case(f, {'loc': loc, 'scale': scale}, grad=('loc', 'scale'), note='scale %g' % s))
+    # (x - loc)/scale beyond float32: cdf exactly 1 or 0
+    zb_loc, zb_scale, zb_x = np.zeros(2), np.full(2, 1e-20), np.array([1e20, -1e20])
+    # torch's gradient at z = -1e40 is NaN (exp(1e40)·0): the derivatives pdf, -pdf, -pdf·z in mpmath instead
+    mp = [gumbel_cdf_grads_mpmath(float(f32(l)), float(f32(sc)), float(f32(xx))) for l, sc, xx in zip(zb_loc, zb_scale, zb_x)]
+    cdf.append(make_case(lambda loc, scale, x: D.Gumbel(loc, scale, validate_args=False).cdf(x),
+                         {'loc': zb_loc, 'scale': zb_scale, 'x': zb_x}, grad=('loc', 'scale', 'x'),
+                         value_override=gumbel_cdf_value(zb_loc, zb_scale, zb_x), note='z beyond float32',
+                         grad_override={'loc': [m[0] for m in mp], 'scale': [m[1] for m in mp], 'x': [m[2] for m in mp]}))
     # tails at unit scale: z = ±50, ±100
     x = np.array([-50.0, -5.0, 5.0, 50.0, 100.0])
     lp.append(make_case(lambda loc, scale, x: D.Gumbel(loc, scale).log_prob(x),
@@ -560,6 +594,9 @@ def gen_reparam():
     for s in [1e-30, 1e-10, 1e10, 1e30]:
         add_logistic(np.array([0.0, 1.0, -1.0]), np.full(3, s), np.array([0.0, 1.0 + 0.5 * s, -1.0 - 4 * s]),
                      note='scale %g' % s)
+    # (x - loc)/scale beyond float32: cdf exactly 0 or 1 with zero gradients (values from scipy, gradients 0:
+    # torch's clamped sigmoid inverse is flat there too)
+    add_logistic(np.zeros(2), np.full(2, 1e-20), np.array([1e20, -1e20]), note='z beyond float32')
     # tails: torch's sigmoid inverse clamps to [eps, 1 - eps], so its gradients there are not a reference
     add_logistic(np.zeros(4), np.ones(4), np.array([-80.0, -40.0, 40.0, 80.0]), note='tails (values only)', grads=False)
     # entropy: scipy.stats.logistic.entropy (torch's TransformedDistribution has none), values only
