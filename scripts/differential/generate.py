@@ -140,6 +140,13 @@ def make_case(fn, inputs, grad=(), data=None, value_override=None, with_grads=Tr
 # Defects of ours, stated precisely (function, case note) -> why. The suite asserts that these cases still
 # fail, so a fix is noticed and the entry removed here.
 KNOWN_FAILURES = {
+    ('Gumbel.logProb', 'z = -1e40 (values only)'):
+        'logProb is NaN, not -Infinity, at loc 0, scale 1e-20, x = -1e20, where z = (x - loc)/scale is -Infinity in '
+        'float32: gumbelLogDensity (packages/gumbel/src/internal/gumbel-grad.ts) forms z + e^(-z) = '
+        '-Infinity + Infinity',
+    ('Gumbel.survivalFunction', 'z = +1e40'):
+        'd S / d scale is NaN, not 0, at loc 0, scale 1e-20, x = +1e20 (z = +Infinity in float32): the same '
+        '-z·e^(-z)/scale = Infinity·0 as Gumbel.cdf (survivalFunction goes through logCdf)',
     ('Gumbel.cdf', 'z beyond float32'):
         'd cdf / d scale is NaN, not 0, at loc 0, scale 1e-20, x = +1e20, where z = (x - loc)/scale is +Infinity '
         'in float32: the written-out gradient of logCdf (packages/gumbel/src/internal/gumbel-grad.ts, gumbelLogCdf) '
@@ -221,7 +228,8 @@ def bcast_shapes():
 # @genmod/gumbel
 
 def gumbel_cdf_value(loc, scale, x):
-    return scipy.stats.gumbel_r.cdf(f32(x), loc=f32(loc), scale=f32(scale))
+    with np.errstate(over='ignore'):  # exp(-z) overflows to Infinity for z below -709: F = 0, as it should
+        return scipy.stats.gumbel_r.cdf(f32(x), loc=f32(loc), scale=f32(scale))
 
 
 def seed_for(package):
@@ -324,6 +332,20 @@ def gen_gumbel():
                         value_override=scipy.stats.gumbel_r.ppf(pe),
                         note='p from 1e-30 to 1 - 2^-24 (scipy values only: torch 1.13 Gumbel.icdf(1e-30) gives '
                              '-6.563 with gradient 6.3e304, where -log(-log p) = -4.235 and 1/(p·log(1/p)) = 1.45e28)'))
+    # z beyond float32, one side at a time (loc 0, scale 1e-20, x = ±1e20)
+    for xv, side in ((1e20, '+'), (-1e20, '-')):
+        zi = {'loc': np.zeros(1), 'scale': np.full(1, 1e-20), 'x': np.array([xv])}
+        with np.errstate(over='ignore'):
+            lc = scipy.stats.gumbel_r.logcdf(f32(zi['x']), scale=f32(zi['scale']))
+            sv = scipy.stats.gumbel_r.sf(f32(zi['x']), scale=f32(zi['scale']))
+        mp = gumbel_cdf_grads_mpmath(0.0, float(f32(1e-20)), float(f32(xv)))
+        lcdf.append(make_case(lambda loc, scale, x: torch.log(D.Gumbel(loc, scale).cdf(x)), zi, with_grads=False,
+                              value_override=lc, note='z = %s1e40 (values only)' % side))
+        sf.append(make_case(lambda loc, scale, x: 1 - D.Gumbel(loc, scale).cdf(x), zi, grad=('loc', 'scale', 'x'),
+                            value_override=sv, note='z = %s1e40' % side,
+                            grad_override={'loc': [-mp[0]], 'scale': [-mp[1]], 'x': [-mp[2]]}))
+        lp.append(make_case(lambda loc, scale, x: D.Gumbel(loc, scale).log_prob(x), zi, with_grads=False,
+                            note='z = %s1e40 (values only)' % side))
     fns['Gumbel.logCdf'] = lcdf
     fns['Gumbel.survivalFunction'] = sf
     fns['Gumbel.quantile'] = qf
