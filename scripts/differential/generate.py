@@ -140,21 +140,6 @@ def make_case(fn, inputs, grad=(), data=None, value_override=None, with_grads=Tr
 # Defects of ours, stated precisely (function, case note) -> why. The suite asserts that these cases still
 # fail, so a fix is noticed and the entry removed here.
 KNOWN_FAILURES = {
-    ('Gumbel.logProb', 'z = -1e40 (values only)'):
-        'logProb is NaN, not -Infinity, at loc 0, scale 1e-20, x = -1e20, where z = (x - loc)/scale is -Infinity in '
-        'float32: gumbelLogDensity (packages/gumbel/src/internal/gumbel-grad.ts) forms z + e^(-z) = '
-        '-Infinity + Infinity',
-    ('Gumbel.survivalFunction', 'z = +1e40'):
-        'd S / d scale is NaN, not 0, at loc 0, scale 1e-20, x = +1e20 (z = +Infinity in float32): the same '
-        '-z·e^(-z)/scale = Infinity·0 as Gumbel.cdf (survivalFunction goes through logCdf)',
-    ('Gumbel.cdf', 'z beyond float32'):
-        'd cdf / d scale is NaN, not 0, at loc 0, scale 1e-20, x = +1e20, where z = (x - loc)/scale is +Infinity '
-        'in float32: the written-out gradient of logCdf (packages/gumbel/src/internal/gumbel-grad.ts, gumbelLogCdf) '
-        'forms -z·e^(-z)/scale, and Infinity·0 is NaN; d/dloc and d/dx (e^(-z)/scale) are 0 there',
-    ('Logistic.logProb', 'z beyond float32'):
-        'logProb is NaN, not -Infinity (the float32 value of -1e40), at loc 0, scale 1e-20, x = -1e20, where '
-        'z = (x - loc)/scale is -Infinity in float32: -z - 2·softplus(-z) is Infinity - Infinity '
-        '(packages/reparam/src/logistic.ts, logProb)',
     ('MultivariateNormalTriL.logProb', 'L scaled by 1e-30'):
         'd logProb / d L_ii is +Infinity where the reference is finite (-5.5e29 .. 4.8e30) for L = 1e-30·L0: '
         'triangularSolve (tooling/core/src/linalg.ts) divides by the diagonal with tf.div, whose gradient '
@@ -163,14 +148,6 @@ KNOWN_FAILURES = {
         'd logProb / d L_ii is wrong (e.g. -9.26e-31 where the reference is +4.61e-31) for L = 1e30·L0: '
         'triangularSolve (tooling/core/src/linalg.ts) divides by the diagonal with tf.div, whose gradient '
         '-dy·a/b² squares L_ii (1e60 overflows float32, so the solve\'s contribution to d/dL_ii comes out 0)',
-    ('Normal.fromLogScale.cdf', 'z beyond float32'):
-        'd cdf / d logScale is NaN, not 0, where z = (x - loc)·exp(-logScale) overflows float32 (|z| > 3.4e38): '
-        'packages/reparam/src/internal/standardize.ts computes d/d log sigma = -dy·z as tf.mul(dy, z0), and dy = 0 '
-        'times z0 = ±Infinity is NaN; the scale path goes through product3, which reads 0·Infinity as 0',
-    ('Normal.fromLogVariance.cdf', 'z beyond float32'):
-        'd cdf / d logVar is NaN, not 0, where z = (x - loc)·exp(-logVar/2) overflows float32 (|z| > 3.4e38): '
-        'packages/reparam/src/internal/standardize.ts computes d/d log sigma = -dy·z as tf.mul(dy, z0), and dy = 0 '
-        'times z0 = ±Infinity is NaN; the scale path goes through product3, which reads 0·Infinity as 0',
 }
 
 

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { broadcastShapes, checkPositive, checkTensorArg, clampedUniform, softplus, stopGradient, toFloat, type ReparameterizedDistribution } from '@genmod-internal/core';
+import { broadcastShapes, checkPositive, checkTensorArg, clampedUniform, stopGradient, toFloat, type ReparameterizedDistribution } from '@genmod-internal/core';
 import { Owned, checkParams, checkSampleArgs, noiseOr } from './internal/params.js';
 import type { ReparameterizedSampleOptions } from './distribution.js';
 import { standardize } from './internal/standardize.js';
@@ -98,15 +98,16 @@ export class Logistic implements ReparameterizedDistribution {
   }
 
   /**
-   * log p(x) = −z − 2·softplus(−z) − log s, z = (x − μ)/s (stable for |z| up to float32 range). The gradient
-   * in s, (z·tanh(z/2) − 1)/s, is finite and correct for s from 1e−38 to 1e38 wherever it is a finite float32.
+   * log p(x) = −|z| − 2·log1p(e^(−|z|)) − log s, z = (x − μ)/s (symmetric in z, exact for |z| up to the
+   * float32 range, and −Infinity, not NaN, where z is ±Infinity in float32). The gradient in s,
+   * (z·tanh(z/2) − 1)/s, is finite and correct for s from 1e−38 to 1e38 wherever it is a finite float32.
    */
   logProb(x: Tensor | TensorLike): Tensor {
     const fn = 'Logistic.logProb';
     checkTensorArg(fn, 'x', x);
     return tf.tidy(fn, () => {
-      const z = this.z(fn, x);
-      return tf.sub(tf.sub(tf.neg(z), tf.mul(softplus(tf.neg(z)), 2)), tf.log(this.scale));
+      const a = tf.abs(this.z(fn, x));
+      return tf.sub(tf.sub(tf.neg(a), tf.mul(tf.log1p(tf.exp(tf.neg(a))), 2)), tf.log(this.scale));
     });
   }
 

@@ -55,6 +55,16 @@ function finiteAt(z: Tensor, fn: (z: Tensor) => Tensor): Tensor {
   return nonDifferentiable((u) => tf.isFinite(fn(u)), z);
 }
 
+/**
+ * fn(z) where z ≠ `at`, 0 where z = `at` (fn is fed 0 there, so no Infinity reaches its tape): the gradient
+ * at z = ±Infinity in float32, where a product such as z·e^(−z) would be Infinity·0 = NaN.
+ */
+function zeroAt(at: number, z: Tensor, fn: (z: Tensor) => Tensor): Tensor {
+  const hit = nonDifferentiable((u) => tf.equal(u, at), z);
+  const g = fn(tf.where(hit, tf.zerosLike(z), z));
+  return tf.where(hit, tf.zerosLike(g), g);
+}
+
 /** e^(log(−z) − z − log β) = −z·e^(−z)/β for z < 0, where z·e^(−z) overflows float32. */
 function leftTail(z: Tensor, logB: Tensor): Tensor {
   return tf.exp(tf.sub(tf.sub(tf.log(tf.neg(z)), z), logB));
@@ -66,24 +76,30 @@ function expOver(z: Tensor, logB: Tensor): Tensor {
 }
 
 /**
- * log p = −log β − z − e^(−z), with the gradient of {@link Gumbel.logProb}:
- * ∂/∂d = (e^(−z) − 1)/β (e^(−z − log β) where e^(−z) overflows: the −1/β is below its last bit),
- * ∂/∂β = −(1 + z·(e^(−z) − 1))/β (e^(log(−z) − z − log β) where z·e^(−z) overflows, z < 0).
+ * log p = −log β − z − e^(−z) (−Infinity at z = −Infinity, not −Infinity + Infinity = NaN), with the gradient
+ * of {@link Gumbel.logProb}: ∂/∂d = (e^(−z) − 1)/β (e^(−z − log β) where e^(−z) overflows: the −1/β is below
+ * its last bit), ∂/∂β = −(1 + z·(e^(−z) − 1))/β (e^(log(−z) − z − log β) where z·e^(−z) overflows, z < 0);
+ * both 0 at z = −Infinity, where the value is −Infinity.
  */
 export const gumbelLogDensity = gumbelOfZ(
-  (z, beta) => tf.sub(tf.neg(tf.add(z, tf.exp(tf.neg(z)))), tf.log(beta)),
+  (z, beta) => {
+    const v = tf.sub(tf.neg(tf.add(z, tf.exp(tf.neg(z)))), tf.log(beta));
+    return tf.where(tf.equal(z, -Infinity), tf.fill(v.shape, -Infinity), v);
+  },
   (z, beta, logB) => {
     const em1 = (u: Tensor) => tf.expm1(tf.neg(u));
     return [
-      select(finiteAt(z, em1), z, [0, 0], (u) => tf.div(em1(u), beta), (u) => expOver(u, logB)),
-      select(finiteAt(z, (u) => tf.mul(u, em1(u))), z, [0, -1], (u) => tf.div(tf.neg(tf.add(tf.mul(u, em1(u)), 1)), beta), (u) => leftTail(u, logB)),
+      zeroAt(-Infinity, z, (w) => select(finiteAt(w, em1), w, [0, 0], (u) => tf.div(em1(u), beta), (u) => expOver(u, logB))),
+      zeroAt(-Infinity, z, (w) =>
+        select(finiteAt(w, (u) => tf.mul(u, em1(u))), w, [0, -1], (u) => tf.div(tf.neg(tf.add(tf.mul(u, em1(u)), 1)), beta), (u) => leftTail(u, logB)),
+      ),
     ];
   },
 );
 
 /**
  * log F = −e^(−z), with the gradient of {@link Gumbel.logCdf}: ∂/∂d = e^(−z)/β, ∂/∂β = −z·e^(−z)/β, each in
- * log space where its product overflows.
+ * log space where its product overflows; ∂/∂β is 0 at z = +Infinity (its limit, not Infinity·0 = NaN).
  */
 export const gumbelLogCdf = gumbelOfZ(
   (z) => tf.neg(tf.exp(tf.neg(z))),
@@ -91,7 +107,7 @@ export const gumbelLogCdf = gumbelOfZ(
     const ex = (u: Tensor) => tf.exp(tf.neg(u));
     return [
       select(finiteAt(z, ex), z, [0, 0], (u) => tf.div(ex(u), beta), (u) => expOver(u, logB)),
-      select(finiteAt(z, (u) => tf.mul(u, ex(u))), z, [0, -1], (u) => tf.div(tf.neg(tf.mul(u, ex(u))), beta), (u) => leftTail(u, logB)),
+      zeroAt(Infinity, z, (w) => select(finiteAt(w, (u) => tf.mul(u, ex(u))), w, [0, -1], (u) => tf.div(tf.neg(tf.mul(u, ex(u))), beta), (u) => leftTail(u, logB))),
     ];
   },
 );

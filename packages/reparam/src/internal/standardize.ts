@@ -4,7 +4,7 @@
  * tfjs's division gradient is −dy·a/b²: b² overflows for σ > 1.8e19 and underflows for σ < 5e−20, so
  * ∂z/∂σ came out 0, ±Infinity or NaN where the true value is an ordinary number. Here the backward pass is
  * written out: ∂/∂d = dy/σ, ∂/∂σ = −dy·z·(1/σ) (the largest and smallest factor first: finite whenever the
- * product is), ∂/∂log σ = −dy·z.
+ * product is), ∂/∂log σ = −dy·z (both with dy = 0 against z = ±Infinity read as 0).
  *
  * @see Kingma & Welling 2014, arXiv:1312.6114 (z = (x − μ)/σ); Goldberg 1991, "What every computer
  *      scientist should know about floating-point arithmetic" (order of products).
@@ -65,7 +65,8 @@ export function standardize(d: Tensor, s: Tensor, log: boolean): Tensor {
         // z recomputed from the inputs (not saved from the forward pass), so second derivatives see it
         const z0 = log ? mulExpNeg(d0, s0) : tf.div(d0, s0);
         const gd = log ? mulExpNeg(dy, s0) : tf.div(dy, s0);
-        const gs = log ? tf.neg(tf.mul(dy, z0)) : tf.neg(product3(dy, z0, tf.reciprocal(s0)));
+        // dy = 0 against an overflowed z0 = ±Infinity (e.g. a cdf's flat tail) gives 0, not 0·Infinity = NaN
+        const gs = tf.neg(product3(dy, z0, log ? tf.onesLike(z0) : tf.reciprocal(s0)));
         return [reduceTo(gd, d0.shape), reduceTo(gs, s0.shape)];
       },
     };
