@@ -140,14 +140,7 @@ def make_case(fn, inputs, grad=(), data=None, value_override=None, with_grads=Tr
 # Defects of ours, stated precisely (function, case note) -> why. The suite asserts that these cases still
 # fail, so a fix is noticed and the entry removed here.
 KNOWN_FAILURES = {
-    ('MultivariateNormalTriL.logProb', 'L scaled by 1e-30'):
-        'd logProb / d L_ii is +Infinity where the reference is finite (-5.5e29 .. 4.8e30) for L = 1e-30·L0: '
-        'triangularSolve (tooling/core/src/linalg.ts) divides by the diagonal with tf.div, whose gradient '
-        '-dy·a/b² squares L_ii (1e-60 underflows float32 to 0)',
-    ('MultivariateNormalTriL.logProb', 'L scaled by 1e+30'):
-        'd logProb / d L_ii is wrong (e.g. -9.26e-31 where the reference is +4.61e-31) for L = 1e30·L0: '
-        'triangularSolve (tooling/core/src/linalg.ts) divides by the diagonal with tf.div, whose gradient '
-        '-dy·a/b² squares L_ii (1e60 overflows float32, so the solve\'s contribution to d/dL_ii comes out 0)',
+    # none: the last two (MultivariateNormalTriL's d/dL at L·1e±30) were fixed in core's triangularSolve
 }
 
 

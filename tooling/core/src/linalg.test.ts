@@ -105,3 +105,23 @@ describe('batchMatMul', () => {
     tf.dispose([a, b, want, raw]);
   });
 });
+
+describe('triangularSolve gradients at extreme scales (issue 14)', () => {
+  // X = M⁻¹B with M = s·M₀, B = s·B₀: X = M₀⁻¹B₀ for every s, and ∂ΣX/∂M = −M⁻ᵀ·1·Xᵀ = −(1/s)·M₀⁻ᵀ·1·Xᵀ
+  // (float64 closed form). tfjs's division gradient squares the diagonal: at s = 1e±30 that under- or
+  // overflows float32 although the true gradient (~1e∓30) is representable.
+  const m0 = [[1, 0], [0.5, 2]];
+  const x = [1, 0.75]; // M₀⁻¹·[1, 2]
+  // M₀⁻ᵀ·[1, 1] = [[1, −0.25], [0, 0.5]]·[1, 1] = [0.75, 0.5]
+  const w = [0.75, 0.5];
+  it.each([1e-30, 1e-20, 1, 1e20, 1e30])('s = %s: ∂ΣX/∂M equals the closed form element by element', (s) => {
+    const g = tf.tidy(() => {
+      const b = tf.tensor2d([[s], [2 * s]]);
+      return Array.from(tf.grad((mm: tf.Tensor) => tf.sum(triangularSolve(mm, b)))(tf.tensor2d(m0.map((r) => r.map((v) => v * s)))).dataSync());
+    });
+    const ref = [-(w[0]! * x[0]!) / s, -(w[0]! * x[1]!) / s, -(w[1]! * x[0]!) / s, -(w[1]! * x[1]!) / s];
+    // the lower triangle only: the upper entry is never read (its gradient is 0)
+    for (const i of [0, 2, 3]) expect(Math.abs(g[i]! - ref[i]!)).toBeLessThanOrEqual(1e-6 * Math.abs(ref[i]!));
+    expect(g[1]).toBe(0);
+  });
+});

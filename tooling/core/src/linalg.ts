@@ -60,6 +60,33 @@ export interface TriangularSolveOptions {
 }
 
 /**
+ * a / b with the gradient written without squaring b: ∂/∂a = dy / b, ∂/∂b = −(dy / b)·(a / b), each summed
+ * over the axes it was broadcast along. tfjs's own division gradient forms −dy·a / b², which underflows to 0
+ * (then gives ±Infinity) once |b| < ~1e-19 and overflows once |b| > ~1e19, although the true gradient is
+ * finite (a triangular solve with a diagonal of 1e±30).
+ */
+function divide(a: Tensor, b: Tensor): Tensor {
+  const f = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const [x, y, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
+    const q = tf.div(x, y);
+    save([x, y]);
+    return {
+      value: q,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, ys] = saved as [Tensor, Tensor];
+        const dyOverY = tf.div(dy, ys);
+        const reduce = (g: Tensor, shape: number[]) => {
+          const axes = tf.broadcast_util.getReductionAxes(shape, g.shape);
+          return tf.reshape(axes.length ? tf.sum(g, axes) : g, shape);
+        };
+        return [reduce(dyOverY, xs.shape), reduce(tf.neg(tf.mul(dyOverY, tf.div(xs, ys))), ys.shape)];
+      },
+    };
+  });
+  return (f as (x: Tensor, y: Tensor) => Tensor)(a, b);
+}
+
+/**
  * Solves the triangular system M·X = B (or Mᵀ·X = B with `adjoint`) by forward or back substitution:
  *
  *   x_i = (b_i − Σ_{j<i} M_ij·x_j) / M_ii      (lower; upper runs i = d−1 … 0 over j > i)
@@ -103,7 +130,7 @@ export function triangularSolve(matrix: Tensor, rhs: Tensor, options: Triangular
         const solved = tf.concat(rows.slice(j0, j0 + step), -2);
         r = tf.sub(r, tf.matMul(block(m, i, 1, j0, step), solved));
       }
-      rows[i] = tf.div(r, block(m, i, 1, i, 1));
+      rows[i] = divide(r, block(m, i, 1, i, 1));
     }
     return tf.concat(rows, -2);
   });
