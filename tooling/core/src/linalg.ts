@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { checkFloatDtype, fail, inferShape } from './validate.js';
+import { reduceTo } from './math.js';
 
 /** x[..., r0:r0+nr, c0:c0+nc] */
 function block(x: Tensor, r0: number, nr: number, c0: number, nc: number): Tensor {
@@ -75,11 +76,7 @@ function divide(a: Tensor, b: Tensor): Tensor {
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const [xs, ys] = saved as [Tensor, Tensor];
         const dyOverY = tf.div(dy, ys);
-        const reduce = (g: Tensor, shape: number[]) => {
-          const axes = tf.broadcast_util.getReductionAxes(shape, g.shape);
-          return tf.reshape(axes.length ? tf.sum(g, axes) : g, shape);
-        };
-        return [reduce(dyOverY, xs.shape), reduce(tf.neg(tf.mul(dyOverY, tf.div(xs, ys))), ys.shape)];
+        return [reduceTo(dyOverY, xs.shape), reduceTo(tf.neg(tf.mul(dyOverY, tf.div(xs, ys))), ys.shape)];
       },
     };
   });

@@ -35,6 +35,14 @@ describe('normalLogDensity', () => {
     const g = tf.grad((ls: tf.Tensor) => normalLogDensity(tf.scalar(0), 0, ls))(tf.scalar(-80));
     expect(g.dataSync()[0]).toBe(-1); // ∂/∂log σ at x = μ is −1
     g.dispose();
+    // where e^(−log σ) alone overflows (log σ < −88.7): x = μ gives −log σ − ½·log 2π, not 0·∞ = NaN
+    for (const ls of [-100, -150]) {
+      const v = tf.tidy(() => normalLogDensity(tf.scalar(0.25), 0.25, tf.scalar(ls)).dataSync()[0]!);
+      expect(v).toBeCloseTo(-ls - 0.5 * Math.log(2 * Math.PI), 3);
+      const gl = tf.grad((l: tf.Tensor) => normalLogDensity(tf.scalar(0.25), 0.25, l))(tf.scalar(ls));
+      expect(gl.dataSync()[0]).toBe(-1);
+      gl.dispose();
+    }
   });
 });
 

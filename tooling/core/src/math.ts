@@ -24,6 +24,25 @@ export function stopGradient(x: Tensor): Tensor {
   return nonDifferentiable((v) => tf.clone(v), x);
 }
 
+/** Sums a broadcast gradient back to `shape` (the input's shape before broadcasting), for custom gradients. */
+export function reduceTo(g: Tensor, shape: number[]): Tensor {
+  const axes = tf.broadcast_util.getReductionAxes(shape, g.shape);
+  return tf.reshape(axes.length > 0 ? tf.sum(g, axes) : g, shape);
+}
+
+/**
+ * e^(−l)·v, exact for l = log σ anywhere in the float32 range: the factor is split into two halves
+ * e^(−l/2) (each finite for l ≥ −170), and l is clamped at −170, below which any nonzero v gives ±Infinity
+ * in both the true and the computed product (|v| ≥ 2⁻¹⁴⁹ and e^170 > 2¹⁴⁹·2¹²⁸), while v = 0 gives 0 (not
+ * 0·Infinity = NaN).
+ */
+export function mulExpNeg(v: Tensor, l: Tensor | number): Tensor {
+  return tf.tidy(() => {
+    const half = tf.exp(tf.mul(tf.maximum(l, -170), -0.5));
+    return tf.mul(tf.mul(v, half), half);
+  });
+}
+
 /** Sums the last `k` axes (k = 0: the tensor itself, not a copy). */
 export function sumTrailing(x: Tensor, k: number): Tensor {
   if (k <= 0) return x;
@@ -86,7 +105,7 @@ export function oneHotFloat(indices: Tensor, depth: number): Tensor {
  */
 export function normalLogDensity(x: Tensor, loc: Tensor | number, logScale: Tensor | number): Tensor {
   return tf.tidy(() => {
-    const z = tf.mul(tf.sub(x, loc), tf.exp(tf.neg(logScale)));
+    const z = mulExpNeg(tf.sub(x, loc), logScale);
     return tf.sub(tf.mul(tf.square(z), -0.5), tf.add(logScale, HALF_LOG_TWO_PI));
   });
 }

@@ -4,14 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { nonDifferentiable } from '@genmod-internal/core';
+import { nonDifferentiable, reduceTo } from '@genmod-internal/core';
 
 /** Sums a broadcast gradient back to `shape` (the input's shape before broadcasting). */
-function reduceTo(g: Tensor, shape: number[]): Tensor {
-  const axes = tf.broadcast_util.getReductionAxes(shape, g.shape);
-  return tf.reshape(axes.length > 0 ? tf.sum(g, axes) : g, shape);
-}
-
 /**
  * A function of z = d/β (d = x − μ) whose gradient is written out: `value(z, β)` gives the result, and
  * `grads(z, β, log β)` the pair (∂/∂d, ∂/∂β), broadcast, each computed so that no product overflows before

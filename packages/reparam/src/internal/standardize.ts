@@ -11,26 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { nonDifferentiable } from '@genmod-internal/core';
-
-/** Sums a broadcast gradient back to `shape` (the input's shape before broadcasting). */
-export function reduceTo(g: Tensor, shape: number[]): Tensor {
-  const axes = tf.broadcast_util.getReductionAxes(shape, g.shape);
-  return tf.reshape(axes.length > 0 ? tf.sum(g, axes) : g, shape);
-}
-
-/**
- * e^(−l)·v, exact for l = log σ anywhere in the float32 range: the factor is split into two halves
- * e^(−l/2) (each finite for l ≥ −170), and l is clamped at −170, below which any nonzero v gives ±Infinity
- * in both the true and the computed product (|v| ≥ 2⁻¹⁴⁹ and e^170 > 2¹⁴⁹·2¹²⁸), while v = 0 gives 0 (not
- * 0·Infinity = NaN).
- */
-export function mulExpNeg(v: Tensor, l: Tensor): Tensor {
-  return tf.tidy(() => {
-    const half = tf.exp(tf.mul(tf.maximum(l, -170), -0.5));
-    return tf.mul(tf.mul(v, half), half);
-  });
-}
+import { mulExpNeg, nonDifferentiable, reduceTo } from '@genmod-internal/core';
 
 /**
  * a·b·c with the largest and the smallest magnitude multiplied first: that partial product overflows only
