@@ -666,24 +666,17 @@ def gen_reparam():
                          grad=('logits',), note='logits ±1e4, ±80'))
     bent.append(make_case(lambda logits: D.Bernoulli(logits=logits).entropy(), {'logits': lg}, grad=('logits',),
                           note='logits ±1e4, ±80'))
-    # probabilities exactly 0 and 1: torch clamps probs to [eps, 1 - eps], so values come from scipy.stats.bernoulli
-    pe = np.array([0.0, 0.0, 1.0, 1.0])
-    xe = np.array([0, 1, 0, 1.0])
-    bplp.append(make_case(lambda probs, x: D.Bernoulli(probs=probs).log_prob(x), {'probs': pe}, data={'x': xe},
-                          with_grads=False, value_override=scipy.stats.bernoulli.logpmf(xe, pe),
-                          note='probs exactly 0 and 1 (scipy values, no gradients)'))
-    bpent.append(make_case(lambda probs: D.Bernoulli(probs=probs).entropy(), {'probs': pe}, with_grads=False,
-                           value_override=scipy.stats.bernoulli.entropy(pe),
-                           note='probs exactly 0 and 1 (scipy values, no gradients)'))
-    # probabilities 1e-30 .. 1 - 2^-24: torch clamps probs to [eps, 1 - eps] (float64 eps), so scipy values only
-    pt = f32(np.array([1e-30, 1e-30, 1e-10, 1e-10, 1 - 2 ** -24, 1 - 2 ** -24]))
-    xt = np.array([0, 1, 0, 1, 0, 1.0])
-    bplp.append(make_case(lambda probs, x: D.Bernoulli(probs=probs).log_prob(x), {'probs': pt}, data={'x': xt},
-                          with_grads=False, value_override=scipy.stats.bernoulli.logpmf(xt, pt),
-                          note='probs 1e-30 to 1 - 2^-24 (scipy values only)'))
-    bpent.append(make_case(lambda probs: D.Bernoulli(probs=probs).entropy(), {'probs': pt}, with_grads=False,
-                           value_override=scipy.stats.bernoulli.entropy(pt),
-                           note='probs 1e-30 to 1 - 2^-24 (scipy values only)'))
+    # probabilities exactly 0 and 1, and 1e-30 .. 1 - 2^-24: torch clamps probs to [eps, 1 - eps] (float64 eps),
+    # so these values come from scipy.stats.bernoulli (no gradients)
+    for pe, xe, note in [
+        (np.array([0.0, 0.0, 1.0, 1.0]), np.array([0, 1, 0, 1.0]), 'probs exactly 0 and 1 (scipy values, no gradients)'),
+        (f32(np.array([1e-30, 1e-30, 1e-10, 1e-10, 1 - 2 ** -24, 1 - 2 ** -24])), np.array([0, 1, 0, 1, 0, 1.0]),
+         'probs 1e-30 to 1 - 2^-24 (scipy values only)'),
+    ]:
+        bplp.append(make_case(lambda probs, x: D.Bernoulli(probs=probs).log_prob(x), {'probs': pe}, data={'x': xe},
+                              with_grads=False, value_override=scipy.stats.bernoulli.logpmf(xe, pe), note=note))
+        bpent.append(make_case(lambda probs: D.Bernoulli(probs=probs).entropy(), {'probs': pe}, with_grads=False,
+                               value_override=scipy.stats.bernoulli.entropy(pe), note=note))
     fns['Bernoulli.logProb(logits)'] = blp
     fns['Bernoulli.entropy(logits)'] = bent
     fns['Bernoulli.logProb(probs)'] = bplp

@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
 import { ExpRelaxedOneHotCategorical, Gumbel, RelaxedBernoulli, RelaxedOneHotCategorical } from '@genmod/gumbel';
-import { type Adapter, checkFunction, formatTable, loadReferences, type Row } from './harness.js';
+import { type Adapter, describeDifferential } from './harness.js';
 
-const refs = loadReferences('gumbel');
-const rows: Row[] = [];
 
 const num = (t: tf.Tensor) => t.dataSync()[0]!;
 
@@ -46,15 +43,4 @@ const ADAPTERS: Record<string, Adapter> = {
   },
 };
 
-describe('@genmod/gumbel against torch.distributions / scipy', () => {
-  afterAll(() => console.log(formatTable('@genmod/gumbel', rows)));
-  for (const [fn, cases] of Object.entries(refs.functions)) {
-    it(`${fn}: ${cases.length} cases`, () => {
-      const adapter = ADAPTERS[fn];
-      expect(adapter, `no adapter for ${fn}`).toBeDefined();
-      const row = checkFunction(fn, cases, adapter!);
-      rows.push(row);
-      expect(row.failures).toEqual([]);
-    });
-  }
-});
+describeDifferential('gumbel', ADAPTERS);

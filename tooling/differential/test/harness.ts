@@ -10,6 +10,7 @@
  * out as the infinity of its sign, its float32 rounding.
  */
 import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 
 type Num = number | 'Infinity' | '-Infinity' | 'NaN';
@@ -155,4 +156,25 @@ export function formatTable(title: string, rows: Row[]): string {
     lines.push(`| ${r.fn} | ${r.cases} | ${r.passed} | ${Math.max(0, known)} | ${r.elements} | ${fmt(r.worstRel)} | ${fmt(r.worstGradRel)} | ${r.worstUsed.toFixed(2)} |`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The suite of one package: a test per function in references/<pkg>.json, each run through its adapter
+ * (a function without one fails), with the per-function table printed at the end.
+ */
+export function describeDifferential(pkg: string, adapters: Record<string, Adapter>): void {
+  const refs = loadReferences(pkg);
+  const rows: Row[] = [];
+  describe(`@genmod/${pkg} against torch.distributions / scipy`, () => {
+    afterAll(() => console.log(formatTable(`@genmod/${pkg}`, rows)));
+    for (const [fn, cases] of Object.entries(refs.functions)) {
+      it(`${fn}: ${cases.length} cases`, () => {
+        const adapter = adapters[fn];
+        expect(adapter, `no adapter for ${fn}`).toBeDefined();
+        const row = checkFunction(fn, cases, adapter!);
+        rows.push(row);
+        expect(row.failures).toEqual([]);
+      });
+    }
+  });
 }

@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
 import { Bernoulli, Categorical, Logistic, MultivariateNormalTriL, Normal, Uniform } from '@genmod/reparam';
-import { type Adapter, checkFunction, formatTable, loadReferences, type Row, type Tolerance } from './harness.js';
+import { type Adapter, describeDifferential, type Tolerance } from './harness.js';
 
-const refs = loadReferences('reparam');
-const rows: Row[] = [];
 
 /** Calls `f` on a fresh law and disposes it. */
 function withLaw<D extends { dispose(): void }>(d: D, f: (d: D) => tf.Tensor): tf.Tensor {
@@ -70,15 +67,4 @@ for (const [name, make] of Object.entries(normal)) {
   ADAPTERS[`${name}.entropy`] = { tol: CLOSED, run: (i) => withLaw(make(i), (d) => d.entropy()) };
 }
 
-describe('@genmod/reparam against torch.distributions / scipy', () => {
-  afterAll(() => console.log(formatTable('@genmod/reparam', rows)));
-  for (const [fn, cases] of Object.entries(refs.functions)) {
-    it(`${fn}: ${cases.length} cases`, () => {
-      const adapter = ADAPTERS[fn];
-      expect(adapter, `no adapter for ${fn}`).toBeDefined();
-      const row = checkFunction(fn, cases, adapter!);
-      rows.push(row);
-      expect(row.failures).toEqual([]);
-    });
-  }
-});
+describeDifferential('reparam', ADAPTERS);
