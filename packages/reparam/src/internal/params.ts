@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkOptions, checkSeed, checkShape, checkTensorArg, fail, sameShape, showShape, takeLogitsOrProbs, toFloat, type Seed } from '@genmod-internal/core';
+import { checkOptions, checkTensorArg, fail, sameShape, showShape, takeLogitsOrProbs, toFloat, type Seed, checkSampleCall } from '@genmod-internal/core';
 import type { ReparameterizedSampleOptions } from '../distribution.js';
 
 /** The tensors a distribution created from arrays and numbers: freed by its `dispose()`. */
@@ -66,9 +66,7 @@ export function checkSampleArgs(
   eventShape: readonly number[],
   allowNoise: boolean,
 ): { shape: number[]; seed: Seed | undefined } {
-  checkShape(fn, sampleShape, 'sampleShape');
-  const o = checkOptions(fn, options, allowNoise ? ['seed', 'noise'] : ['seed']);
-  const seed = checkSeed(fn, o.seed);
+  const { options: o, seed } = checkSampleCall(fn, sampleShape, options, allowNoise ? ['seed', 'noise'] : ['seed']);
   const shape = [...(sampleShape as number[]), ...batchShape, ...eventShape];
   if (o.noise !== undefined) {
     const got = checkTensorArg(fn, 'options.noise', o.noise);
