@@ -42,7 +42,7 @@ class _Rng:
 
 RNG = _Rng()
 # one seed per package file; a new package adds its own
-SEEDS = {'gumbel': 20261206, 'reparam': 20261207, 'divergences': 20261208, 'flows': 20261209,
+SEEDS = {'gumbel': 20261206, 'reparam': 20261207, 'divergences': 20261208, 'divergences_estimators': 20261213, 'flows': 20261209,
          'diffusion': 20261210, 'vae': 20261211, 'adversarial': 20261212}
 
 
@@ -178,7 +178,7 @@ def write(package, functions, known_failures=None):
             if case.get('note') == note:
                 case['knownFailure'] = why
     doc = {
-        'package': '@genmod/' + package,
+        'package': '@genmod/' + package.split('_')[0],
         'generator': 'scripts/differential/generate.py',
         'versions': {'torch': torch.__version__, 'scipy': scipy.__version__, 'numpy': np.__version__},
         'functions': functions,

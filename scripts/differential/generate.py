@@ -21,7 +21,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-PACKAGES = ['gumbel', 'reparam', 'divergences', 'flows', 'diffusion', 'vae', 'adversarial']
+# one unit per references/<unit>.json and test/<unit>.test.ts (divergences has two: its closed forms and its
+# sample-based estimators)
+PACKAGES = ['gumbel', 'reparam', 'divergences', 'divergences_estimators', 'flows', 'diffusion', 'vae', 'adversarial']
 
 if __name__ == '__main__':
     which = sys.argv[1:] or PACKAGES
