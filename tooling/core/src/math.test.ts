@@ -61,6 +61,23 @@ describe('small helpers', () => {
       xs.forEach((x, i) => expect(Math.abs(v[i]! - (Math.expm1(x) - x))).toBeLessThanOrEqual(1e-6 * Math.abs(Math.expm1(x) - x)));
     });
   });
+  it('softplus has the right first and second derivatives, σ(x) and σ(x)(1 − σ(x)), element by element', () => {
+    // tfjs's Exp gradient reads its saved output, which has no path back to x: before softplus had its own
+    // gradient, the second derivative was −0.25 at 0 (σ'(0) = +0.25) and 0 at −30
+    const xs = [-1e4, -100, -30, -1, 0, 0.5, 1, 5, 1e4];
+    const sig = (x: number) => 1 / (1 + Math.exp(-x));
+    tf.tidy(() => {
+      const d1 = tf.grad((x: tf.Tensor) => tf.sum(softplus(x)));
+      const d2 = tf.grad((x: tf.Tensor) => tf.sum(d1(x)));
+      const g1 = d1(tf.tensor1d(xs)).dataSync();
+      const g2 = d2(tf.tensor1d(xs)).dataSync();
+      xs.forEach((x, i) => {
+        expect(Math.abs(g1[i]! - sig(x))).toBeLessThanOrEqual(1e-7 * sig(x) + 1e-38);
+        const ref = sig(x) * (1 - sig(x));
+        expect(Math.abs(g2[i]! - ref), `x = ${x}`).toBeLessThanOrEqual(1e-6 * ref + 1e-40);
+      });
+    });
+  });
   it('oneHotFloat is float32 1.0 (not denormal bits) and handles one class', () => {
     tf.tidy(() => {
       expect(Array.from(oneHotFloat(tf.tensor1d([1, 0], 'int32'), 2).dataSync())).toEqual([0, 1, 1, 0]);

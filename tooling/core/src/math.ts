@@ -49,9 +49,27 @@ export function sumTrailing(x: Tensor, k: number): Tensor {
   return tf.sum(x, Array.from({ length: k }, (_, i) => x.rank - 1 - i));
 }
 
-/** softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)): exact at ±1e4, with gradients on every backend. */
+const softplusWithGradient: (x: Tensor) => Tensor = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+  const x = args[0] as Tensor;
+  const save = args[1] as tf.GradSaveFunc;
+  save([x]);
+  return {
+    value: tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x))))),
+    // σ(x) = exp(−softplus(−x)), recomputed from x: tfjs's own Exp gradient reads the saved output, which has no
+    // path back to x, so a second derivative through max(x, 0) + log1p(e^(−|x|)) comes out wrong (−0.25 at 0
+    // instead of σ'(0) = 0.25). This form's own derivative is σ(x)·σ(−x), accurate in both tails, where tfjs's
+    // Sigmoid gradient y·(1 − y) cancels for x > 0.
+    gradFunc: (dy: Tensor, saved: Tensor[]) => tf.mul(dy, tf.exp(tf.neg(softplusWithGradient(tf.neg(saved[0]!))))),
+  };
+});
+
+/**
+ * softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)): exact at ±1e4, with gradients on every backend.
+ * Its gradient is σ(x) computed from x, so second derivatives (σ(x)(1 − σ(x)), gradient penalties,
+ * Hessian–vector products) are right without any global gradient fix.
+ */
 export function softplus(x: Tensor): Tensor {
-  return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x))))));
+  return softplusWithGradient(x);
 }
 
 /** expm1(x) − x, with its Taylor series x²/2 + x³/6 + x⁴/24 + x⁵/120 for |x| < 0.1 (no cancellation). */
