@@ -7,3 +7,4 @@ export * from './distribution.js';
 export { nonDifferentiable } from './no-grad.js';
 export { batchMatMul, cholesky, logAbsDetTriangular, matrixTranspose, triangularSolve, type TriangularSolveOptions } from './linalg.js';
 export { mulberry32 } from './random.js';
+export * from './state.js';
