@@ -13,11 +13,16 @@
  * chooseBackend also installs {@link enableFastMatMulGradient} (a matMul gradient with explicit transposes,
  * used on wasm only, where tfjs's transposed products are 10–20× slower); `--tfjs-matmul-gradient` (or
  * GENMOD_TFJS_MATMUL_GRADIENT=1, or the option `fastMatMulGradient: false`) keeps tfjs's own gradient.
+ *
+ * It also registers `file://` for tf.io ({@link registerFileRouter}: model.json + weights.bin, tfjs-node's
+ * layout) where tfjs-node has not, so `saveState(model, 'file://./checkpoint')` works on wasm and cpu too.
  */
 import * as tf from '@tensorflow/tfjs';
 import { enableFastMatMulGradient } from './matmul-gradient.js';
+import { registerFileRouter } from './file-system.js';
 
 export { enableFastMatMulGradient, type FastMatMulGradientOptions } from './matmul-gradient.js';
+export { fileSystem, registerFileRouter } from './file-system.js';
 
 export type BackendName = 'cuda' | 'wasm' | 'cpu';
 const known: BackendName[] = ['cuda', 'wasm', 'cpu'];
@@ -132,6 +137,7 @@ export async function chooseBackend(requested: BackendName, options: ChooseBacke
     if (failure === undefined) {
       await tf.ready();
       setFastMatMulGradient(options.fastMatMulGradient ?? true);
+      registerFileRouter(); // file:// for tf.io (saveState, LayersModel.save) where tfjs-node has not registered one
       return { requested, active: tf.getBackend(), ...(reasons.length ? { reason: reasons.join('; ') } : {}) };
     }
     reasons.push(`${name}: ${failure}`);
