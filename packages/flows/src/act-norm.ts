@@ -7,8 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
-import { checkInteger, checkNumber, checkOptions, toFloat } from '@genmod-internal/core';
+import { checkInteger, checkNumber, checkOptions, toFloat, type Stateful } from '@genmod-internal/core';
 import { uid } from './internal/dense.js';
+import { leafState } from './internal/state.js';
 import { checkEventInput } from './internal/checks.js';
 
 const KEYS = ['features', 'epsilon'] as const;
@@ -30,6 +31,17 @@ export interface ActNormOptions {
  * `forward(z)` σ = 1/s and b = −μ/s. Until then the map is the identity (`initialized` is false). Both
  * variables are trainable afterwards. Event rank 1.
  *
+ * State ({@link Stateful}: `getState()` / `loadState()`, for `saveState` / `loadState`):
+ *
+ * | name | what it is |
+ * |---|---|
+ * | `logScale` | log σ, float32 `[D]` (trainable) |
+ * | `bias` | b, float32 `[D]` (trainable) |
+ * | `initialized` | int32 scalar, 1 once the data-dependent initialization has run (not trainable) |
+ *
+ * Loading a state whose `initialized` is 1 marks the layer initialised, so a restored flow does **not**
+ * re-initialise from its first batch (and one whose flag is 0 initialises on its next call).
+ *
  * @param options `{ features, epsilon }`
  * @see Kingma & Dhariwal 2018, arXiv:1807.03039, §3.1 and Table 1
  * @example
@@ -41,12 +53,17 @@ export interface ActNormOptions {
  * ```
  * @since 0.1.0
  */
-export function actNorm(options: ActNormOptions): Bijector & { readonly trainableVariables: tf.Variable[]; readonly initialized: boolean; dispose(): void } {
+export function actNorm(options: ActNormOptions): Bijector & Stateful & { readonly trainableVariables: tf.Variable[]; readonly initialized: boolean; dispose(): void } {
   const fn = 'actNorm';
   options = checkOptions(fn, options, KEYS);
   const d = checkInteger(fn, 'options.features', options.features, { min: 1 });
   const eps = checkNumber(fn, 'options.epsilon', options.epsilon ?? 1e-6, { above: 0 });
-  const [logScale, bias] = tf.tidy(() => [tf.variable(tf.zeros([d]), true, `actNorm_logScale_${uid()}`), tf.variable(tf.zeros([d]), true, `actNorm_bias_${uid()}`)]) as [tf.Variable, tf.Variable];
+  const [logScale, bias, flag] = tf.tidy(() => [
+    tf.variable(tf.zeros([d]), true, `actNorm_logScale_${uid()}`),
+    tf.variable(tf.zeros([d]), true, `actNorm_bias_${uid()}`),
+    tf.variable(tf.scalar(0, 'int32'), false, `actNorm_initialized_${uid()}`),
+  ]) as [tf.Variable, tf.Variable, tf.Variable];
+  // the JS-side copy of `flag`, re-read after loadState
   let initialized = false;
 
   const init = (v: Tensor, direction: 'forward' | 'inverse') => {
@@ -61,6 +78,7 @@ export function actNorm(options: ActNormOptions): Bijector & { readonly trainabl
         logScale.assign(tf.neg(tf.log(sd)));
         bias.assign(tf.neg(tf.div(mean, sd)));
       }
+      flag.assign(tf.scalar(1, 'int32'));
     });
     initialized = true;
   };
@@ -91,8 +109,11 @@ export function actNorm(options: ActNormOptions): Bijector & { readonly trainabl
       return { x: x!, logDet: logDet! };
     },
     trainableVariables: [logScale, bias],
+    ...leafState(`${fn}.loadState`, () => ({ logScale, bias, initialized: flag }), () => {
+      initialized = flag.dataSync()[0] !== 0;
+    }),
     dispose() {
-      tf.dispose([logScale, bias]);
+      tf.dispose([logScale, bias, flag]);
     },
   };
 }

@@ -97,6 +97,6 @@ export function affineCoupling(options: AffineCouplingOptions): TrainableBijecto
       });
       return { x: x!, logDet: logDet! };
     },
-    ...networkOwnership(net, [m, notM]),
+    ...networkOwnership(fn, net, [m, notM]),
   };
 }

@@ -22,10 +22,16 @@ function variablesOf(...ts: Tensor[]): tf.Variable[] {
   return ts.filter((t): t is tf.Variable => t instanceof tf.Variable && t.trainable);
 }
 
+/** The parameters given as tf.Variables (trainable or not), by name: the bijector's state. */
+function stateOf(params: Record<string, Tensor>): Record<string, tf.Variable> {
+  return Object.fromEntries(Object.entries(params).filter(([, t]) => t instanceof tf.Variable)) as Record<string, tf.Variable>;
+}
+
 /**
  * y = x + b, log|dy/dx| = 0; inverse x = y − b.
  *
- * @param shiftBy b, broadcasting against x; a `tf.Variable` is listed in `trainableVariables`
+ * @param shiftBy b, broadcasting against x; a `tf.Variable` is listed in `trainableVariables` and is the
+ *   bijector's state, named `shift` (`getState()` / `loadState()`; a fixed value is not state)
  * @see tfp.bijectors.Shift
  * @example
  * ```ts
@@ -49,6 +55,7 @@ export function shift(shiftBy: Tensor | TensorLike): Bijector {
       return [x, tf.zerosLike(x)];
     },
     trainableVariables: variablesOf(b),
+    state: stateOf({ shift: b }),
     dispose: () => tf.dispose(owned.splice(0)),
   });
 }
@@ -57,6 +64,7 @@ export function shift(shiftBy: Tensor | TensorLike): Bijector {
  * y = s·x, log|dy/dx| = log|s|; inverse x = y/s, log|dx/dy| = −log|s| (s ≠ 0).
  *
  * @param scaleBy s (non-zero), broadcasting against x; a `tf.Variable` is listed in `trainableVariables`
+ *   and is the bijector's state, named `scale` (`getState()` / `loadState()`; a fixed value is not state)
  * @see tfp.bijectors.Scale
  * @example
  * ```ts
@@ -72,6 +80,7 @@ export function scale(scaleBy: Tensor | TensorLike): Bijector {
     forward: (x) => [tf.mul(x, s), tf.log(tf.abs(s))],
     inverse: (y) => [tf.div(y, s), tf.neg(tf.log(tf.abs(s)))],
     trainableVariables: variablesOf(s),
+    state: stateOf({ scale: s }),
     dispose: () => tf.dispose(owned.splice(0)),
   });
 }
@@ -88,6 +97,7 @@ export interface AffineParams {
  * y = s·x + b, log|dy/dx| = log|s|; inverse x = (y − b)/s, log|dx/dy| = −log|s|.
  *
  * @param params `{ shift, scale }`, each broadcasting against x; `tf.Variable`s are listed in `trainableVariables`
+ *   and are the bijector's state, named `shift` and `scale` (`getState()` / `loadState()`; fixed values are not)
  * @see tfp.bijectors.Shift(b)(tfp.bijectors.Scale(s))
  * @example
  * ```ts
@@ -109,6 +119,7 @@ export function affine(params: AffineParams): Bijector {
       forward: (x) => [tf.add(tf.mul(x, s), b), tf.log(tf.abs(s))],
       inverse: (y) => [tf.div(tf.sub(y, b), s), tf.neg(tf.log(tf.abs(s)))],
       trainableVariables: variablesOf(b, s),
+      state: stateOf({ shift: b, scale: s }),
       dispose: () => tf.dispose(owned.splice(0)),
     });
   } catch (e) {

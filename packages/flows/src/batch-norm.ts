@@ -9,8 +9,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
-import { checkInteger, checkNumber, checkOptions, fail, toFloat } from '@genmod-internal/core';
+import { checkInteger, checkNumber, checkOptions, fail, toFloat, type Stateful } from '@genmod-internal/core';
 import { uid } from './internal/dense.js';
+import { leafState } from './internal/state.js';
 import { checkEventInput } from './internal/checks.js';
 
 const KEYS = ['features', 'momentum', 'epsilon'] as const;
@@ -38,6 +39,17 @@ export interface BatchNormOptions {
  * `bn.training = false` for sampling and evaluation. Trainable: log γ and β (start at 0: the identity
  * after normalization). Event rank 1.
  *
+ * State ({@link Stateful}: `getState()` / `loadState()`, for `saveState` / `loadState`):
+ *
+ * | name | what it is |
+ * |---|---|
+ * | `logGamma` | log γ, float32 `[D]` (trainable) |
+ * | `beta` | β, float32 `[D]` (trainable) |
+ * | `runningMean` | the running mean, float32 `[D]` (not trainable) |
+ * | `runningVariance` | the running variance, float32 `[D]` (not trainable) |
+ *
+ * The `training` flag is a mode, not state: set it after loading.
+ *
  * @param options `{ features, momentum, epsilon }`
  * @see Dinh et al. 2017, arXiv:1605.08803, eq. (10)–(11)
  * @example
@@ -49,7 +61,7 @@ export interface BatchNormOptions {
  * ```
  * @since 0.1.0
  */
-export function batchNorm(options: BatchNormOptions): Bijector & { training: boolean; readonly trainableVariables: tf.Variable[]; readonly runningMean: tf.Variable; readonly runningVariance: tf.Variable; dispose(): void } {
+export function batchNorm(options: BatchNormOptions): Bijector & Stateful & { training: boolean; readonly trainableVariables: tf.Variable[]; readonly runningMean: tf.Variable; readonly runningVariance: tf.Variable; dispose(): void } {
   const fn = 'batchNorm';
   options = checkOptions(fn, options, KEYS);
   const d = checkInteger(fn, 'options.features', options.features, { min: 1 });
@@ -102,6 +114,7 @@ export function batchNorm(options: BatchNormOptions): Bijector & { training: boo
       return { x: x!, logDet: logDet! };
     },
     trainableVariables: [logGamma, beta],
+    ...leafState(`${fn}.loadState`, () => ({ logGamma, beta, runningMean, runningVariance })),
     dispose() {
       tf.dispose([logGamma, beta, runningMean, runningVariance]);
     },

@@ -10,6 +10,7 @@ import type { Bijector, TrainableBijector } from './bijector.js';
 import { sumTrailing } from '@genmod-internal/core';
 import { checkBijectorArg, checkEventInput } from './internal/checks.js';
 import { chainCodomain } from './internal/support.js';
+import { compositeState } from './internal/state.js';
 
 /**
  * The composition f₁ ∘ f₂ ∘ … ∘ f_K, as function composition reads (the order of TensorFlow Probability's
@@ -24,7 +25,10 @@ import { chainCodomain } from './internal/support.js';
  * are summed over the extra dimensions. `context` is passed to every part. The `codomain` is that of the
 outermost part that declares one, seen through permutations only (`chain(exp(), reverse())` is positive,
 `chain(shift(-1), exp())` is not). `trainableVariables` lists the
- * parts' variables and `dispose()` disposes every part.
+ * parts' variables and `dispose()` disposes every part. The state (`getState()` / `loadState()`) is the
+ * parts' states by position: part k's names under `k/` (`0/logScale`, `1/net/0/kernel`, …); a part without
+ * `getState` contributes its `trainableVariables` as `k/0`, `k/1`, …. `loadState` checks the whole state
+ * before any part loads.
  *
  * @param bijectors f₁, …, f_K (none: the identity)
  * @see tfp.bijectors.Chain · Papamakarios et al. 2021, arXiv:1912.02762, §2.2
@@ -75,6 +79,7 @@ export function chain(...bijectors: Bijector[]): TrainableBijector {
     get trainableVariables() {
       return parts.flatMap((b) => b.trainableVariables ?? []);
     },
+    ...compositeState('chain.loadState', () => parts.map((b, k) => [String(k), b])),
     dispose() {
       for (const b of parts) b.dispose?.();
     },
@@ -83,7 +88,8 @@ export function chain(...bijectors: Bijector[]): TrainableBijector {
 
 /**
  * The inverse bijector f⁻¹: its `forward` is f's `inverse` and its `inverse` is f's `forward`, with the
- * log-dets swapped accordingly. Shares (does not copy) f's variables; `dispose()` disposes f.
+ * log-dets swapped accordingly. Shares (does not copy) f's variables; `dispose()` disposes f. Its state is
+ * f's, under f's names (`invert` adds no prefix).
  *
  * Use it to turn a bijector's fast direction around: `invert(maskedAutoregressive(...))` samples in one pass.
  *
@@ -110,6 +116,7 @@ export function invert(bijector: Bijector): TrainableBijector {
     get trainableVariables() {
       return b.trainableVariables ?? [];
     },
+    ...compositeState('invert.loadState', () => [['', b]]),
     dispose() {
       b.dispose?.();
     },

@@ -21,4 +21,5 @@ export { actNorm, type ActNormOptions } from './act-norm.js';
 export { batchNorm, type BatchNormOptions } from './batch-norm.js';
 export { luLinear, type LuLinearOptions } from './lu-linear.js';
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
-export { deriveSeed } from '@genmod-internal/core';
+export { deriveSeed, saveState, loadState, composeState, isStateful } from '@genmod-internal/core';
+export type { Stateful, StateDict, SaveStateOptions, LoadStateOptions } from '@genmod-internal/core';

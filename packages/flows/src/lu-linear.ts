@@ -8,6 +8,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { TrainableBijector } from './bijector.js';
 import { checkInteger, checkOptions, checkSeed, deriveSeed, fail, toFloat, triangularSolve, type Seed } from '@genmod-internal/core';
 import { uid } from './internal/dense.js';
+import { leafState } from './internal/state.js';
 import { checkEventInput, permuteLast } from './internal/checks.js';
 
 const KEYS = ['features', 'permutation', 'seed'] as const;
@@ -34,6 +35,15 @@ export interface LuLinearOptions {
  * The inverse solves the two triangular systems (D substitution steps each) and un-permutes. Trainable:
  * the strictly lower part of L, the strictly upper part of U and log u. Costs O(D²) per point forward,
  * O(D²) with D sequential steps inverse. Event rank 1.
+ *
+ * State (`getState()` / `loadState()`, for `saveState` / `loadState`; the permutation is fixed by the
+ * options, not state):
+ *
+ * | name | what it is |
+ * |---|---|
+ * | `lower` | float32 `[D, D]`, whose strictly lower part is L's |
+ * | `upper` | float32 `[D, D]`, whose strictly upper part is U's |
+ * | `logDiag` | log u, U's log-diagonal, float32 `[D]` |
  *
  * @param options `{ features, permutation, seed }`
  * @see Kingma & Dhariwal 2018, arXiv:1807.03039, eq. (10)
@@ -104,6 +114,7 @@ export function luLinear(options: LuLinearOptions): TrainableBijector {
       return { x: x!, logDet: logDet! };
     },
     trainableVariables: [lower, upper, logDiag],
+    ...leafState(`${fn}.loadState`, () => ({ lower, upper, logDiag })),
     dispose() {
       tf.dispose([lower, upper, logDiag, ...owned]);
     },

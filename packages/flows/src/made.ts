@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Network } from './bijector.js';
-import { checkInteger, checkOptions, fail, type Seed } from '@genmod-internal/core';
+import { checkInteger, checkOptions, fail, type Seed, type Stateful } from '@genmod-internal/core';
 import { checkNetworkOptions, dense, denseNetwork, type Dense } from './internal/dense.js';
 
 const KEYS = ['features', 'hidden', 'paramsPerFeature', 'order', 'contextSize', 'activation', 'zeroLast', 'seed'] as const;
@@ -46,7 +46,12 @@ export interface MadeOptions {
  *
  * Output layout: P blocks of D, `out[..., p·D + i]` is parameter p of feature i (for an affine MAF: the
  * shift block, then the raw log-scale block). The returned function carries `trainableVariables`,
- * `dispose()`, `features` and `paramsPerFeature`.
+ * `dispose()`, `features`, `paramsPerFeature`, and `getState()` / `loadState()` ({@link Stateful}):
+ *
+ * | state name | what it is |
+ * |---|---|
+ * | `l/kernel` | W of layer l (0 = first), `[in, out]` (unmasked; the masks follow from the options: not state) |
+ * | `l/bias` | b of layer l, `[out]` |
  *
  * @see Germain et al. 2015, arXiv:1502.03509, §4
  * @example
@@ -57,7 +62,7 @@ export interface MadeOptions {
  * ```
  * @since 0.1.0
  */
-export function made(options: MadeOptions): Network & { trainableVariables: tf.Variable[]; dispose(): void; readonly features: number; readonly paramsPerFeature: number; readonly order: number[] } {
+export function made(options: MadeOptions): Network & Stateful & { trainableVariables: tf.Variable[]; dispose(): void; readonly features: number; readonly paramsPerFeature: number; readonly order: number[] } {
   const fn = 'made';
   options = checkOptions(fn, options, KEYS);
   const d = checkInteger(fn, 'options.features', options.features, { min: 1 });

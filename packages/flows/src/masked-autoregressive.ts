@@ -88,7 +88,7 @@ function setup(fn: string, options: MaskedAutoregressiveOptions) {
   return {
     onePass,
     dPasses,
-    ownership: networkOwnership(net, []),
+    ownership: networkOwnership(fn, net, []),
   };
 }
 

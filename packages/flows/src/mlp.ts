@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Network } from './bijector.js';
-import { checkInteger, checkOptions, type Seed } from '@genmod-internal/core';
+import { checkInteger, checkOptions, type Seed, type Stateful } from '@genmod-internal/core';
 import { checkNetworkOptions, dense, denseNetwork, type Dense } from './internal/dense.js';
 
 const KEYS = ['inputs', 'hidden', 'outputs', 'contextSize', 'activation', 'zeroLast', 'seed'] as const;
@@ -41,7 +41,12 @@ export interface MlpOptions {
  *
  * Weights are `tf.Variable`s (W `[in, out]`, row-vector convention) initialized U(−1/√fan_in, 1/√fan_in)
  * like PyTorch's `nn.Linear`, the last layer at zero unless `zeroLast: false`. The returned function
- * carries `trainableVariables` and `dispose()`.
+ * carries `trainableVariables`, `dispose()`, and `getState()` / `loadState()` ({@link Stateful}):
+ *
+ * | state name | what it is |
+ * |---|---|
+ * | `l/kernel` | W of layer l (0 = first), `[in, out]` |
+ * | `l/bias` | b of layer l, `[out]` |
  *
  * @see Dinh et al. 2017, arXiv:1605.08803
  * @example
@@ -52,7 +57,7 @@ export interface MlpOptions {
  * ```
  * @since 0.1.0
  */
-export function mlp(options: MlpOptions): Network & { trainableVariables: tf.Variable[]; dispose(): void } {
+export function mlp(options: MlpOptions): Network & Stateful & { trainableVariables: tf.Variable[]; dispose(): void } {
   const fn = 'mlp';
   options = checkOptions(fn, options, KEYS);
   const inputs = checkInteger(fn, 'options.inputs', options.inputs, { min: 1 });

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
 import { fail } from '@genmod-internal/core';
+import { leafState } from './internal/state.js';
 import { checkEventInput, permuteLast } from './internal/checks.js';
 import { preservesSupport } from './internal/support.js';
 
@@ -48,6 +49,8 @@ export function permute(perm: number[]): Bijector {
       return { x, logDet };
     },
     trainableVariables: [],
+    // the permutation is fixed by the argument: no state
+    ...leafState('permute.loadState', () => ({})),
     dispose() {},
   });
 }
@@ -79,6 +82,7 @@ export function reverse(): Bijector {
       return { x, logDet };
     },
     trainableVariables: [],
+    ...leafState('reverse.loadState', () => ({})),
     dispose() {},
   });
 }

@@ -115,6 +115,6 @@ export function rationalQuadraticSpline(options: RationalQuadraticSplineOptions)
       const [x, logDet] = run('rationalQuadraticSpline.inverse', 'y', y, context, true);
       return { x, logDet };
     },
-    ...networkOwnership(net, [m, notM]),
+    ...networkOwnership(fn, net, [m, notM]),
   };
 }

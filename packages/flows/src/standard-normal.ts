@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkShape, fail, HALF_LOG_TWO_PI, normalNoise, toFloat, type ReparameterizedDistribution, type SampleOptions, type Support, checkSampleCall } from '@genmod-internal/core';
+import { assignState, checkShape, fail, HALF_LOG_TWO_PI, normalNoise, toFloat, type ReparameterizedDistribution, type SampleOptions, type StateDict, type Stateful, type Support, checkSampleCall } from '@genmod-internal/core';
 import { checkEventInput } from './internal/checks.js';
 
 const SAMPLE_KEYS = ['seed'] as const;
@@ -16,7 +16,8 @@ const SAMPLE_KEYS = ['seed'] as const;
  *   log p(z) = −½ Σ z² − (n/2)·log 2π,   H = (n/2)·(1 + log 2π),   n = Π eventShape
  *
  * summed over the event dimensions. Tagged `family: 'StandardNormal'` (it has no `loc`/`scale` tensors,
- * so it is not a `'Normal'`). Owns no tensors (`dispose()` is a no-op, present for symmetry). A seed (any
+ * so it is not a `'Normal'`). Owns no tensors (`dispose()` is a no-op, present for symmetry; `getState()` is
+ * empty). A seed (any
  * number, 0 included, or a string) goes through the one seed scheme: the draw uses deriveSeed(seed).
  *
  * @see Papamakarios et al. 2021, arXiv:1912.02762
@@ -28,7 +29,7 @@ const SAMPLE_KEYS = ['seed'] as const;
  * ```
  * @since 0.1.0
  */
-export class StandardNormal implements ReparameterizedDistribution {
+export class StandardNormal implements ReparameterizedDistribution, Stateful {
   /** @since 0.1.0 */
   readonly family = 'StandardNormal';
   /** always `[]` @since 0.1.0 */
@@ -85,6 +86,16 @@ export class StandardNormal implements ReparameterizedDistribution {
   /** H = (n/2)·(1 + log 2π) nats, a scalar (batch shape `[]`). @since 0.1.0 */
   entropy(): Tensor {
     return tf.scalar(this.size * (0.5 + HALF_LOG_TWO_PI));
+  }
+
+  /** No state: an empty object (the event shape is fixed by the constructor). @since 0.1.0 */
+  getState(): StateDict {
+    return {};
+  }
+
+  /** Accepts only an empty state (anything else throws, listing the unexpected names). @since 0.1.0 */
+  loadState(state: StateDict): void {
+    assignState('StandardNormal.loadState', {}, state);
   }
 
   dispose(): void {}

@@ -11,8 +11,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
 import { broadcastShapes, checkDistribution, checkOptions, fail, hasRsample, sameShape, showShape, stopGradient, sumTrailing, toFloat, checkSampleCall } from '@genmod-internal/core';
-import type { ConditionalDistribution, Distribution, ReparameterizedDistribution, SampleOptions, Support } from '@genmod-internal/core';
+import type { ConditionalDistribution, Distribution, ReparameterizedDistribution, SampleOptions, StateDict, Stateful, Support } from '@genmod-internal/core';
 import { checkBijectorArg } from './internal/checks.js';
+import { compositeState, type StateHolder } from './internal/state.js';
 
 /**
  * A flow's base: any {@link Distribution} (`StandardNormal`, a `@genmod/reparam` distribution, your own).
@@ -41,7 +42,7 @@ const SAMPLE_KEYS = ['seed', 'context'] as const;
 const LOG_PROB_KEYS = ['context'] as const;
 
 /** The implementation of {@link TransformedDistribution} (the exported constructor types it by its base). */
-class TransformedDistributionImpl<B extends Distribution = Distribution> implements Distribution, ConditionalDistribution<TransformedDistribution<B>> {
+class TransformedDistributionImpl<B extends Distribution = Distribution> implements Distribution, ConditionalDistribution<TransformedDistribution<B>>, Stateful {
   /** @since 0.1.0 */
   readonly family = 'Transformed';
   readonly base: B;
@@ -84,6 +85,33 @@ class TransformedDistributionImpl<B extends Distribution = Distribution> impleme
       };
       Object.defineProperty(this, 'rsample', { value: rsample, enumerable: false });
     }
+  }
+
+  /**
+   * The flow's state, for `saveState(flow, …)`: the bijector's names under `bijector/…`, and, when the base
+   * has a `getState()` (StandardNormal's is empty), the base's under `base/…`. Live variables: do not dispose
+   * them. A distribution made by {@link TransformedDistribution.condition} shares the flow's state.
+   * @since 0.1.0
+   */
+  getState(): StateDict {
+    return this.stateParts().getState();
+  }
+
+  /**
+   * Replaces the flow's state (from `getState()` of a flow built alike, or `loadState(flow, source)`): every
+   * name, shape and dtype is checked first; an Error lists what is missing, unexpected or mismatched, and
+   * nothing changes. ActNorm layers take their saved `initialized` flag (they do not re-initialise).
+   * @since 0.1.0
+   */
+  loadState(state: StateDict): void {
+    this.stateParts().loadState(state);
+  }
+
+  private stateParts(): Stateful {
+    const parts: Array<[string, StateHolder]> = [['bijector', this.bijector]];
+    const base = this.base as StateHolder;
+    if (typeof base.getState === 'function') parts.push(['base', base]);
+    return compositeState('TransformedDistribution.loadState', () => parts);
   }
 
   /** The variables of the bijector, for `optimizer.minimize(loss, false, flow.trainableVariables)`. */
@@ -229,6 +257,10 @@ export type TransformedDistribution<B extends Distribution = Distribution> = Tra
  * (and its networks) and calls `base.dispose?.()`. Do not dispose them again, and do not share a bijector
  * between two flows you dispose. A distribution made by `condition` owns nothing: its `dispose()` does
  * nothing (dispose the flow it came from).
+ *
+ * Save and load: `getState()` / `loadState()` ({@link Stateful}) name the bijector's state `bijector/…`
+ * (`bijector/0/net/0/kernel`, `bijector/1/logScale`, …; see {@link TrainableBijector}) and a stateful base's
+ * `base/…`; `saveState(flow, 'indexeddb://…')` / `loadState(freshFlow, …)` carry it through tf.io.
  *
  * @param base any `Distribution`
  * @param bijector f, forward = base → data

@@ -3,8 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Network } from '../bijector.js';
-import { checkInteger, checkOptions, fail } from '@genmod-internal/core';
+import { checkInteger, checkOptions, fail, type StateDict } from '@genmod-internal/core';
 import { checkMask } from './checks.js';
+import { compositeState } from './state.js';
 
 export interface CouplingOptionsBase {
   mask: number[];
@@ -31,12 +32,13 @@ export function maskTensors(mask: number[]): { m: Tensor; notM: Tensor } {
 }
 
 /**
- * What a layer built on a network exposes: the network's variables, and `dispose()` freeing the network and
- * the tensors the layer made (`owned`).
+ * What a layer built on a network exposes: the network's variables, its state under `net/…`, and `dispose()`
+ * freeing the network and the tensors the layer made (`owned`).
  */
-export function networkOwnership(net: Network, owned: Tensor[]): { trainableVariables: tf.Variable[]; dispose(): void } {
+export function networkOwnership(fn: string, net: Network, owned: Tensor[]): { trainableVariables: tf.Variable[]; dispose(): void; getState(): StateDict; loadState(state: StateDict): void } {
   return {
     trainableVariables: net.trainableVariables ? [...net.trainableVariables] : [],
+    ...compositeState(`${fn}.loadState`, () => [['net', net]]),
     dispose() {
       net.dispose?.();
       tf.dispose(owned);

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { checkFunction, checkInteger, checkSeed, deriveSeed, fail, type Seed } from '@genmod-internal/core';
 import { checkContext } from './checks.js';
+import { leafState } from './state.js';
 
 export interface Dense {
   w: tf.Variable;
@@ -50,7 +51,8 @@ export function withContext(x: Tensor, context: Tensor | undefined): Tensor {
 /**
  * The callable network over a stack of dense layers (masked or not): x `[..., inputs]` (and the context,
  * concatenated, when the network takes one) through every layer, `act` between layers, none after the
- * last. Owns the layers' variables (and masks), freed by `dispose()`.
+ * last. Owns the layers' variables (and masks), freed by `dispose()`; its state names layer l's W and b
+ * `l/kernel` and `l/bias`.
  */
 export function denseNetwork(fn: string, layers: Dense[], inputs: number, contextSize: number | undefined, act: (x: Tensor) => Tensor) {
   const variables = layers.flatMap((l) => [l.w, l.b]);
@@ -68,6 +70,8 @@ export function denseNetwork(fn: string, layers: Dense[], inputs: number, contex
   };
   return Object.assign(net, {
     trainableVariables: variables,
+    // layer l's W and b as `l/kernel`, `l/bias` (the masks are fixed by the options: not state)
+    ...leafState(`${fn}.loadState`, () => Object.fromEntries(layers.flatMap((l, i) => [[`${i}/kernel`, l.w], [`${i}/bias`, l.b]]))),
     dispose: () => tf.dispose([...variables, ...layers.flatMap((l) => (l.mask ? [l.mask] : []))]),
   });
 }

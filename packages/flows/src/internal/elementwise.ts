@@ -1,9 +1,10 @@
 // The shared body of the elementwise bijectors: validation, tidy scopes, and the log-det's shape.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { toFloat, type Support } from '@genmod-internal/core';
+import { toFloat, type StateDict, type Support } from '@genmod-internal/core';
 import type { Bijector } from '../bijector.js';
 import { checkEventInput } from './checks.js';
+import { leafState } from './state.js';
 
 export interface ElementwiseSpec {
   name: string;
@@ -14,6 +15,8 @@ export interface ElementwiseSpec {
   /** x and log|dx/dy| elementwise */
   inverse(y: Tensor): [Tensor, Tensor];
   trainableVariables?: tf.Variable[];
+  /** the parameters that are tf.Variables, by name (`shift`, `scale`); none by default */
+  state?: StateDict;
   dispose?(): void;
 }
 
@@ -43,6 +46,7 @@ export function elementwise(spec: ElementwiseSpec): Bijector {
     get trainableVariables() {
       return spec.trainableVariables ?? [];
     },
+    ...leafState(`${spec.name}.loadState`, () => spec.state ?? {}),
     dispose() {
       spec.dispose?.();
     },
