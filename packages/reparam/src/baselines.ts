@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkNumber, checkOptions } from '@genmod-internal/core';
+import { assignState, checkNumber, checkOptions, type StateDict, type Stateful } from '@genmod-internal/core';
 
 /**
  * A baseline b for the score-function estimator (1/n)·Σᵢ (f(zᵢ) − bᵢ)·∇_θ log p(zᵢ|θ). The estimate stays
@@ -37,6 +37,15 @@ export interface Baseline {
 /**
  * The baseline returned by {@link movingAverageBaseline}: b_t = β·b_{t−1} + (1 − β)·mean(f_t) (Williams
  * 1992), with its state.
+ *
+ * **State** ({@link Stateful}: `getState()` / `loadState()`, saved with `saveState`), so a resumed training
+ * loop gets the same next baselines:
+ *
+ * | name          | shape, dtype   | what it is                                                           |
+ * |---------------|----------------|----------------------------------------------------------------------|
+ * | `average`     | `[]` float32   | the running average b (the `initial` value until the first estimate) |
+ * | `initialized` | `[]` int32     | 1 once an estimate has updated the average, else 0 (`initial` is used) |
+ *
  * @example
  * ```ts
  * const baseline: MovingAverageBaseline = movingAverageBaseline(0.9);
@@ -45,19 +54,24 @@ export interface Baseline {
  * ```
  * @since 0.1.0
  */
-export interface MovingAverageBaseline extends Baseline {
+export interface MovingAverageBaseline extends Baseline, Stateful {
   /** the decay β in b ← β·b + (1 − β)·mean f */
   readonly decay: number;
   /** the current average (undefined before the first estimate, when the initial value is used) */
   readonly average: Tensor | undefined;
   /** frees the average and starts over */
   dispose(): void;
+  /** `average` and `initialized` (live variables: do not dispose) @since 0.1.0 */
+  getState(): StateDict;
+  /** loads `average` and `initialized` (both checked first; nothing changes on a mismatch) @since 0.1.0 */
+  loadState(state: StateDict): void;
 }
 
 /**
  * An exponential moving average of past mean rewards, b_t = β·b_{t−1} + (1 − β)·mean(f_t). Each estimate
  * uses the average of the previous ones (never its own samples), so it stays unbiased; the first uses
- * `initial`. Stateful: one instance per training loop, `dispose()` at the end.
+ * `initial`. Stateful: one instance per training loop, `dispose()` at the end; `getState()` / `loadState()`
+ * save and restore it (names `average`, `initialized`).
  *
  * @param decay β in [0, 1), default 0.9
  * @param options.initial the baseline of the first estimate, default 0
@@ -75,25 +89,44 @@ export function movingAverageBaseline(decay = 0.9, options?: { initial?: number 
   checkNumber(fn, 'decay', decay, { min: 0, below: 1 });
   const o = checkOptions(fn, options, ['initial']);
   const initial = o.initial === undefined ? 0 : checkNumber(fn, 'options.initial', o.initial);
-  let average: Tensor | undefined;
+  // two variables, made on first use (and again after dispose()); `initialized` caches the flag's value
+  let variables: { average: tf.Variable; initialized: tf.Variable } | undefined;
+  let initialized = false;
+  const own = () =>
+    (variables ??= tf.tidy(() => ({
+      average: tf.variable(tf.scalar(initial), false, undefined, 'float32'),
+      initialized: tf.variable(tf.scalar(0, 'int32'), false, undefined, 'int32'),
+    })));
+  const getState = (): StateDict => {
+    const { average, initialized: flag } = own();
+    return { average, initialized: flag };
+  };
   return {
     decay,
     get average() {
-      return average;
+      return initialized ? variables?.average : undefined;
     },
     compute(values: Tensor): Tensor {
+      const { average, initialized: flag } = own();
       return tf.tidy('movingAverageBaseline.compute', () => {
-        const b = average ? tf.clone(average) : tf.scalar(initial);
-        const m = tf.mean(values);
-        const next = tf.keep(average ? tf.add(tf.mul(average, decay), tf.mul(m, 1 - decay)) : m);
-        average?.dispose();
-        average = next;
+        const b = tf.clone(average); // `initial` until the first estimate (or the loaded average)
+        const m0 = tf.mean(values);
+        const m = m0.dtype === 'float32' ? m0 : tf.cast(m0, 'float32');
+        average.assign(initialized ? tf.add(tf.mul(average, decay), tf.mul(m, 1 - decay)) : m);
+        if (!initialized) flag.assign(tf.scalar(1, 'int32'));
+        initialized = true;
         return b;
       });
     },
+    getState,
+    loadState(state: StateDict): void {
+      assignState('movingAverageBaseline.loadState', getState(), state);
+      initialized = variables!.initialized.dataSync()[0] !== 0;
+    },
     dispose() {
-      average?.dispose();
-      average = undefined;
+      if (variables) tf.dispose([variables.average, variables.initialized]);
+      variables = undefined;
+      initialized = false;
     },
   };
 }
