@@ -11,6 +11,8 @@ export type { GaussianPosterior, Posterior, Encoding } from './posterior.js';
 export type { ModelOptions, LatentModelOptions } from './internal/latents.js';
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
 export { deriveSeed } from '@genmod-internal/core';
+export { saveState, loadState, composeState, isStateful } from '@genmod-internal/core';
+export type { Stateful, StateDict, SaveStateOptions, LoadStateOptions } from '@genmod-internal/core';
 export { standardNormalPrior, type Prior, type DiscretePrior, type StandardNormalPrior } from './prior.js';
 export { bernoulliLogLikelihood } from './bernoulli-log-likelihood.js';
 export { gaussianLikelihood, type GaussianLikelihoodOptions } from './gaussian-likelihood.js';

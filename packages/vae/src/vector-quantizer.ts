@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkInteger, checkNumber, checkOptions, checkSeed, deriveSeed, fail, mulberry32, normalNoise, toFloat, type Seed } from '@genmod-internal/core';
+import { assignState, checkInteger, checkNumber, checkOptions, checkSeed, deriveSeed, fail, normalNoise, toFloat, type Seed, type StateDict, type Stateful } from '@genmod-internal/core';
 import { oneHotArgMin } from './internal/checks.js';
 import { checkVq, quantize, squaredDistances } from './internal/quantize.js';
 import type { VectorQuantizeResult } from './vector-quantize.js';
@@ -60,6 +60,20 @@ const VQ_KEYS = ['codebookSize', 'dim', 'beta', 'ema', 'kmeansIterations', 'dead
  *
  * `dispose()` frees the codebook and the EMA state.
  *
+ * **State** ({@link Stateful}: `getState()` / `loadState()`, saved with `saveState`): every tensor that the
+ * next `quantize` and `update` depend on, so a loaded quantizer continues exactly where the saved one was
+ * (no second k-means, the same next EMA step, the same next dead-code restart):
+ *
+ * | name           | shape, dtype      | what it is                                                            |
+ * |----------------|-------------------|-----------------------------------------------------------------------|
+ * | `codebook`     | `[K, D]` float32  | the codes e_k (trainable unless EMA updates them)                     |
+ * | `clusterSize`  | `[K]` float32     | EMA only: the EMA cluster sizes N_k                                   |
+ * | `embedSum`     | `[K, D]` float32  | EMA only: the EMA sums m_k                                            |
+ * | `usageAverage` | `[K]` float32     | the usage average u_k that dead-code restarts compare to the threshold |
+ * | `updates`      | `[]` int32        | how many `update` calls so far (k-means runs only at 0)               |
+ * | `randomState`  | `[]` int32        | the state of the host generator that picks rows for k-means and restarts |
+ *
+ *
  * @see van den Oord et al. 2017, arXiv:1711.00937 · Razavi et al. 2019, arXiv:1906.00446 · Łańcucki et al. 2020, arXiv:2005.08520
  * @example
  * ```ts
@@ -71,7 +85,7 @@ const VQ_KEYS = ['codebookSize', 'dim', 'beta', 'ema', 'kmeansIterations', 'dead
  * ```
  * @since 0.1.0
  */
-export class VectorQuantizer {
+export class VectorQuantizer implements Stateful {
   /** The codes e_k, `[K, D]`. */
   readonly codebook: tf.Variable;
   readonly codebookSize: number;
@@ -85,8 +99,10 @@ export class VectorQuantizer {
   private readonly kmeansIterations: number;
   private readonly threshold: number;
   private readonly usageDecay: number;
-  private readonly random: () => number;
-  private updates = 0;
+  private readonly updatesVariable: tf.Variable; // the step counter, int32 []
+  private readonly randomVariable: tf.Variable; // the rows generator's state, int32 []
+  private updates = 0; // cache of updatesVariable
+  private randomState: number; // cache of randomVariable, as uint32 (mulberry32's state)
 
   constructor(options: VectorQuantizerOptions) {
     const fn = 'VectorQuantizer';
@@ -104,13 +120,42 @@ export class VectorQuantizer {
     this.threshold = checkNumber(fn, 'options.deadCodeThreshold', options.deadCodeThreshold ?? 0, { min: 0 });
     this.usageDecay = checkNumber(fn, 'options.usageDecay', options.usageDecay ?? this.ema?.decay ?? 0.99, unit);
     const seed = checkSeed(fn, options.seed);
-    this.random = mulberry32(deriveSeed(seed, 'rows') ?? Math.floor(Math.random() * 2 ** 32));
+    this.randomState = (deriveSeed(seed, 'rows') ?? Math.floor(Math.random() * 2 ** 32)) >>> 0;
     this.codebookSize = k;
     this.dim = d;
     this.codebook = tf.tidy(() => tf.variable(normalNoise([k, d], seed, 'init'), !this.ema, undefined, 'float32'));
     this.clusterSize = this.ema ? tf.tidy(() => tf.variable(tf.ones([k]), false)) : undefined;
     this.embedSum = this.ema ? tf.tidy(() => tf.variable(tf.clone(this.codebook), false)) : undefined;
     this.usageAverage = tf.tidy(() => tf.variable(tf.zeros([k]), false));
+    this.updatesVariable = tf.tidy(() => tf.variable(tf.scalar(0, 'int32'), false));
+    this.randomVariable = tf.tidy(() => tf.variable(tf.scalar(this.randomState | 0, 'int32'), false));
+  }
+
+  /**
+   * The quantizer's state by name (live variables: do not dispose): `codebook`, `clusterSize` and `embedSum`
+   * (EMA only), `usageAverage`, `updates`, `randomState` — see the table above.
+   * @since 0.1.0
+   */
+  getState(): StateDict {
+    return {
+      codebook: this.codebook,
+      ...(this.clusterSize && this.embedSum ? { clusterSize: this.clusterSize, embedSum: this.embedSum } : {}),
+      usageAverage: this.usageAverage,
+      updates: this.updatesVariable,
+      randomState: this.randomVariable,
+    };
+  }
+
+  /**
+   * Loads a state from {@link VectorQuantizer.getState} of a quantizer with the same `codebookSize`, `dim` and
+   * `ema` (on or off): names, shapes and dtypes are all checked first; on a mismatch it throws and nothing
+   * changes. The loaded quantizer's next `update` is the saved one's (no k-means after the first update).
+   * @since 0.1.0
+   */
+  loadState(state: StateDict): void {
+    assignState('VectorQuantizer.loadState', this.getState(), state);
+    this.updates = this.updatesVariable.dataSync()[0]!;
+    this.randomState = this.randomVariable.dataSync()[0]! >>> 0;
   }
 
   /** The variables an optimizer should update: the codebook, unless EMA updates it. */
@@ -164,6 +209,10 @@ export class VectorQuantizer {
       if (this.threshold > 0) restarted = this.restartDead(flat);
     });
     this.updates++;
+    const counters = [tf.scalar(this.updates, 'int32'), tf.scalar(this.randomState | 0, 'int32')];
+    this.updatesVariable.assign(counters[0]!);
+    this.randomVariable.assign(counters[1]!);
+    tf.dispose(counters);
     return { restarted };
   }
 
@@ -172,9 +221,18 @@ export class VectorQuantizer {
     return tf.tidy('VectorQuantizer.usage', () => tf.clone(this.usageAverage));
   }
 
-  /** Frees the codebook and the EMA state. @since 0.1.0 */
+  /** Frees the codebook, the EMA state and the counters. @since 0.1.0 */
   dispose(): void {
-    tf.dispose([this.codebook, this.usageAverage, ...(this.clusterSize ? [this.clusterSize] : []), ...(this.embedSum ? [this.embedSum] : [])]);
+    tf.dispose([this.codebook, this.usageAverage, this.updatesVariable, this.randomVariable, ...(this.clusterSize ? [this.clusterSize] : []), ...(this.embedSum ? [this.embedSum] : [])]);
+  }
+
+  /** The next uniform in [0, 1) of the rows generator (mulberry32, its state kept in `randomState`). */
+  private random(): number {
+    this.randomState = (this.randomState + 0x6d2b79f5) >>> 0;
+    let t = this.randomState;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   /** `count` distinct batch rows (with repeats only when the batch is smaller), chosen on the host. */
