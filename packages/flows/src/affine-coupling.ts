@@ -44,6 +44,9 @@ export interface AffineCouplingOptions {
  * pass. The Jacobian is triangular (after permuting masked coordinates first), hence the cheap log-det.
  * Event rank 1, vectors `[..., D]`.
  *
+ * State (`getState()` / `loadState()`): the conditioner's, under `net/…` (`net/0/kernel`, `net/0/bias`, …
+ * for an {@link mlp}); the mask is fixed by the options, not state.
+ *
  * @param options `{ mask, conditioner, logScaleBound, contextSize }`
  * @see Dinh et al. 2017, arXiv:1605.08803, eq. (4)–(9)
  * @example

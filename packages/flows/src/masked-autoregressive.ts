@@ -103,6 +103,9 @@ function setup(fn: string, options: MaskedAutoregressiveOptions) {
  * takes D sequential passes.** Use it for density estimation; `invert` it (or use
  * {@link inverseAutoregressive}) when sampling must be fast. Event rank 1, `[..., D]`.
  *
+ * State (`getState()` / `loadState()`): the network's, under `net/…` (`net/0/kernel`, `net/0/bias`, … for a
+ * {@link made}; its masks and order are fixed by the options, not state).
+ *
  * @param options `{ network, features, logScaleBound, contextSize }`
  * @see Papamakarios et al. 2017, arXiv:1705.07057, §3.1 · Germain et al. 2015 (MADE)
  * @example
@@ -139,6 +142,8 @@ export function maskedAutoregressive(options: MaskedAutoregressiveOptions): Trai
  * `TransformedDistribution.sampleAndLogProb`) takes one network pass; the density of an arbitrary
  * point (`inverse`, `logProb`) takes D passes.** The flexible posterior of a VAE: it samples and scores
  * its own samples in one pass. Event rank 1, `[..., D]`.
+ *
+ * State (`getState()` / `loadState()`): the network's, under `net/…`, as {@link maskedAutoregressive}.
  *
  * @param options `{ network, features, logScaleBound, contextSize }`
  * @see Kingma et al. 2016, arXiv:1606.04934, §4

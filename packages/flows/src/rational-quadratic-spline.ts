@@ -58,6 +58,9 @@ export interface RationalQuadraticSplineOptions {
  * Both directions cost one conditioner pass. The bin search runs outside the gradient tape. Event rank 1,
  * `[..., D]`.
  *
+ * State (`getState()` / `loadState()`): the conditioner's, under `net/…` (`net/0/kernel`, `net/0/bias`, …
+ * for an {@link mlp}); the mask, bins and bounds are fixed by the options, not state.
+ *
  * Accuracy in float32 (checked against the closed form in float64 for knot derivatives 1e−3 to 1e4 and
  * bins of width 2B·1e−3): y is within 16·ε·B·(1 + dy/dx) of g(x) (ε = 2⁻²³), the inverse x̂ satisfies
  * |g(x̂) − y| ≤ 16·ε·B·(1 + dy/dx) (in x that is 16·ε·B·(1 + dx/dy): where the spline is nearly flat, dx/dy

@@ -20,4 +20,10 @@ describeReadmeExamples(import.meta.url, {
     expect(batchShape).toEqual([1]);
     for (const m of mean) expect(Math.abs(m - 1.5)).toBeLessThan(0.25);
   },
+  // a trained flow saved through a tf.io handler and loaded into a freshly built one: the same log-density, bit for bit
+  'example-3.ts': (logged) => {
+    const [names, same] = logged as [string[], boolean];
+    expect(names).toEqual(['bijector/0/logScale', 'bijector/0/bias', 'bijector/0/initialized', 'bijector/1/net/0/kernel']);
+    expect(same).toBe(true);
+  },
 });
