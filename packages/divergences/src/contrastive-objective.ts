@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
+import { checkOptions, checkTensorArg, fail, nonDifferentiable, toFloat } from '@genmod-internal/core';
 import { checkReduction, checkSameShape, type Reduction } from './internal/checks.js';
 import { reduce } from './internal/math.js';
 
@@ -36,6 +36,23 @@ export function contrastiveObjective(query: Tensor | TensorLike, positive: Tenso
   checkSameShape(fn, 'query and negative', shape, checkTensorArg(fn, 'negative', negative));
   return tf.tidy(fn, () => {
     const q = toFloat(fn, 'query', query);
-    return reduce(tf.sum(tf.mul(q, tf.sub(toFloat(fn, 'positive', positive), toFloat(fn, 'negative', negative))), -1), reduction);
+    const d = tf.sub(toFloat(fn, 'positive', positive), toFloat(fn, 'negative', negative));
+    // qᵀd as (S·min)·max with S = Σ(q/2^a)(d/2^b), 2^a ≈ max|q|, 2^b ≈ max|d| per row (powers of two: exact
+    // scalings, constants for the gradient, which is exact by bilinearity): no product or partial sum
+    // overflows unless the result does (the products q_i·d_i alone overflow from |q_i|, |d_i| ≈ 1.8e19)
+    const sq = powerOfTwoScale(q);
+    const sd = powerOfTwoScale(d);
+    const s = tf.sum(tf.mul(tf.div(q, sq), tf.div(d, sd)), -1, true);
+    const dot = tf.mul(tf.mul(s, tf.minimum(sq, sd)), tf.maximum(sq, sd));
+    return reduce(tf.squeeze(dot, [dot.rank - 1]), reduction);
   });
+}
+
+/** 2^⌊log₂ max|x|⌋ over the last axis (kept), 1 for a zero row: an exact float32 scaling, without gradient. */
+function powerOfTwoScale(x: Tensor): Tensor {
+  return nonDifferentiable((t) => {
+    const m = tf.max(tf.abs(t), -1, true);
+    const e = tf.floor(tf.div(tf.log(tf.where(tf.greater(m, 0), m, tf.onesLike(m))), Math.LN2));
+    return tf.pow(tf.scalar(2), tf.clipByValue(e, -126, 127));
+  }, x);
 }

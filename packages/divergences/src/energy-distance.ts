@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
-import { safeNorm, safeSqrt } from './internal/math.js';
+import { safeSqrt } from './internal/math.js';
+import { scaledNorm } from './wasserstein-norm.js';
 import type { Wasserstein1dOptions } from './wasserstein.js';
 
 function checkSample(fn: string, arg: string, x: unknown, weights: unknown, weightsArg: string): number[] {
@@ -66,7 +67,8 @@ export function energyDistance(u: Tensor | TensorLike, v: Tensor | TensorLike, o
     const a = weights(options.uWeights, su[0]!, 'options.uWeights');
     const b = weights(options.vWeights, sv[0]!, 'options.vWeights');
     const dist = (s: Tensor, t: Tensor) =>
-      s.rank === 1 ? tf.abs(tf.sub(tf.expandDims(s, 1), tf.expandDims(t, 0))) : safeNorm(tf.sub(tf.expandDims(s, 1), tf.expandDims(t, 0)), 2, -1);
+      // |·| with the subgradient 0 between coincident points (tf.abs' gradient at 0 is −1)
+      s.rank === 1 ? scaledNorm(tf.expandDims(tf.sub(tf.expandDims(s, 1), tf.expandDims(t, 0)), -1), 1, -1) : scaledNorm(tf.sub(tf.expandDims(s, 1), tf.expandDims(t, 0)), 2, -1);
     const expect2 = (wa: Tensor, d: Tensor, wb: Tensor) => tf.sum(tf.mul(tf.mul(tf.expandDims(wa, 1), d), tf.expandDims(wb, 0)));
     const e = tf.sub(tf.sub(tf.mul(expect2(a, dist(x, y), b), 2), expect2(a, dist(x, x), a)), expect2(b, dist(y, y), b));
     return safeSqrt(e) as tf.Scalar;

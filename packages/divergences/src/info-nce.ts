@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkNumber, checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
 import { checkReduction, checkSameShape, type Reduction } from './internal/checks.js';
-import { reduce, safeNorm } from './internal/math.js';
+import { reduce } from './internal/math.js';
+import { unitVectors } from './wasserstein-norm.js';
 
 /** −log softmax(scores_i)_i per row, positives on the diagonal. */
 function diagonalCrossEntropy(scores: Tensor): Tensor {
@@ -73,7 +74,7 @@ export function infoNce(query: Tensor | TensorLike, keys: Tensor | TensorLike, o
   if (shape.length !== 2 || shape[0] === 0) fail(fn, 'query', 'a non-empty batch of embeddings [B, D]', query instanceof tf.Tensor ? query : `shape [${shape.join(', ')}]`);
   checkSameShape(fn, 'query and keys', shape, checkTensorArg(fn, 'keys', keys));
   return tf.tidy(fn, () => {
-    const unit = (x: Tensor) => tf.div(x, tf.expandDims(tf.maximum(safeNorm(x, 2, -1), 1e-12), -1));
+    const unit = (x: Tensor) => unitVectors(x, 1e-12);
     const scores = tf.div(tf.matMul(unit(toFloat(fn, 'query', query)), unit(toFloat(fn, 'keys', keys)), false, true), tau);
     return reduce(diagonalCrossEntropy(scores), reduction);
   });

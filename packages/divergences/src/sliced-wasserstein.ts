@@ -10,7 +10,8 @@ import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import type { Seed } from '@genmod-internal/core';
 import { checkInteger, checkNumber, checkOptions, checkSeed, checkTensorArg, fail, nonDifferentiable, normalNoise, toFloat } from '@genmod-internal/core';
 import { checkSameShape } from './internal/checks.js';
-import { safeNorm, sortRows } from './internal/math.js';
+import { sortRows } from './internal/math.js';
+import { scaledNorm, unitVectors } from './wasserstein-norm.js';
 
 export interface SlicedWassersteinOptions {
   /** the number L of random directions, default 50 */
@@ -61,7 +62,7 @@ export function slicedWasserstein(x: Tensor | TensorLike, y: Tensor | TensorLike
   }
   return tf.tidy(fn, () => {
     const raw = options.directions !== undefined ? toFloat(fn, 'options.directions', options.directions) : normalNoise([projections, d], seed, 'directions');
-    const theta = tf.div(raw, tf.norm(raw, 'euclidean', 1, true));
+    const theta = unitVectors(raw, 0); // scale-safe: directions of any norm (1e-20 included)
     // a common shift c (the pooled mean) changes no projected difference θ·(x_i − y_j), so it is exact to take
     // it as a constant; it keeps θ·x from rounding at the scale of ‖x‖ instead of the spread (issue 14)
     const xf = toFloat(fn, 'x', x);
@@ -69,6 +70,6 @@ export function slicedWasserstein(x: Tensor | TensorLike, y: Tensor | TensorLike
     const c = nonDifferentiable((a, b) => tf.mean(tf.concat([a, b], 0), 0, true), xf, yf);
     const px = sortRows(tf.matMul(theta, tf.sub(xf, c), false, true)); // [L, n]
     const py = sortRows(tf.matMul(theta, tf.sub(yf, c), false, true));
-    return tf.div(safeNorm(tf.reshape(tf.sub(px, py), [projections * n]), p, -1), (projections * n) ** (1 / p)) as tf.Scalar;
+    return tf.div(scaledNorm(tf.reshape(tf.sub(px, py), [projections * n]), p, -1), (projections * n) ** (1 / p)) as tf.Scalar;
   });
 }

@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkBoolean, checkNumber, checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
 import { checkReduction, checkSameShape, type Reduction } from './internal/checks.js';
-import { reduce, safeNorm } from './internal/math.js';
+import { reduce } from './internal/math.js';
+import { scaledNorm } from './wasserstein-norm.js';
 
 export interface TripletLossOptions {
   /** the margin α ≥ 0, default 1 */
@@ -57,7 +58,7 @@ export function tripletLoss(anchor: Tensor | TensorLike, positive: Tensor | Tens
   checkSameShape(fn, 'anchor and negative', shape, checkTensorArg(fn, 'negative', negative));
   return tf.tidy(fn, () => {
     const [a, pos, neg] = [toFloat(fn, 'anchor', anchor), toFloat(fn, 'positive', positive), toFloat(fn, 'negative', negative)];
-    const dist = (x: Tensor, y: Tensor) => safeNorm(eps === 0 ? tf.sub(x, y) : tf.add(tf.sub(x, y), eps), p, -1);
+    const dist = (x: Tensor, y: Tensor) => scaledNorm(eps === 0 ? tf.sub(x, y) : tf.add(tf.sub(x, y), eps), p, -1);
     const dap = dist(a, pos);
     let dan = dist(a, neg);
     if (options.swap) dan = tf.minimum(dan, dist(pos, neg));

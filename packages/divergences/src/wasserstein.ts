@@ -11,7 +11,8 @@ import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkNumber, checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
 import { checkSameShape } from './internal/checks.js';
 import { cdfDistance, checkSample1d } from './internal/wasserstein-1d.js';
-import { safeNorm, sortRows } from './internal/math.js';
+import { sortRows } from './internal/math.js';
+import { scaledNorm } from './wasserstein-norm.js';
 
 export interface Wasserstein1dOptions {
   /** non-negative weights of `u`'s values (any positive total), default uniform */
@@ -81,7 +82,7 @@ export function wassersteinSorted(u: Tensor | TensorLike, v: Tensor | TensorLike
   return tf.tidy(fn, () => {
     const su = sortRows(tf.reshape(toFloat(fn, 'u', u), [rows, n]));
     const sv = sortRows(tf.reshape(toFloat(fn, 'v', v), [rows, n]));
-    const w = tf.div(safeNorm(tf.sub(su, sv), p, -1), n ** (1 / p));
+    const w = tf.div(scaledNorm(tf.sub(su, sv), p, -1), n ** (1 / p));
     return tf.reshape(w, shape.slice(0, -1));
   });
 }
