@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkFunction, checkInteger, checkNumber, checkOptions, checkSampleCall, fail, oneHotFloat, sameShape, type Seed, showShape } from '@genmod-internal/core';
+import { assignState, checkFunction, checkInteger, checkNumber, checkOptions, checkSampleCall, composeState, fail, isStateful, type LayersModelWeights, oneHotFloat, sameShape, type Seed, showShape, type StateDict, type Stateful } from '@genmod-internal/core';
 import { autoregressiveSample } from './autoregressive-sample.js';
 import { checkReturned, sizeOf } from './internal/checks.js';
 import { checkEventPoint } from './internal/laws.js';
@@ -20,6 +20,14 @@ export interface AutoregressivePriorOptions {
   length: number;
   /** K ≥ 2: the number of classes (the codebook size) */
   classes: number;
+  /**
+   * the network's variables, for the prior's state (`getState()`, names `network/…`): its `tf.Variable`s by
+   * name (`{ embed, out }` → `network/embed`, `network/out`), a Stateful object (`network/` + its names), or a
+   * tfjs-layers model (`network/0`, `network/1`, … by the position of its weights). `{}` for a network without
+   * parameters. Not needed when `network` itself has `getState()` and `loadState()`.
+   * @since 0.1.0
+   */
+  parameters?: Record<string, tf.Variable> | Stateful | LayersModelWeights;
 }
 
 /** Sampling options of {@link AutoregressivePrior.sample}. @since 0.1.0 */
@@ -36,9 +44,20 @@ export interface AutoregressivePriorSampleOptions {
  * What {@link autoregressivePrior} returns: a {@link DiscretePrior} with family 'AutoregressivePrior', batch
  * shape `[]`, event shape `[N, K]` and support 'one-hot'. It owns no tensors (the network's variables stay
  * yours).
+ *
+ * **State** ({@link Stateful}): the network's, as `options.parameters` (or the network itself) names it:
+ *
+ * | name                | what it is                                                                    |
+ * |---------------------|-------------------------------------------------------------------------------|
+ * | `network/<name>`    | a variable of `parameters: { <name>: variable }` (e.g. `network/table`)      |
+ * | `network/<path>`    | an entry of a Stateful `parameters` (or of a Stateful `network`) by its name |
+ * | `network/<i>`       | the i-th weight of a tfjs-layers model given as `parameters`                  |
+ *
+ * Without `parameters` (and a network that is not Stateful), `getState()` throws: the prior cannot see the
+ * variables inside a function, and saving nothing silently would lose the trained prior.
  * @since 0.1.0
  */
-export interface AutoregressivePrior extends DiscretePrior {
+export interface AutoregressivePrior extends DiscretePrior, Stateful {
   readonly family: 'AutoregressivePrior';
   readonly support: 'one-hot';
   /** `[N, K]` */
@@ -49,6 +68,10 @@ export interface AutoregressivePrior extends DiscretePrior {
   logProb(c: Tensor): Tensor;
   /** log p(c_n = k | c_<n) for every n and k, `[..., N, K]`, from one teacher-forced pass */
   conditionalLogProbs(c: Tensor): Tensor;
+  /** the network's variables as `network/…` (live: do not dispose); throws without `options.parameters` @since 0.1.0 */
+  getState(): StateDict;
+  /** loads the network's variables (all checked first; nothing changes on a mismatch) @since 0.1.0 */
+  loadState(state: StateDict): void;
 }
 
 /**
@@ -87,10 +110,11 @@ export function autoregressivePrior(network: (c: Tensor) => Tensor, options: Aut
   const fn = 'autoregressivePrior';
   checkFunction(fn, 'network', network);
   if (options === undefined) fail(fn, 'options', 'an object { length, classes }', options);
-  checkOptions(fn, options, ['length', 'classes']);
+  checkOptions(fn, options, ['length', 'classes', 'parameters']);
   const n = checkInteger(fn, 'options.length', options.length, { min: 1 });
   const k = checkInteger(fn, 'options.classes', options.classes, { min: 2 });
   const event = [n, k];
+  const state = networkState(fn, network, options.parameters);
 
   /** network(c) checked, as log-probabilities; c `[M, N, K]`. */
   const logits = (f: string, c: Tensor): Tensor => {
@@ -146,5 +170,36 @@ export function autoregressivePrior(network: (c: Tensor) => Tensor, options: Aut
       const { m } = checkCodes(f, c);
       return tf.tidy(f, () => tf.reshape(logits(f, tf.reshape(c, [m, n, k])), c.shape));
     },
+    getState(): StateDict {
+      if (state === undefined) throw new Error(missingParameters('autoregressivePrior.getState'));
+      return state.getState();
+    },
+    loadState(s: StateDict): void {
+      if (state === undefined) throw new Error(missingParameters('autoregressivePrior.loadState'));
+      state.loadState(s);
+    },
   };
+}
+
+const missingParameters = (f: string) =>
+  `${f}: the prior does not know the network's variables: pass them as options.parameters ({ name: variable }, a Stateful object or a tfjs-layers model; {} for a network without parameters), or save the network yourself`;
+
+/** The network's state under `network/…`, from `parameters` or a Stateful network; undefined when unknown. */
+function networkState(fn: string, network: unknown, parameters: AutoregressivePriorOptions['parameters']): Stateful | undefined {
+  const candidate: unknown = parameters ?? network;
+  const stateful = candidate as Partial<Stateful> | null;
+  if (typeof stateful?.getState === 'function' && typeof stateful.loadState === 'function') {
+    const own = stateful as Stateful; // an object, or a network function with getState/loadState
+    return composeState({ network: { getState: () => own.getState(), loadState: (s: StateDict) => own.loadState(s) } });
+  }
+  if (parameters === undefined) return undefined;
+  if (parameters === null || typeof parameters !== 'object') fail(fn, 'options.parameters', 'an object of tf.Variables by name, a Stateful object or a tfjs-layers model', parameters);
+  if (isStateful(parameters)) return composeState({ network: parameters });
+  if (Array.isArray((parameters as LayersModelWeights).weights)) return composeState({ network: parameters as LayersModelWeights });
+  const variables = parameters as Record<string, unknown>;
+  for (const [name, v] of Object.entries(variables)) {
+    if (!(v instanceof tf.Variable)) fail(fn, `options.parameters.${name}`, 'a tf.Variable', v);
+  }
+  const own = { ...(variables as Record<string, tf.Variable>) };
+  return composeState({ network: { getState: () => ({ ...own }), loadState: (s: StateDict) => assignState('autoregressivePrior.loadState', own, s) } });
 }

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkDistribution, checkSampleCall, type Distribution, fail, hasRsample, type SampleOptions, stopGradient, type Support } from '@genmod-internal/core';
+import { checkDistribution, checkSampleCall, checkStateMatches, type Distribution, fail, hasRsample, isStateful, prefixState, type SampleOptions, type StateDict, type Stateful, stopGradient, subState, type Support } from '@genmod-internal/core';
 import { checkReturned } from './internal/checks.js';
 import type { Prior } from './prior.js';
 
@@ -28,11 +28,26 @@ export interface PriorBijector {
   forward(x: Tensor): { y: Tensor; logDet: Tensor };
   inverse(y: Tensor): { x: Tensor; logDet: Tensor };
   readonly trainableVariables?: tf.Variable[];
+  /** its state by structural name (a `@genmod/flows` bijector or chain has it): the flow prior's `bijector/…` @since 0.1.0 */
+  getState?(): StateDict;
+  /** loads a state from `getState()` @since 0.1.0 */
+  loadState?(state: StateDict): void;
 }
 
 /**
  * What {@link flowPrior} returns: log p(z) = log p₀(f⁻¹(z)) + log|det ∂f⁻¹/∂z| as a {@link Distribution}
  * with the base's batch and event shapes, on the real line. It owns nothing.
+ *
+ * **State** ({@link Stateful}): the bijector's and the base's, delegated, under the names of
+ * `@genmod/flows`' `TransformedDistribution`:
+ *
+ * | name          | what it is                                                                          |
+ * |---------------|-------------------------------------------------------------------------------------|
+ * | `bijector/…`  | the bijector's own state (`bijector.getState()`), e.g. `bijector/0/net/0/kernel`    |
+ * | `base/…`      | the base's state, only when the base is Stateful and holds any (a standard normal holds none) |
+ *
+ * A bijector without `getState`/`loadState` contributes nothing when it has no `trainableVariables`; one that
+ * has trainable variables but no `getState` makes `getState()` throw (its variables could not be saved).
  *
  * @see Rezende & Mohamed 2015, arXiv:1505.05770
  * @example
@@ -46,7 +61,7 @@ export interface PriorBijector {
  * ```
  * @since 0.1.0
  */
-export interface FlowPrior extends Distribution {
+export interface FlowPrior extends Distribution, Stateful {
   readonly family: 'FlowPrior';
   readonly support: Support;
   /** the bijector f, base → latent */
@@ -55,6 +70,10 @@ export interface FlowPrior extends Distribution {
   readonly base: Prior;
   /** f(u) with u = base.rsample(…), differentiable in the flow's parameters: present when the base has `rsample` */
   rsample?(sampleShape?: number[], options?: SampleOptions): Tensor;
+  /** `bijector/…` (the bijector's state) and `base/…` (the base's, if any), live tensors @since 0.1.0 */
+  getState(): StateDict;
+  /** checks the whole state first, then loads the bijector's and the base's parts @since 0.1.0 */
+  loadState(state: StateDict): void;
 }
 
 /**
@@ -89,6 +108,13 @@ export function flowPrior(bijector: PriorBijector, base: Prior): FlowPrior {
     fail(fn, 'bijector', 'an object with forward(x) and inverse(y)', bijector);
   }
   checkDistribution(fn, 'base', base);
+  const bijectorState = (f: string): StateDict => {
+    if (typeof bijector.getState === 'function' && typeof bijector.loadState === 'function') return bijector.getState();
+    if ((bijector.trainableVariables?.length ?? 0) > 0) {
+      throw new Error(`${f}: the bijector has trainableVariables but no getState()/loadState(), so its state cannot be named; use a @genmod/flows bijector or give it getState() and loadState()`);
+    }
+    return {};
+  };
   const push = (f: string, u: Tensor): Tensor => checkReturned(f, 'bijector.forward(u).y', bijector.forward(u).y);
   const prior: FlowPrior = {
     family: 'FlowPrior',
@@ -109,6 +135,15 @@ export function flowPrior(bijector: PriorBijector, base: Prior): FlowPrior {
         const { x, logDet } = bijector.inverse(z);
         return tf.add(base.logProb(x), logDet);
       });
+    },
+    getState(): StateDict {
+      return { ...prefixState('bijector', bijectorState('flowPrior.getState')), ...(isStateful(base) ? prefixState('base', base.getState()) : {}) };
+    },
+    loadState(state: StateDict): void {
+      const f = 'flowPrior.loadState';
+      checkStateMatches(f, prior.getState(), state);
+      if (typeof bijector.loadState === 'function' && typeof bijector.getState === 'function') bijector.loadState(subState('bijector', state));
+      if (isStateful(base)) base.loadState(subState('base', state));
     },
   };
   if (hasRsample(base)) {

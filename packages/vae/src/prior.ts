@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkSampleCall, checkShape, type Distribution, HALF_LOG_TWO_PI, normalLogDensity, normalNoise, type ReparameterizedDistribution, type SampleOptions, sumTrailing } from '@genmod-internal/core';
+import { assignState, checkSampleCall, checkShape, type Distribution, HALF_LOG_TWO_PI, normalLogDensity, normalNoise, type ReparameterizedDistribution, type SampleOptions, type StateDict, type Stateful, sumTrailing } from '@genmod-internal/core';
 import { sizeOf } from './internal/checks.js';
 import { checkEventPoint } from './internal/laws.js';
 
@@ -58,7 +58,8 @@ export interface DiscretePrior extends Distribution {
 
 /**
  * What {@link standardNormalPrior} returns: N(0, I) over events of its shape, p(z) = Π_j N(z_j; 0, 1), a
- * reparameterized distribution with batch shape `[]`. It owns no tensors.
+ * reparameterized distribution with batch shape `[]`. It owns no tensors: its state (`getState()`) is empty,
+ * `{}`, so it can take part in a checkpoint (`composeState({ prior, … })`) and adds nothing to it.
  *
  * @see Kingma & Welling 2014, arXiv:1312.6114, §3
  * @example
@@ -68,7 +69,7 @@ export interface DiscretePrior extends Distribution {
  * ```
  * @since 0.1.0
  */
-export interface StandardNormalPrior extends ReparameterizedDistribution {
+export interface StandardNormalPrior extends ReparameterizedDistribution, Stateful {
   readonly family: 'StandardNormal';
   readonly batchShape: readonly number[];
   readonly eventShape: readonly number[];
@@ -81,6 +82,10 @@ export interface StandardNormalPrior extends ReparameterizedDistribution {
   variance(): Tensor;
   /** d·(½ + ½·log 2π) with d the event size, a scalar */
   entropy(): Tensor;
+  /** `{}`: the prior has no parameters @since 0.1.0 */
+  getState(): StateDict;
+  /** accepts `{}` only (an Error lists any entry given) @since 0.1.0 */
+  loadState(state: StateDict): void;
 }
 
 /**
@@ -118,5 +123,7 @@ export function standardNormalPrior(eventShape: number[]): StandardNormalPrior {
     mean: () => tf.zeros(event),
     variance: () => tf.ones(event),
     entropy: () => tf.scalar(sizeOf(event) * (0.5 + HALF_LOG_TWO_PI)),
+    getState: () => ({}),
+    loadState: (state: StateDict) => assignState('standardNormalPrior.loadState', {}, state),
   };
 }
