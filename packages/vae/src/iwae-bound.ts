@@ -63,7 +63,8 @@ export function iwaeBound(options: IwaeOptions): IwaeResult {
 }
 
 /**
- * log((1/k)·Σ_i exp(x_i)) along an axis, stable (a log-sum-exp): the IWAE bound from log-weights.
+ * log((1/k)·Σ_i exp(x_i)) along an axis, stable (a log-sum-exp): the IWAE bound from log-weights. −Infinity
+ * entries (weights of exactly 0) drop out, and all −Infinity gives −Infinity.
  *
  * @param x float32, any shape; `axis` default 0
  * @returns x's shape without `axis`

@@ -16,9 +16,24 @@ export function checkReturned(fn: string, what: string, t: unknown, shape?: read
   return t as Tensor;
 }
 
-/** logsumexp(x, axis) − log n: the log of the mean of exp(x), stable. */
+/**
+ * log Σ exp(x) along an axis, stable: the maximum m is subtracted first, and an m that is not finite (every
+ * entry −Infinity, or some +Infinity) is replaced by 0, so all −Infinity gives −Infinity (tf.logSumExp gives
+ * NaN there: −Infinity − (−Infinity)). The shift carries no gradient (the result does not depend on it).
+ */
+export function logSumExpAlong(x: Tensor, axis: number): Tensor {
+  return tf.tidy(() => {
+    const m = nonDifferentiable((t) => {
+      const mx = tf.max(t, axis, true);
+      return tf.where(tf.isFinite(mx), mx, tf.zerosLike(mx));
+    }, x);
+    return tf.add(tf.log(tf.sum(tf.exp(tf.sub(x, m)), axis)), tf.squeeze(m, [axis]));
+  });
+}
+
+/** logsumexp(x, axis) − log n: the log of the mean of exp(x), stable (all −Infinity gives −Infinity). */
 export function logMeanExpAlong(x: Tensor, axis: number): Tensor {
-  return tf.sub(tf.logSumExp(x, axis), Math.log(x.shape[axis]!));
+  return tf.sub(logSumExpAlong(x, axis), Math.log(x.shape[axis]!));
 }
 
 /** one_hot(argmin over the last axis) as float32, without gradient. */

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkTensorArg, fail, normalLogDensity, sameShape, showShape } from '@genmod-internal/core';
+import { logMeanExpAlong } from './checks.js';
 
 const CHUNK_ELEMENTS = 4_000_000; // floats per chunk of the [m, n, d] difference tensor
 
@@ -23,7 +24,7 @@ export function mixtureLogProb(z: Tensor, loc: Tensor, logVar: Tensor): Tensor {
   for (let start = 0; start < z.shape[0]!; start += chunk) {
     const zc = tf.expandDims(tf.slice(z, [start, 0], [Math.min(chunk, z.shape[0]! - start), -1]), 1); // [m, 1, d]
     const logComponents = tf.sum(normalLogDensity(zc, mu, logScale), 2); // [m, n]
-    parts.push(tf.sub(tf.logSumExp(logComponents, 1), Math.log(n)));
+    parts.push(logMeanExpAlong(logComponents, 1));
   }
   return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
 }
