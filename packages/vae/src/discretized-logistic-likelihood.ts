@@ -28,8 +28,9 @@ export interface DiscretizedLogisticOptions {
  *   P(x) = σ((x + 1/(bins−1) − μ)/s) − σ((x − 1/(bins−1) − μ)/s),
  *
  * with the edge bins open (x = −1 takes all the mass below, x = 1 all the mass above). Computed in log
- * space (log σ(a) = a − softplus(a)), with the density at the bin centre times the bin width where the
- * difference of CDFs underflows. Summed per example.
+ * space, exactly: log P = log σ(a) + log(1 − σ(b)) + log(1 − e^(b − a)) with a, b the two arguments above and
+ * log σ(a) = −softplus(−a), so narrow bins, far-off bins and tiny scales keep their digits (no difference of
+ * nearly equal CDFs, no bin-centre density approximation). Summed per example.
  *
  * @returns a {@link Likelihood}: `(x [B, ...] in [−1, 1], decoded) → [B]`, in nats
  * @see Salimans et al. 2017, arXiv:1701.05517, §2.1
@@ -65,13 +66,12 @@ export function discretizedLogisticLikelihood(options: DiscretizedLogisticOption
       const invS = tf.exp(tf.neg(logS));
       const plusIn = tf.mul(invS, tf.add(centered, half));
       const minIn = tf.mul(invS, tf.sub(centered, half));
-      const logCdfPlus = tf.sub(plusIn, softplus(plusIn)); // log σ(plusIn): the x = −1 bin
+      const logCdfPlus = tf.neg(softplus(tf.neg(plusIn))); // log σ(plusIn): the x = −1 bin
       const logSfMin = tf.neg(softplus(minIn)); // log(1 − σ(minIn)): the x = 1 bin
-      const delta = tf.sub(tf.sigmoid(plusIn), tf.sigmoid(minIn));
-      const midIn = tf.mul(invS, centered);
-      const logPdfMid = tf.sub(tf.sub(midIn, logS), tf.mul(softplus(midIn), 2));
-      const inner = nonDifferentiable((d) => tf.cast(tf.greater(d, 1e-5), 'float32'), delta);
-      const logMid = tf.add(tf.mul(inner, tf.log(tf.maximum(delta, 1e-12))), tf.mul(tf.sub(1, inner), tf.add(logPdfMid, Math.log(2 * half))));
+      // log(σ(a) − σ(b)) = log σ(a) + log(1 − σ(b)) + log(1 − e^(b − a)), a − b = 2·half/s: exact, with no
+      // difference of nearly equal CDFs (which loses every digit in float32 for narrow or far-off bins)
+      const logGap = tf.log(tf.neg(tf.expm1(tf.neg(tf.mul(invS, 2 * half)))));
+      const logMid = tf.add(tf.add(logCdfPlus, logSfMin), logGap);
       const low = nonDifferentiable((v) => tf.cast(tf.less(v, -1 + half / 2), 'float32'), x);
       const high = nonDifferentiable((v) => tf.cast(tf.greater(v, 1 - half / 2), 'float32'), x);
       const mid = tf.sub(tf.sub(1, low), high);
