@@ -8,9 +8,25 @@ import { checkTensorArg, fail, showShape, stopGradient } from '@genmod-internal/
 import { oneHotArgMin } from './checks.js';
 import type { VectorQuantizeResult } from '../vector-quantize.js';
 
-/** The squared distances ‖z_i − e_k‖² = ‖z_i‖² − 2·z_i·e_k + ‖e_k‖², `[M, K]`. */
+const CHUNK_ELEMENTS = 4_000_000; // floats per chunk of the [m, K, D] difference tensor
+
+/**
+ * The squared distances ‖z_i − e_k‖² = Σ_d (z_id − e_kd)², `[M, K]`, in the direct form, in chunks of rows
+ * (memory O(chunk·K·D)). The expanded form ‖z‖² − 2·z·e + ‖e‖² cancels in float32 away from the origin: with
+ * vectors near 1000, its rounding (~1e-4·D) swamps distances that differ by 1e-3 and picks the wrong code.
+ */
 export function squaredDistances(flat: Tensor, codebook: Tensor): Tensor {
-  return tf.add(tf.sub(tf.sum(tf.square(flat), 1, true), tf.mul(tf.matMul(flat, codebook, false, true), 2)), tf.reshape(tf.sum(tf.square(codebook), 1), [1, -1]));
+  const [m, d] = flat.shape as [number, number];
+  const k = codebook.shape[0]!;
+  const chunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / Math.max(1, k * d)));
+  const e = tf.expandDims(codebook, 0); // [1, K, D]
+  if (m === 0) return tf.zeros([0, k]);
+  const parts: Tensor[] = [];
+  for (let start = 0; start < m; start += chunk) {
+    const zc = tf.expandDims(tf.slice(flat, [start, 0], [Math.min(chunk, m - start), d]), 1); // [c, 1, D]
+    parts.push(tf.sum(tf.square(tf.sub(zc, e)), 2));
+  }
+  return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
 }
 
 /** Shape checks shared by the function and the class. */
