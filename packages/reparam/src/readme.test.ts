@@ -15,4 +15,10 @@ describeReadmeExamples(import.meta.url, {
     expect(grad[2]!).toBeGreaterThan(0.3);
     expect(grad[0]!).toBeLessThan(0);
   },
+  // the second saves a moving-average baseline and loads it into a fresh one: [names, same average]
+  'example-2.ts': (logged) => {
+    const [names, same] = logged as [string[], boolean];
+    expect(names).toEqual(['average', 'initialized']);
+    expect(same).toBe(true);
+  },
 });
