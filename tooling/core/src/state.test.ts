@@ -126,6 +126,8 @@ describe('state: save and load through tf.io artifacts', () => {
     const layers = { weights: [{ name: 'dense_Dense7/kernel', read: () => w, write: (v: tf.Tensor) => w.assign(v) }] };
     const both = composeState({ flow: a, encoder: layers });
     expect(isStateful(both)).toBe(true);
+    expect(isStateful(Object.assign(() => 1, { getState: () => ({}), loadState: () => {} }))).toBe(true);
+    expect(isStateful(() => 1)).toBe(false);
     expect(Object.keys(both.getState())).toEqual(['flow/dense/kernel', 'flow/dense/bias', 'flow/initialized', 'encoder/0']);
     const io = memory();
     await saveState(both, io);

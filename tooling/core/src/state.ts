@@ -35,7 +35,8 @@ export interface Stateful {
 
 /** True when `x` has `getState` and `loadState` methods. */
 export function isStateful(x: unknown): x is Stateful {
-  return typeof x === 'object' && x !== null &&
+  // networks are functions that carry getState/loadState
+  return (typeof x === 'object' || typeof x === 'function') && x !== null &&
     typeof (x as Stateful).getState === 'function' && typeof (x as Stateful).loadState === 'function';
 }
 
