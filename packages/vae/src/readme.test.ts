@@ -19,4 +19,13 @@ describeReadmeExamples(import.meta.url, {
     expect(valid).toBeGreaterThan(12);
     expect(Number.isFinite(minKl)).toBe(true);
   },
+  // the third saves a VQ-VAE (layers encoder and decoder, quantizer, Adam) and resumes: [names, same next losses]
+  'example-3.ts': (logged) => {
+    const [names, same] = logged as [string[], boolean];
+    expect(names).toEqual([
+      'encoder/0', 'encoder/1', 'decoder/0', 'decoder/1',
+      'quantizer/codebook', 'quantizer/clusterSize', 'quantizer/embedSum', 'quantizer/usageAverage', 'quantizer/updates', 'quantizer/randomState',
+    ]);
+    expect(same).toBe(true);
+  },
 });

@@ -98,7 +98,7 @@ describe('VectorQuantizer: save and load', () => {
     const partial = new VectorQuantizer({ ...OPTIONS, seed: 99 });
     const saved = new VectorQuantizer(OPTIONS);
     saved.update(z0);
-    for (const name of ['codebook', 'clusterSize', 'embedSum', 'usageAverage']) partial.getState()[name]!.assign(saved.getState()[name]!);
+    for (const name of ['codebook', 'clusterSize', 'embedSum', 'usageAverage']) (partial.getState()[name] as tf.Variable).assign(saved.getState()[name]!);
     partial.update(z1);
     expect(values(partial.getState()).codebook).not.toEqual(values(a.getState()).codebook);
     tf.dispose([z0, z1]);
