@@ -37,15 +37,33 @@ export function contrastiveObjective(query: Tensor | TensorLike, positive: Tenso
   return tf.tidy(fn, () => {
     const q = toFloat(fn, 'query', query);
     const d = tf.sub(toFloat(fn, 'positive', positive), toFloat(fn, 'negative', negative));
-    // qᵀd as (S·min)·max with S = Σ(q/2^a)(d/2^b), 2^a ≈ max|q|, 2^b ≈ max|d| per row (powers of two: exact
-    // scalings, constants for the gradient, which is exact by bilinearity): no product or partial sum
-    // overflows unless the result does (the products q_i·d_i alone overflow from |q_i|, |d_i| ≈ 1.8e19)
-    const sq = powerOfTwoScale(q);
-    const sd = powerOfTwoScale(d);
-    const s = tf.sum(tf.mul(tf.div(q, sq), tf.div(d, sd)), -1, true);
-    const dot = tf.mul(tf.mul(s, tf.minimum(sq, sd)), tf.maximum(sq, sd));
-    return reduce(tf.squeeze(dot, [dot.rank - 1]), reduction);
+    return reduce(scaledDot(q, d), reduction);
   });
+}
+
+/**
+ * qᵀd over the last axis as (S·min)·max with S = Σ(q/2^a)(d/2^b), 2^a ≈ max|q|, 2^b ≈ max|d| per row (powers of
+ * two: exact scalings): no product or partial sum overflows unless the result does (the products q_i·d_i alone
+ * overflow float32 from |q_i|, |d_i| ≈ 1.8e19, e.g. two that cancel). The gradient is the exact bilinear one,
+ * (dy·d, dy·q), formed directly (through the scales it would overflow as 2^a·2^b).
+ */
+function scaledDot(q: Tensor, d: Tensor): Tensor {
+  const f = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const [a, b, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
+    save([a, b]);
+    const sq = powerOfTwoScale(a);
+    const sd = powerOfTwoScale(b);
+    const s = tf.sum(tf.mul(tf.div(a, sq), tf.div(b, sd)), -1, true);
+    const dot = tf.mul(tf.mul(s, tf.minimum(sq, sd)), tf.maximum(sq, sd));
+    return {
+      value: tf.squeeze(dot, [dot.rank - 1]),
+      gradFunc: (dy: Tensor, [as, bs]: Tensor[]) => {
+        const g = tf.expandDims(dy, -1);
+        return [tf.mul(g, bs!), tf.mul(g, as!)];
+      },
+    };
+  });
+  return f(q, d);
 }
 
 /** 2^⌊log₂ max|x|⌋ over the last axis (kept), 1 for a zero row: an exact float32 scaling, without gradient. */
