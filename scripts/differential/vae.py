@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import scipy.special
+import scipy.stats
 import scipy.spatial.distance
 import torch
 import torch.distributions as D
@@ -172,6 +173,18 @@ def gen():
         ea.append(make_case(elbo_ref(False, 1), {**inp, 'noise': np.full((1, 1, 2), eps)}, data={'samples': 1}, grad=('x', 'loc', 'logVar', 'W'), note=note))
         if lv < 150:  # z² beyond float32 at logVar 150 with ε ≠ 0; with ε = 0 it is the same as the analytic path's check
             em.append(make_case(elbo_ref(True, 1), {**inp, 'noise': np.full((1, 1, 2), eps)}, data={'samples': 1}, grad=('x', 'loc', 'logVar', 'W'), note=note))
+    # latent dimension 512 (values only: the gradient conditioning of 512·P weights is too large to store)
+    for s_, d in ((1, 128), (1, 512)):
+        inp = {'x': np.array([[1.0, 0.0]]), 'loc': normal((1, d)), 'logVar': RNG.uniform(-3, 1, (1, d)), 'W': normal((d, 2), 1 / math.sqrt(d))}
+        ea.append(make_case(elbo_ref(False, s_), {**inp, 'noise': normal((s_, 1, d))}, data={'samples': s_}, with_grads=False, note='latent dimension %d (values only)' % d))
+        if d == 512:
+            continue
+        em.append(make_case(elbo_ref(True, s_), {**inp, 'noise': normal((s_, 1, d))}, data={'samples': s_}, with_grads=False, note='latent dimension %d (values only)' % d))
+        def iwae_big(x, loc, logVar, W, noise, k=s_ + 2, **_):
+            z = loc + torch.exp(0.5 * logVar) * noise
+            logw = bern_ll(x.expand((k,) + tuple(x.shape)), z @ W) + D.Normal(0.0, 1.0).log_prob(z).sum(-1) - D.Normal(loc, torch.exp(0.5 * logVar)).log_prob(z).sum(-1)
+            return torch.logsumexp(logw, 0) - math.log(k)
+        iw.append(make_case(iwae_big, {**inp, 'noise': normal((s_ + 2, 1, d))}, data={'k': s_ + 2}, with_grads=False, note='latent dimension %d (values only)' % d))
     fns['elbo'] = ea
     fns['elbo(analyticKl: false)'] = em
     fns['iwaeBound'] = iw
@@ -208,7 +221,7 @@ def gen():
     fns['codebookLookup'] = cl
 
     # ---- vectorQuantize: nearest code by scipy cdist (first on ties); zQ = z_e + sg[e − z_e]; losses as in the paper
-    vq = {n: [] for n in ('zQ', 'indices', 'codebookLoss', 'commitmentLoss', 'loss')}
+    vq = {n: [] for n in ('zQ', 'indices', 'codebookLoss', 'commitmentLoss', 'loss', 'perplexity')}
 
     def vq_cases(zE, cb, beta, note=None):
         zE, cb = f32(zE), f32(cb)
@@ -225,6 +238,10 @@ def gen():
         cml = lambda zE, codebook, beta, **_: beta * F.mse_loss(zE, codebook[it].reshape(zE.shape).detach())
         vq['codebookLoss'].append(make_case(cbl, {'zE': zE, 'codebook': cb, 'beta': np.array(beta)}, grad=('zE', 'codebook'), **kw))
         vq['commitmentLoss'].append(make_case(cml, {'zE': zE, 'codebook': cb, 'beta': np.array(beta)}, grad=('zE', 'codebook'), **kw))
+        # perplexity exp(H(p̂)) of the code frequencies: scipy.stats.entropy of the counts (values only)
+        ppl = math.exp(scipy.stats.entropy(np.bincount(idx, minlength=cb.shape[0]) / idx.size))
+        vq['perplexity'].append(make_case(lambda zE, codebook, beta, **_: 0 * zE.sum() + torch.tensor(ppl),
+                                          {'zE': zE, 'codebook': cb, 'beta': np.array(beta)}, with_grads=False, note=note))
         vq['loss'].append(make_case(lambda zE, codebook, beta, **_: cbl(zE, codebook, beta) + cml(zE, codebook, beta),
                                     {'zE': zE, 'codebook': cb, 'beta': np.array(beta)}, grad=('zE', 'codebook'), **kw))
     for i in range(N_RANDOM):
@@ -290,7 +307,7 @@ def gen():
     # ---- causalMask (exact): numpy triu
     cm = []
     for i in range(N_RANDOM + 2):
-        nn = [1, 2, 3, 7, 16, 64][i % 6] if i < 12 else ri(1, 16)
+        nn = [1, 2, 3, 7, 16, 64][i % 6] if i < 6 else ri(1, 16)
         fill = -np.inf if i % 2 else -1e9
         m = np.triu(np.full((nn, nn), fill), 1) if fill != -np.inf else np.where(np.triu(np.ones((nn, nn)), 1) > 0, -np.inf, 0.0)
         cm.append(make_case(lambda fill, **_: 0 * fill + torch.tensor(m), {'fill': np.array(fill)}, data={'n': nn}, with_grads=False, value_override=m,
@@ -313,7 +330,7 @@ def gen():
         return torch.logsumexp(comp.log_prob(z.unsqueeze(-2)), -1) - math.log(loc.shape[0])
     ag = []
     for i in range(N_RANDOM):
-        n, d, m = [1, 2, 5, 32][i % 4], [1, 2, 8, 32][(i // 4) % 4], ri(1, 5)
+        n, d, m = [1, 2, 5, 32][i % 4], [1, 2, 8, 16][(i // 4) % 4], ri(1, 4)
         ag.append(make_case(agg, {'z': normal((m, d), 2), 'loc': normal((n, d), 2), 'logVar': RNG.uniform(-4, 2, (n, d))}, grad=('z', 'loc', 'logVar'),
                             with_grads=n * d <= 64))
     for lv in (-150.0, 150.0):
@@ -356,7 +373,7 @@ def gen():
     # ---- autoregressivePrior.logProb: network logits_n = c_{n−1}·table + bias (a Markov chain), log p(c) = Σ c·logSoftmax
     ar = []
     for i in range(N_RANDOM):
-        n, k, m = ri(1, 8), [2, 3, 5, 16][i % 4], ri(1, 3)
+        n, k, m = ri(1, 8), [2, 3, 5, 8][i % 4], ri(1, 3)
         def f(c, table, bias):
             prev = torch.cat([torch.zeros_like(c[:, :1]), c[:, :-1]], 1)
             logits = prev @ table + bias

@@ -97,6 +97,7 @@ const ADAPTERS: Record<string, Adapter> = {
   'vectorQuantize.codebookLoss': { tol: SUMS, run: vq((r) => r.codebookLoss) },
   'vectorQuantize.commitmentLoss': { tol: SUMS, run: vq((r) => r.commitmentLoss) },
   'vectorQuantize.loss': { tol: SUMS, run: vq((r) => r.loss) },
+  'vectorQuantize.perplexity': { tol: SUMS, run: vq((r) => r.perplexity) },
   categoricalKl: { tol: SUMS, run: (i) => categoricalKl(i.logits!) },
   'categoricalKl(priorLogits)': { tol: SUMS, run: (i) => categoricalKl(i.logits!, { priorLogits: i.priorLogits! }) },
   discreteElbo: {
