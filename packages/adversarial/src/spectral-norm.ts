@@ -8,13 +8,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
-import { type Seed, checkInteger, checkNumber, checkOptions, checkSeed, fail, nonDifferentiable, normalNoise } from '@genmod-internal/core';
+import { type Seed, checkInteger, checkNumber, checkOptions, checkSeed, fail, mulExpNeg, nonDifferentiable, normalNoise } from '@genmod-internal/core';
+import { type StateDict, type Stateful, assignState } from '@genmod-internal/core';
 
 /** Options of {@link spectralNorm}. @since 0.1.0 */
 export interface SpectralNormOptions {
   /** power-iteration steps per call. Default 1 (the paper's: u is carried over between training steps). */
   iterations?: number;
-  /** added to norms before dividing. Default 1e-12. */
+  /**
+   * added to norms before dividing, in the power iteration on W / max|W| (so relative to the largest |element|
+   * of W). Default 1e-12.
+   */
   epsilon?: number;
 }
 
@@ -54,7 +58,8 @@ function powerOptions(fn: string, o: SpectralNormOptions): { iterations: number;
  *
  * As in the paper, u and v are constants for differentiation (no gradient flows through the power
  * iteration): ∂σ/∂W = v uᵀ. One step per training step suffices because u is carried over; more
- * `iterations` give an accurate σ from any u.
+ * `iterations` give an accurate σ from any u. The iteration runs on W / max|W|, so any float32 scale of W
+ * (1e−30 to 1e30) gives σ and W/σ to float32 accuracy; W = 0 gives σ = 0 and a zero weight.
  *
  * @param weight the kernel W, rank ≥ 2, float32
  * @param u the current estimate of the top left singular vector, `[n]` (n = the last axis of W), any
@@ -80,10 +85,17 @@ export function spectralNorm(weight: Tensor, u: Tensor, options: SpectralNormOpt
   return tf.tidy(fn, () => {
     const W = tf.reshape(weight, [-1, n]);
     const m = W.shape[0]!;
-    // the power iteration as one node with a zero gradient: u and v are constants for differentiation
+    // the power iteration as one node with a zero gradient: u and v are constants for differentiation. It runs
+    // on W / max|W| from u0 / max|u0| (u and v do not depend on either scale): in float32, ‖W u‖ of a W at 1e±20
+    // squares out of range (σ came out 0, W/σ Infinity or NaN), and the ε of the norms was absolute
     const uv = nonDifferentiable(
-      (w, u0) => {
-        let uu = tf.reshape(u0, [n, 1]);
+      (w0, u0) => {
+        const unit = (x: Tensor) => {
+          const m = tf.max(tf.abs(x));
+          return tf.div(x, tf.where(tf.greater(m, 0), m, tf.onesLike(m)));
+        };
+        const w = unit(w0);
+        let uu = tf.reshape(unit(u0), [n, 1]);
         let vv = tf.zeros([m, 1]);
         for (let i = 0; i < iterations; i++) {
           vv = l2normalize(tf.matMul(w, uu), epsilon);
@@ -97,7 +109,8 @@ export function spectralNorm(weight: Tensor, u: Tensor, options: SpectralNormOpt
     const v = tf.reshape(tf.slice(uv, [0], [m]), [m, 1]);
     const uNew = tf.slice(uv, [m], [n]);
     const sigma = tf.reshape(tf.matMul(tf.matMul(v, W, true, false), tf.reshape(uNew, [n, 1])), []) as Scalar;
-    return { weight: tf.div(weight, sigma), sigma, u: tf.reshape(uNew, u.shape) };
+    // W·e^(−log σ), not W / σ: the gradient of a division squares σ (1e±30 → 0 or Infinity in float32)
+    return { weight: mulExpNeg(weight, tf.log(sigma)), sigma, u: tf.reshape(uNew, u.shape) };
   });
 }
 
@@ -107,8 +120,18 @@ export interface SpectralNormalizerOptions extends SpectralNormOptions {
   seed?: Seed;
 }
 
-/** A stateful spectral normalization for one weight: it owns u (a non-trainable Variable). @since 0.1.0 */
-export interface SpectralNormalizer {
+/**
+ * A stateful spectral normalization for one weight: it owns u (a non-trainable Variable), and is
+ * {@link Stateful}, so a checkpoint carries u and the next power iteration after loading is the same:
+ *
+ * | name | dtype, shape | what it is |
+ * |---|---|---|
+ * | `u` | float32 `[out]` | the power-iteration estimate of the top left singular vector, carried between calls |
+ *
+ * Put several in one checkpoint with `composeState({ '0': sn0, '1': sn1 })` (names `0/u`, `1/u`).
+ * @since 0.1.0
+ */
+export interface SpectralNormalizer extends Stateful {
   /**
    * W / σ(W), updating u by `iterations` power steps. Use inside the critic's forward pass (also inside
    * `optimizer.minimize` / `tf.variableGrads`); the caller owns the result.
@@ -118,13 +141,21 @@ export interface SpectralNormalizer {
   readonly sigma: number;
   /** the current u, `[out]` (owned by the normalizer) */
   readonly u: Variable;
+  /** `{ u }`: the live variable (do not dispose it). @since 0.1.0 */
+  getState(): StateDict;
+  /**
+   * Loads `{ u }` (float32 `[out]`), checked before anything changes; `sigma` reads NaN until the next `apply`.
+   * @since 0.1.0
+   */
+  loadState(state: StateDict): void;
   /** frees u */
   dispose(): void;
 }
 
 /**
  * A spectral normalizer for one weight of shape `shape`: keeps the power-iteration vector u between calls,
- * as SN-GAN does (one step per training step).
+ * as SN-GAN does (one step per training step). It is `Stateful`: `getState()` is `{ u }`, so
+ * `saveState` / `loadState` (or `composeState({ critic, spectral: sn })`) carry u with the critic's weights.
  *
  * @param shape the weight's shape (rank ≥ 2; the last axis is the output)
  * @see Miyato et al. 2018, arXiv:1802.05957
@@ -168,6 +199,17 @@ export function spectralNormalizer(shape: number[], options: SpectralNormalizerO
     },
     get u() {
       return u;
+    },
+    getState(): StateDict {
+      if (disposed) throw new Error(`${fn}: getState() after dispose()`);
+      return { u };
+    },
+    loadState(state: StateDict): void {
+      if (disposed) throw new Error(`${fn}: loadState() after dispose()`);
+      assignState(`${fn}.loadState`, { u }, state);
+      // σ belonged to the previous u
+      sigma?.dispose();
+      sigma = undefined;
     },
     dispose() {
       if (!disposed) {
