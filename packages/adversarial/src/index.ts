@@ -22,3 +22,6 @@ export { avbDiscriminatorLoss, avbKl, avbElbo } from './avb.js';
 export { avbStep, type AvbStepOptions, type AvbStepResult } from './avb-step.js';
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
 export { deriveSeed } from '@genmod-internal/core';
+export { networkState } from './network-state.js';
+export { saveState, loadState, composeState, isStateful } from '@genmod-internal/core';
+export type { Stateful, StateDict, SaveStateOptions, LoadStateOptions } from '@genmod-internal/core';

@@ -4,8 +4,8 @@ import { disableHigherOrderGradients } from './higher-order-gradients.js';
 
 // README examples are extracted to readme-examples/, type-checked by the package's typecheck task, and run
 // here: the README cannot drift from the code.
-// what the examples of the sections "Losses", "Penalties and constraints" and "Second-order gradients"
-// print (other sections' examples only have to run)
+// what the examples of the sections "Losses", "Penalties and constraints", "Second-order gradients" and "Save and
+// load" print (other sections' examples only have to run)
 const checks: Record<string, (out: unknown[]) => void> = {
   'example-1.ts': ([d, g, pairs]) => {
     // mean softplus(−[3, 2, 1e4]) + mean softplus([−2, −3, −1e4])
@@ -23,6 +23,8 @@ const checks: Record<string, (out: unknown[]) => void> = {
     expect(sigma as number).toBeCloseTo(exact as number, 2);
   },
   'example-3.ts': (out) => expect(out).toEqual([true, false, true, true, true]),
+  // "Save and load": a GAN resumed from its checkpoint and both optimizers trains on with the same losses
+  'example-5.ts': ([same]) => expect(same).toBe(true),
 };
 
 // the examples opt in as an app would, and each is a program of its own; the suite shares one tfjs
