@@ -15,6 +15,8 @@ import { checkNumber, fail, show } from '@genmod-internal/core';
  *
  *   w ← clip(w, −c, c)
  *
+ * ±Infinity become ±c; a NaN weight stays NaN on every backend (a diverged critic is not hidden).
+ *
  * The critic then lies in a compact set of functions, all K-Lipschitz for some K. Gulrajani et al. 2017
  * (arXiv:1704.00028) show it biases the critic towards simple functions; prefer `gradientPenalty` or
  * spectral normalization.
@@ -47,5 +49,6 @@ export function clipWeights(variables: Variable[] | NamedVariables | Variable, c
     if (!(v instanceof tf.Variable)) fail(fn, `variables[${i}]`, 'a tf.Variable', v);
     if (v.dtype !== 'float32') fail(fn, `variables[${i}]`, `a float32 tf.Variable (got ${show(v)})`, v.dtype);
   });
-  for (const v of list as Variable[]) tf.tidy(() => v.assign(tf.clipByValue(v, -bound, bound)));
+  // a NaN weight stays NaN (a diverged critic is not hidden): the wasm backend's clipByValue turns NaN into −c
+  for (const v of list as Variable[]) tf.tidy(() => v.assign(tf.where(tf.isNaN(v), v, tf.clipByValue(v, -bound, bound))));
 }
