@@ -120,6 +120,18 @@ describe('state: save and load through tf.io artifacts', () => {
     x.dispose();
   });
 
+  it('loads an object\'s own state into itself without harm, and checks option keys', async () => {
+    const a = new Toy(5);
+    const before = values(a.getState());
+    a.loadState(a.getState());
+    expect(values(a.getState())).toEqual(before);
+    const io = memory();
+    await expect(saveState(a, io, { optimiser: tf.train.adam() } as never)).rejects.toThrow("saveState: unknown option 'optimiser' (did you mean 'optimizer'?)");
+    await saveState(a, io);
+    await expect(loadState(a, io, { metadata: {} } as never)).rejects.toThrow("loadState: unknown option 'metadata'");
+    a.dispose();
+  });
+
   it('composeState names parts and takes a tfjs-layers-like model by weight position', async () => {
     const a = new Toy(1);
     const w = tf.variable(tf.ones([2]));

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { checkOptions } from './options.js';
 
 interface NamedTensor { name: string; tensor: Tensor }
 
@@ -99,7 +100,12 @@ export function assignState(fn: string, expected: StateDict, given: unknown): vo
   for (const [name, v] of Object.entries(expected)) {
     if (!(v instanceof tf.Variable)) throw new Error(`${fn}: internal: state entry '${name}' is not a tf.Variable`);
   }
-  for (const [name, v] of Object.entries(expected)) (v as tf.Variable).assign(given[name]!);
+  for (const [name, v] of Object.entries(expected)) {
+    const g = given[name]!;
+    // loading an object's own state into itself: assigning a variable to itself would free its data
+    if (g === v || g.dataId === v.dataId) continue;
+    (v as tf.Variable).assign(g);
+  }
 }
 
 /**
@@ -153,7 +159,10 @@ function layersModelState(model: LayersModelWeights): Stateful {
     },
     loadState(state: StateDict) {
       checkStateMatches('loadState', this.getState(), state);
-      model.weights.forEach((w, i) => w.write(state[String(i)]!));
+      model.weights.forEach((w, i) => {
+        const t = state[String(i)]!;
+        if (t !== w.read() && t.dataId !== w.read().dataId) w.write(t);
+      });
     },
   };
 }
@@ -218,6 +227,7 @@ function structuralNames(state: StateDict): Map<string, string> {
  */
 export async function saveState(target: Stateful, destination: string | tf.io.IOHandler, options: SaveStateOptions = {}): Promise<tf.io.SaveResult> {
   if (!isStateful(target)) throw new Error(`saveState: target must have getState() and loadState() (a genmod model, flow, or composeState(...)), got ${target === null ? 'null' : typeof target}`);
+  options = checkOptions('saveState', options, ['optimizer', 'metadata'] as const);
   const handler = resolveHandler('saveState', destination, 'save');
   const state = target.getState();
   const entries: NamedTensor[] = Object.entries(state).map(([name, tensor]) => ({ name, tensor }));
@@ -271,6 +281,7 @@ export async function saveState(target: Stateful, destination: string | tf.io.IO
  */
 export async function loadState(target: Stateful, source: string | tf.io.IOHandler, options: LoadStateOptions = {}): Promise<Record<string, {}> | undefined> {
   if (!isStateful(target)) throw new Error(`loadState: target must have getState() and loadState() (a genmod model, flow, or composeState(...)), got ${target === null ? 'null' : typeof target}`);
+  options = checkOptions('loadState', options, ['optimizer'] as const);
   const handler = resolveHandler('loadState', source, 'load');
   const artifacts = await handler.load!();
   if (artifacts.weightSpecs === undefined || artifacts.weightData === undefined) {
