@@ -386,4 +386,27 @@ def gen():
                             note=None if i % 2 else 'relaxed one-hots'))
     fns['autoregressivePrior.logProb'] = ar
 
+    # ---- aggregatePosterior mean / variance: torch MixtureSameFamily (equal weights) of diagonal Gaussians
+    def mix(loc, logVar):
+        return D.MixtureSameFamily(D.Categorical(logits=torch.zeros(loc.shape[0])), D.Independent(D.Normal(loc, torch.exp(0.5 * logVar)), 1))
+    am, av = [], []
+    for i in range(N_RANDOM):
+        n, d = [1, 2, 5, 16][i % 4], [1, 2, 4, 8][(i // 4) % 4]
+        loc, lv = normal((n, d), 2), RNG.uniform(-4, 2, (n, d))
+        am.append(make_case(lambda loc, logVar: mix(loc, logVar).mean + 0 * logVar.sum(), {'loc': loc, 'logVar': lv}, grad=('loc',), with_grads=n * d <= 64))  # no gradient path to logVar
+        av.append(make_case(lambda loc, logVar: mix(loc, logVar).variance, {'loc': loc, 'logVar': lv}, grad=('loc', 'logVar'), with_grads=n * d <= 64))
+    fns['aggregatePosterior.mean'] = am
+    fns['aggregatePosterior.variance'] = av
+
+    # ---- autoregressivePrior.conditionalLogProbs: Categorical(logits = network(c)).logits (normalised)
+    ac = []
+    for i in range(N_RANDOM):
+        n, k, m = ri(1, 6), [2, 3, 5, 8][i % 4], ri(1, 2)
+        def f(c, table, bias):
+            prev = torch.cat([torch.zeros_like(c[:, :1]), c[:, :-1]], 1)
+            return D.Categorical(logits=prev @ table + bias).logits
+        c = F.softmax(torch.tensor(normal((m, n, k), 2)), -1).numpy()
+        ac.append(make_case(f, {'c': c, 'table': normal((k, k), 2), 'bias': normal((k,), 1)}, grad=('c', 'table', 'bias')))
+    fns['autoregressivePrior.conditionalLogProbs'] = ac
+
     write('vae', fns)

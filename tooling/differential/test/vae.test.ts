@@ -115,6 +115,15 @@ const ADAPTERS: Record<string, Adapter> = {
   causalMask: { tol: EXACT, run: (i, d) => causalMask(int(d.n!), { fill: num(i.fill!) }) },
   'standardNormalPrior.logProb': { tol: SUMS, run: (i) => standardNormalPrior([i.z!.shape[i.z!.rank - 1]!]).logProb(i.z!) },
   'aggregatePosterior.logProb': { tol: SUMS, run: (i) => aggregatePosterior(i.loc!, i.logVar!).logProb(i.z!) },
+  'aggregatePosterior.mean': { tol: SUMS, run: (i) => aggregatePosterior(i.loc!, i.logVar!).mean() },
+  'aggregatePosterior.variance': { tol: SUMS, run: (i) => aggregatePosterior(i.loc!, i.logVar!).variance() },
+  'autoregressivePrior.conditionalLogProbs': {
+    tol: SUMS,
+    run: (i) => {
+      const [, n, k] = i.c!.shape as [number, number, number];
+      return autoregressivePrior(markov(i.table!, i.bias!), { length: n, classes: k }).conditionalLogProbs(i.c!);
+    },
+  },
   'elboSurgery.averageKl': { tol: SUMS, run: (i) => elboSurgery(i.loc!, i.logVar!, { seed: 0 }).averageKl },
   'flowPrior.logProb': {
     tol: SUMS,
