@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { broadcastShapes, checkOptions, checkTensorArg, cholesky, fail, inferShape, LOG_TWO_PI, toFloat, triangularSolve, type MultivariateNormalTriLLaw } from '@genmod-internal/core';
+import { broadcastShapes, checkOptions, checkTensorArg, cholesky, expm1MinusX, fail, inferShape, LOG_TWO_PI, toFloat, triangularSolve, type MultivariateNormalTriLLaw } from '@genmod-internal/core';
 import { checkParamObject, checkValidate, type ValidateOptions } from './internal/checks.js';
 import { mvnSource } from './internal/laws.js';
 import { broadcastTo } from './internal/math.js';
@@ -105,8 +105,13 @@ function factor(fn: string, arg: string, c: CheckedMvn, validate: boolean): Tens
   return l;
 }
 
+/** log|L_ii|, `[..., d]`. */
+function logDiagEntries(l: Tensor, d: number): Tensor {
+  return tf.log(tf.abs(tf.sum(tf.mul(l, tf.eye(d)), -1)));
+}
+
 function logDiag(l: Tensor, d: number): Tensor {
-  return tf.sum(tf.log(tf.abs(tf.sum(tf.mul(l, tf.eye(d)), -1))), -1);
+  return tf.sum(logDiagEntries(l, d), -1);
 }
 
 function checkPair(fn: string, p: unknown, q: unknown, options: ValidateOptions) {
@@ -128,8 +133,9 @@ function entropyOf(fn: string, cp: CheckedMvn, validate: boolean): Tensor {
  *
  *   KL = ½·[log(|Σ_q|/|Σ_p|) − d + tr(Σ_q⁻¹Σ_p) + (μ_q − μ_p)ᵀ Σ_q⁻¹ (μ_q − μ_p)]
  *
- * computed from the Cholesky factors: log|Σ| = 2·Σ log L_ii, tr(Σ_q⁻¹Σ_p) = ‖L_q⁻¹L_p‖²_F and the
- * Mahalanobis term ‖L_q⁻¹(μ_q − μ_p)‖², both by triangular solves. Differentiable in every parameter.
+ * computed from the Cholesky factors with M = L_q⁻¹L_p (a triangular solve), r_i = log L_p,ii − log L_q,ii:
+ * KL = ½·[Σ_i (expm1(2r_i) − 2r_i) + Σ_(i>j) M_ij² + ‖L_q⁻¹(μ_q − μ_p)‖²], a sum of non-negative terms, accurate
+ * for near-identical laws (where tr(Σ_q⁻¹Σ_p) − d + log|Σ_q|/|Σ_p| cancels). Differentiable in every parameter.
  *
  * @param p `{ loc: [..., d], scaleTril: [..., d, d] }`, `{ loc, covariance }`, or a distribution of family
  *   'MultivariateNormalTriL' (only its `loc` and `scaleTril` are read)
@@ -155,12 +161,18 @@ function kl(fn: string, cp: CheckedMvn, cq: CheckedMvn, batch: number[], d: numb
   const lp = broadcastTo(factor(fn, 'p', cp, validate), [...batch, d, d]);
   const lq = broadcastTo(factor(fn, 'q', cq, validate), [...batch, d, d]);
   const diff = broadcastTo(tf.sub(toFloat(fn, 'q.loc', cq.params.loc), toFloat(fn, 'p.loc', cp.params.loc)), [...batch, d]);
-  const m = triangularSolve(lq, lp); // L_q⁻¹ L_p
+  // only the lower triangles are read (a scaleTril's upper one is 0): no gradient reaches the entries above
+  const lower = tf.tensor2d(Array.from({ length: d * d }, (_, k) => (Math.floor(k / d) >= k % d ? 1 : 0)), [d, d]);
+  const m = triangularSolve(tf.mul(lq, lower), tf.mul(lp, lower)); // L_q⁻¹ L_p, lower triangular, diagonal e^(r_i)
   const y = triangularSolve(lq, tf.expandDims(diff, -1)); // L_q⁻¹ (μ_q − μ_p)
-  const trace = tf.sum(tf.square(m), [-2, -1]);
+  // tr(M·Mᵀ) − d − log|M|² = Σ_i (e^(2r_i) − 1 − 2r_i) + Σ_(i>j) M_ij²: every term ≥ 0, the diagonal ones by
+  // expm1(2r) − 2r (no cancellation for near-identical laws, where trace − d + logDet loses d·2⁻²³ absolute)
+  const r = tf.sub(logDiagEntries(lp, d), logDiagEntries(lq, d));
+  const strictlyLower = tf.tensor2d(Array.from({ length: d * d }, (_, k) => (Math.floor(k / d) > k % d ? 1 : 0)), [d, d]);
+  const offDiagonal = tf.sum(tf.square(tf.mul(m, strictlyLower)), [-2, -1]);
+  const diagonal = tf.sum(expm1MinusX(tf.mul(r, 2)), -1);
   const maha = tf.sum(tf.square(y), [-2, -1]);
-  const logDet = tf.mul(tf.sub(logDiag(lq, d), logDiag(lp, d)), 2);
-  return tf.mul(tf.add(tf.add(trace, maha), tf.sub(logDet, d)), 0.5);
+  return tf.mul(tf.add(tf.add(diagonal, offDiagonal), maha), 0.5);
 }
 
 /**

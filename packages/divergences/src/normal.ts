@@ -8,9 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { broadcastShapes, checkOptions, checkTensorArg, HALF_LOG_TWO_PI, normalKlLogScale, sumTrailing, toFloat, type IndependentLaw, type NormalLaw } from '@genmod-internal/core';
+import { broadcastShapes, checkOptions, checkTensorArg, HALF_LOG_TWO_PI, nonDifferentiable, normalKlLogScale, sumTrailing, toFloat, type IndependentLaw, type NormalLaw } from '@genmod-internal/core';
 import { checkEventRank, checkValidate, type ValidateOptions } from './internal/checks.js';
-import { checkNormal, eventRankOf, logScaleOf, logScaleRatio, type CheckedNormal } from './internal/normal-laws.js';
+import { checkNormal, eventRankOf, logScaleOf, type CheckedNormal } from './internal/normal-laws.js';
 
 /**
  * A normal law N(loc, scale²) per element (a diagonal normal when an event axis is summed over), as a plain
@@ -54,11 +54,54 @@ function checkPair(fn: string, p: unknown, q: unknown, options: EventOptions): {
   return { cp, cq, eventRank: eventRankOf(fn, options.eventRank, shape.length, [cp, cq]) };
 }
 
+/**
+ * r = log σ_p − log σ_q (inside a tidy). From a law, the difference of the `logStddev()`s; from two plain scales
+ * that nearly agree (|u| < 0.2, u = (σ_p − σ_q)/(σ_p + σ_q), i.e. σ_p/σ_q in (2/3, 3/2)), r = 2·atanh(u) by its
+ * odd series 2u·Σ_k u^(2k)/(2k + 1) to u¹²/13 (truncation < 1e−10 relative): exact where the difference of two
+ * float32 logarithms loses the digits that matter, and free of any backend's log1p. Elsewhere log σ_p − log σ_q.
+ * u is formed from σ_p/c and σ_q/c, c a constant power of two near max(σ_p, σ_q) (u does not depend on it, and σ/c is
+ * exact): dividing by
+ * σ_p + σ_q itself squares it in the gradient, which underflows float32 for σ below 1e−19 (NaN at σ = 1e−30).
+ * The unused branch gets harmless inputs, so no NaN reaches a gradient.
+ */
+function logScaleRatio(fn: string, p: CheckedNormal, q: CheckedNormal): Tensor {
+  const far = tf.sub(logScaleOf(fn, 'p', p), logScaleOf(fn, 'q', q));
+  if (p.law || q.law) return far;
+  const sp = tf.add(toFloat(fn, 'p.scale', p.scale!), tf.zerosLike(far));
+  const sq = tf.add(toFloat(fn, 'q.scale', q.scale!), tf.zerosLike(far));
+  const near = nonDifferentiable((a, b) => tf.less(tf.abs(tf.div(tf.sub(a, b), tf.add(a, b))), 0.2), sp, sq);
+  const one = tf.onesLike(far);
+  // c: a power of two near max(σ_p, σ_q), so that σ/c is exact (any other divisor rounds σ_q/c, and with it u)
+  const c = nonDifferentiable((a, b) => tf.where(near, tf.pow(2, tf.floor(tf.div(tf.log(tf.maximum(a, b)), Math.LN2))), one), sp, sq);
+  const [a, b] = [tf.div(tf.where(near, sp, one), c), tf.div(tf.where(near, sq, one), c)];
+  const u = tf.div(tf.sub(a, b), tf.add(a, b));
+  const u2 = tf.square(u);
+  let series = tf.fill(u.shape, 1 / 13);
+  for (const k of [11, 9, 7, 5, 3, 1]) series = tf.add(tf.mul(series, u2), 1 / k);
+  return tf.where(near, tf.mul(tf.mul(u, series), 2), far);
+}
+
+/** d = (μ_p − μ_q)·e^(−log σ_q) (inside a tidy). */
+function standardizedShift(fn: string, cp: CheckedNormal, cq: CheckedNormal): Tensor {
+  return tf.mul(tf.sub(toFloat(fn, 'p.loc', cp.loc!), toFloat(fn, 'q.loc', cq.loc!)), tf.exp(tf.neg(logScaleOf(fn, 'q', cq))));
+}
+
 /** KL(p‖q) elementwise (inside a tidy), by core's normalKlLogScale on the standardized pair. */
 function klElementwise(fn: string, cp: CheckedNormal, cq: CheckedNormal): Tensor {
   // KL(N(μ_p, σ_p²) ‖ N(μ_q, σ_q²)) = KL(N((μ_p − μ_q)/σ_q, (σ_p/σ_q)²) ‖ N(0, 1)): d and r = log(σ_p/σ_q)
-  const d = tf.mul(tf.sub(toFloat(fn, 'p.loc', cp.loc!), toFloat(fn, 'q.loc', cq.loc!)), tf.exp(tf.neg(logScaleOf(fn, 'q', cq))));
-  return normalKlLogScale(d, logScaleRatio(fn, cp, cq), 0, 0);
+  return normalKlLogScale(standardizedShift(fn, cp, cq), logScaleRatio(fn, cp, cq), 0, 0);
+}
+
+/**
+ * H(p, q) elementwise (inside a tidy): log σ_q + ½·log 2π + ½·(d² + e^(2r)), r = log σ_p − log σ_q. The sum
+ * H(p) + KL(p‖q) computed as such would cancel in its gradient: ∂/∂σ_p = 1/σ_p + expm1(2r)/σ_p loses every
+ * digit when σ_p ≪ σ_q, where the true value e^(2r)/σ_p is small.
+ */
+function crossEntropyElementwise(fn: string, cp: CheckedNormal, cq: CheckedNormal): Tensor {
+  const d = standardizedShift(fn, cp, cq);
+  const r = logScaleRatio(fn, cp, cq);
+  const quad = tf.mul(tf.add(tf.square(d), tf.exp(tf.mul(r, 2))), 0.5);
+  return tf.add(tf.add(quad, logScaleOf(fn, 'q', cq)), HALF_LOG_TWO_PI);
 }
 
 /** H(p) elementwise (inside a tidy): log σ + ½·log(2πe), broadcast with loc when there is one. */
@@ -161,8 +204,9 @@ export function entropyNormal(p: { loc?: Tensor | TensorLike; scale: Tensor | Te
 
 /**
  * The cross-entropy H(p, q) = −E_p[log q(x)] = ½·log(2πσ_q²) + (σ_p² + (μ_p − μ_q)²)/(2σ_q²)
- * = H(p) + KL(p‖q), elementwise or summed over `eventRank` trailing axes; computed as H(p) + KL(p‖q) in
- * log-scale form (see {@link klNormalNormal}).
+ * = H(p) + KL(p‖q), elementwise or summed over `eventRank` trailing axes; computed as
+ * log σ_q + ½·log 2π + ½·(((μ_p − μ_q)·e^(−log σ_q))² + e^(2r)), r = log σ_p − log σ_q (see {@link klNormalNormal}),
+ * whose gradients do not cancel when σ_p ≪ σ_q.
  *
  * @param p `{ loc, scale }`, a 'Normal' distribution or an `Independent` law over one
  * @param q the same, broadcastable with p
@@ -178,5 +222,5 @@ export function crossEntropyNormal(p: NormalLike, q: NormalLike, options: EventO
   const fn = 'crossEntropyNormal';
   options = checkOptions(fn, options, EVENT_KEYS);
   const { cp, cq, eventRank } = checkPair(fn, p, q, options);
-  return tf.tidy(fn, () => sumTrailing(tf.add(entropyElementwise(fn, cp), klElementwise(fn, cp, cq)), eventRank));
+  return tf.tidy(fn, () => sumTrailing(crossEntropyElementwise(fn, cp, cq), eventRank));
 }
