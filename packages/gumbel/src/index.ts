@@ -16,3 +16,5 @@ export { exponentialDecay, type ExponentialDecayOptions } from './exponential-de
 export type { NoiseOptions } from './internal/perturb.js';
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
 export { deriveSeed } from '@genmod-internal/core';
+export { saveState, loadState, composeState, isStateful } from '@genmod-internal/core';
+export type { Stateful, StateDict, SaveStateOptions, LoadStateOptions } from '@genmod-internal/core';
