@@ -128,3 +128,25 @@ describe('jsDivergenceMonteCarlo', () => {
     expectThrowsClean(() => jsDivergenceMonteCarlo(n, n, { base: -2 }), /jsDivergenceMonteCarlo: options.base must be a finite number > 0 and ≠ 1/);
   });
 });
+
+describe('standard errors at zero spread (issue 14, the differential suite)', () => {
+  // N(loc, 1) whose draws are loc + eps for fixed eps: the estimators become deterministic and differentiable
+  const fixed = (loc: tf.Tensor, eps: tf.Tensor) => {
+    const draws = () => tf.add(loc, eps);
+    return {
+      family: 'FixedDrawNormal', batchShape: [], eventShape: [], support: 'real' as const, sample: draws, rsample: draws,
+      logProb: (x: tf.Tensor) => tf.sub(tf.mul(tf.square(tf.sub(x, loc)), -0.5), 0.5 * Math.log(2 * Math.PI)),
+    };
+  };
+  const eps = tf.tensor1d([0.3, -1.2, 0.8, 2.1]);
+
+  it('monteCarloKl: identical laws give standardError 0 with gradient 0, not NaN (tf.sqrt at 0)', () => {
+    const g = tf.grad((loc: tf.Tensor) => monteCarloKl(fixed(loc, eps), fixed(loc, eps), { samples: 4 }).standardError!)(tf.scalar(0.5));
+    expect(Array.from(g.dataSync()).map(Math.abs)).toEqual([0]);
+  });
+
+  it('jsDivergenceMonteCarlo: laws 100 sd apart (every term log 2) give a standardError gradient 0, not NaN', () => {
+    const g = tf.grad((loc: tf.Tensor) => jsDivergenceMonteCarlo(fixed(loc, eps), fixed(tf.scalar(100), eps), { samples: 4 }).standardError!)(tf.scalar(0));
+    expect(Array.from(g.dataSync()).map(Math.abs)).toEqual([0]);
+  });
+});

@@ -22,6 +22,7 @@ import {
   type Seed,
 } from '@genmod-internal/core';
 import { checkBase } from './internal/checks.js';
+import { safeSqrt } from './internal/math.js';
 
 export interface MonteCarloOptions {
   /** the number of draws S ≥ 1, default 1000 (with S = 1 there is no standard error) */
@@ -65,7 +66,8 @@ function meanAndError(x: Tensor): MonteCarloEstimate {
   const n = x.shape[0]!;
   if (n === 1) return { estimate: tf.squeeze(x, [0]), standardError: undefined };
   const { mean, variance } = tf.moments(x, 0);
-  return { estimate: mean, standardError: tf.sqrt(tf.div(tf.mul(variance, n / (n - 1)), n)) };
+  // s/√S = √(var·S/(S − 1)/S); safeSqrt: gradient 0 (the subgradient, as torch's std) where the draws agree
+  return { estimate: mean, standardError: safeSqrt(tf.div(variance, n - 1)) };
 }
 
 function tidyEstimate(fn: string, f: () => MonteCarloEstimate): MonteCarloEstimate {
@@ -162,6 +164,6 @@ export function jsDivergenceMonteCarlo(p: Distribution, q: Distribution, options
     const f = 0.5 * factor;
     const estimate = tf.mul(tf.add(fromP.estimate, fromQ.estimate), f);
     if (fromP.standardError === undefined || fromQ.standardError === undefined) return { estimate, standardError: undefined };
-    return { estimate, standardError: tf.mul(tf.sqrt(tf.add(tf.square(fromP.standardError), tf.square(fromQ.standardError))), f) };
+    return { estimate, standardError: tf.mul(safeSqrt(tf.add(tf.square(fromP.standardError), tf.square(fromQ.standardError))), f) };
   });
 }

@@ -8,6 +8,8 @@ import {
   infoNce,
   infoNceLoss,
   inverseMultiquadricKernel,
+  jsDivergenceMonteCarlo,
+  monteCarloKl,
   logDensityRatio,
   mmd,
   nwjLoss,
@@ -16,8 +18,13 @@ import {
   tripletLoss,
   wasserstein1d,
   wassersteinSorted,
+  type Distribution,
 } from '@genmod/divergences';
+import { vi } from 'vitest';
 import { type Adapter, describeDifferential, type Tolerance } from './harness.js';
+
+// the Gram-path MMD cases (N² up to 4.4·10⁶ kernel entries, a median over 2.6·10⁵ pairs) take a while on a busy machine
+vi.setConfig({ testTimeout: 600_000 });
 
 type In = Record<string, tf.Tensor>;
 const num = (t: tf.Tensor) => t.dataSync()[0]!;
@@ -46,7 +53,36 @@ const weights = (i: In) => ({
 const mmdRun = (kernel: (i: In) => ReturnType<typeof rbfKernel>) => (i: In, k: In) =>
   mmd(i.x!, i.y!, { kernel: kernel(i), biased: num(k.biased!) === 1 });
 
+/**
+ * N(loc, e^logScale) whose draws are the case's fixed points loc + e^logScale·eps (the seed is ignored): the Monte
+ * Carlo estimators become deterministic functions of eps, differentiable in both laws' parameters. Its logProb
+ * is the closed form in log-scale form, (x − loc)·e^(−logScale).
+ */
+function fixedDrawNormal(loc: tf.Tensor, logScale: tf.Tensor, eps: tf.Tensor): Distribution {
+  const draws = () => tf.add(loc, tf.mul(tf.exp(logScale), eps));
+  return {
+    family: 'FixedDrawNormal',
+    batchShape: loc.shape,
+    eventShape: [],
+    support: 'real',
+    sample: draws,
+    rsample: draws,
+    logProb: (x: tf.Tensor) =>
+      tf.sub(tf.sub(tf.mul(tf.square(tf.mul(tf.sub(x, loc), tf.exp(tf.neg(logScale)))), -0.5), logScale), 0.5 * Math.log(2 * Math.PI)),
+  } as Distribution;
+}
+
+const klRun = (part: 'estimate' | 'standardError') => (i: In) =>
+  monteCarloKl(fixedDrawNormal(i.qLoc!, i.qLogScale!, i.qEps!), fixedDrawNormal(i.pLoc!, i.pLogScale!, i.qEps!), { samples: i.qEps!.shape[0]! })[part]!;
+const jsRun = (part: 'estimate' | 'standardError') => (i: In) =>
+  jsDivergenceMonteCarlo(fixedDrawNormal(i.pLoc!, i.pLogScale!, i.pEps!), fixedDrawNormal(i.qLoc!, i.qLogScale!, i.qEps!), { samples: i.pEps!.shape[0]! })[part]!;
+
 const ADAPTERS: Record<string, Adapter> = {
+  // means over S draws of log-density differences (and their standard errors): float32 sums of S terms
+  monteCarloKl: { tol: SUMS, run: klRun('estimate') },
+  'monteCarloKl.standardError': { tol: SUMS, run: klRun('standardError') },
+  jsDivergenceMonteCarlo: { tol: SUMS, run: jsRun('estimate') },
+  'jsDivergenceMonteCarlo.standardError': { tol: SUMS, run: jsRun('standardError') },
   wasserstein1d: { tol: HOST, run: (i) => wasserstein1d(i.u!, i.v!, weights(i)) },
   wassersteinSorted: { tol: SUMS, run: (i) => wassersteinSorted(i.u!, i.v!, { p: num(i.p!) }) },
   energyDistance: { tol: PAIRS, run: (i) => energyDistance(i.u!, i.v!, weights(i)) },
