@@ -27,4 +27,6 @@ export { contrastiveObjective } from './contrastive-objective.js';
 export type { ValidateOptions, Reduction } from './internal/checks.js';
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
 export { deriveSeed } from '@genmod-internal/core';
+export { saveState, loadState, composeState, isStateful } from '@genmod-internal/core';
+export type { Stateful, StateDict, SaveStateOptions, LoadStateOptions } from '@genmod-internal/core';
 export type { NormalLaw, MultivariateNormalTriLLaw, CategoricalLaw, BernoulliLaw, IndependentLaw } from '@genmod-internal/core';
