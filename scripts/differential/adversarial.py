@@ -323,6 +323,40 @@ def spectral_cases():
     return sig, wsn, uu
 
 
+def one_step(W, u, n):
+    """Miyato et al. 2018, Algorithm 1, one update from u (u and v constants for differentiation): with W as
+    [m, n] (tfjs [in, out]), v = W u/‖W u‖, u' = Wᵀv/‖Wᵀv‖, σ = vᵀ W u'."""
+    Wm = W.reshape(-1, n)
+    with torch.no_grad():
+        v = Wm @ u
+        v = v / torch.linalg.vector_norm(v)
+        u1 = Wm.T @ v
+        u1 = u1 / torch.linalg.vector_norm(u1)
+    return v @ Wm @ u1
+
+
+def spectral_one_step_cases():
+    sig, wsn = [], []
+
+    def add(W, u0, note=None):
+        n = W.shape[-1]
+        data = {'iterations': np.array([1])}
+        sig.append(make_case(lambda W, u, iterations: one_step(W, u, n), {'W': W, 'u': u0}, grad=('W',), data=data,
+                             note=note))
+        wsn.append(make_case(lambda W, u, iterations: W / one_step(W, u, n), {'W': W, 'u': u0}, grad=('W',),
+                             data=data, note=note))
+
+    for i in range(N_RANDOM):
+        shape = [(3, 2), (4, 4), (2, 5), (8, 3), (3, 3, 2, 4), (1, 6), (6, 1), (12, 5)][RNG.integers(0, 8)]
+        add(RNG.normal(0, 1, size=shape) * [0.05, 1.0, 20.0][RNG.integers(0, 3)], RNG.normal(0, 1, size=shape[-1]))
+    base = RNG.normal(0, 1, size=(4, 3))
+    for sc in [1e-30, 1e-20, 1e-10, 1e10, 1e20, 1e30]:
+        add(base * sc, np.array([0.3, -1.0, 0.5]), note='W scaled by %g' % sc)
+    add(base, np.array([0.3, -1.0, 0.5]) * 1e-20, note='start vector u of norm 1e-20')
+    add(base, np.array([0.3, -1.0, 0.5]) * 1e20, note='start vector u of norm 1e20')
+    return sig, wsn
+
+
 # ------------------------------------------------------------------------------------------------ AVB
 def avb_d(posterior, prior):  # Mescheder 2017 eq. 3.3
     return -F.logsigmoid(posterior).mean() - F.logsigmoid(-prior).mean()
@@ -384,6 +418,9 @@ def gen():
     fns['spectralNorm.sigma'] = sig
     fns['spectralNorm.weight'] = wsn
     fns['spectralNorm.u'] = uu
+    sig1, wsn1 = spectral_one_step_cases()
+    fns['spectralNorm.sigma(1 step)'] = sig1
+    fns['spectralNorm.weight(1 step)'] = wsn1
     d, kl, el = avb_cases()
     fns['avbDiscriminatorLoss'] = d
     fns['avbKl'] = kl

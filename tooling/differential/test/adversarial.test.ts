@@ -82,6 +82,9 @@ const ADAPTERS: Record<string, Adapter> = {
   'spectralNorm.sigma': spectral('sigma'),
   'spectralNorm.weight': spectral('weight'),
   'spectralNorm.u': spectral('u'),
+  // the training-time default: one power-iteration step from the given u (Miyato et al. 2018, Algorithm 1)
+  'spectralNorm.sigma(1 step)': spectral('sigma'),
+  'spectralNorm.weight(1 step)': spectral('weight'),
   avbDiscriminatorLoss: { tol: LOSS, run: (i) => adv.avbDiscriminatorLoss(i.posterior!, i.prior!) },
   avbKl: { tol: LOSS, run: (i) => adv.avbKl(i.posterior!) },
   avbElbo: { tol: LOSS, run: (i) => adv.avbElbo(i.logLikelihood!, i.posterior!) },
