@@ -52,6 +52,9 @@ function child(task: string, dir: string): Promise<Record<string, any>> {
   });
 }
 
+/** the names whose values are the same in two stateHex records */
+const sameEntries = (a: Record<string, string>, b: Record<string, string>) => Object.keys(a).filter((k) => a[k] === b[k]);
+
 const values = (s: StateDict) => Object.fromEntries(Object.entries(s).map(([k, t]) => [k, Array.from(t.dataSync())]));
 
 let dir: string;
@@ -84,6 +87,7 @@ describe('a fresh Node process restores a trained model from file:// bit for bit
     const got = await child('flow', dir);
     expect(got.backend).toBe(tf.getBackend());
     expect(got.pid).not.toBe(process.pid);
+    expect(sameEntries(got.stateBeforeLoad, saved)).toEqual([]); // the child's own (another seed) differed everywhere
     expect(got.initializedBeforeLoad).toBe(false); // a fresh ActNorm would initialise on its first batch …
     expect(got.probe.initializedBeforeFirstCall).toBe(true); // … the loaded one does not
     expect(got.metadata).toEqual({ hidden: 8, couplings: 2 });
@@ -120,8 +124,16 @@ describe('a fresh Node process restores a trained model from file:// bit for bit
     ]);
     const expected = probeVqvae(m);
 
+    // the probe is not vacuous: the next EMA update moves the quantizer, the power step moves u, codes vary
+    expect(expected.quantizerAfterUpdate['embedSum']).not.toBe(saved['quantizer/embedSum']);
+    expect(expected.quantizerAfterUpdate['codebook']).not.toBe(saved['quantizer/codebook']);
+    expect(`float32[8]:${expected.u}`).not.toBe(saved['spectral/u']);
+    expect(new Set(expected.indices.match(/.{8}/g)).size).toBeGreaterThan(1); // several codes in use
+
     const got = await child('vqvae', dir);
     expect(got.backend).toBe(tf.getBackend());
+    // the child's model (another seed) differed in every entry before loading
+    expect(sameEntries(got.stateBeforeLoad, saved)).toEqual([]);
     expect(got.tensorsAdded).toBe(0);
     expect(got.state).toEqual(saved);
     for (const key of ['indices', 'zQ', 'reconstruction', 'priorLogProb', 'priorSample', 'normalizedWeight', 'u', 'criticOutput'] as const) {
@@ -144,6 +156,8 @@ describe('a fresh Node process restores a trained model from file:// bit for bit
 
     const got = await child('resume', dir);
     expect(got.backend).toBe(tf.getBackend());
+    expect(sameEntries(got.stateBeforeLoad, after)).toEqual([]);
+    expect(new Set(onward).size).toBe(10); // the losses move: ten different numbers
     expect(got.tensorsAdded).toBe(2 * m.flow.trainableVariables.length); // Adam's two moments per variable, nothing else
     expect(got.losses).toHaveLength(10);
     expect(got.losses).toEqual(onward);

@@ -21,30 +21,33 @@ async function run(): Promise<Record<string, unknown>> {
   if (task === 'flow') {
     const m = buildFlow(99); // another seed: every value differs until the state is loaded
     const initializedBeforeLoad = m.norm.initialized;
+    const stateBeforeLoad = stateHex(m.flow.getState());
     const before = tf.memory().numTensors;
     const metadata = await loadFlowState(m.flow, url('flow'));
     const tensorsAdded = tf.memory().numTensors - before;
     const state = stateHex(m.flow.getState());
-    return { ...common, initializedBeforeLoad, metadata, tensorsAdded, state, probe: probeFlow(m) };
+    return { ...common, initializedBeforeLoad, stateBeforeLoad, metadata, tensorsAdded, state, probe: probeFlow(m) };
   }
   if (task === 'vqvae') {
     const m = buildVqvae(1234);
+    const stateBeforeLoad = stateHex(m.checkpoint.getState());
     const before = tf.memory().numTensors;
     await loadVaeState(m.checkpoint, url('vqvae'));
     const tensorsAdded = tf.memory().numTensors - before;
     const state = stateHex(m.checkpoint.getState());
-    return { ...common, tensorsAdded, state, probe: probeVqvae(m) };
+    return { ...common, stateBeforeLoad, tensorsAdded, state, probe: probeVqvae(m) };
   }
   if (task === 'resume') {
     const m = buildFlow(77);
     const opt = tf.train.adam(1e-2); // a fresh optimizer: no slots until the checkpoint fills them
+    const stateBeforeLoad = stateHex(m.flow.getState());
     const before = tf.memory().numTensors;
     await loadFlowState(m.flow, url('resume'), { optimizer: opt });
     const tensorsAdded = tf.memory().numTensors - before;
     const data = flowData();
     const losses = trainFlow(m, opt, data, 5, 10);
     const state = stateHex(m.flow.getState());
-    return { ...common, tensorsAdded, losses, state };
+    return { ...common, stateBeforeLoad, tensorsAdded, losses, state };
   }
   throw new Error(`unknown task '${task}'`);
 }
