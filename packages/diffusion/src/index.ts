@@ -27,3 +27,5 @@ export { ddimSample, type DdimSampleOptions } from './ddim-sample.js';
 export type { Timesteps } from './internal/timesteps.js';
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
 export { deriveSeed } from '@genmod-internal/core';
+export { saveState, loadState, composeState, isStateful } from '@genmod-internal/core';
+export type { Stateful, StateDict, SaveStateOptions, LoadStateOptions } from '@genmod-internal/core';
