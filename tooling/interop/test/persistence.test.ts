@@ -17,7 +17,7 @@ import { buildFlow, buildVqvae, flowData, probeFlow, probeVqvae, stateHex, train
 
 const CHILD = fileURLToPath(new URL('./persistence/child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url)); // tooling/interop: where tsx resolves
-const CHILD_TIMEOUT_MS = 40_000;
+const CHILD_TIMEOUT_MS = 50_000; // below vitest's 60 s, so a hung child is killed and reported, never left behind
 
 /** Runs the child on `task`; resolves with its JSON line. Always waited for; killed (SIGKILL) after the timeout. */
 function child(task: string, dir: string): Promise<Record<string, any>> {
@@ -70,6 +70,7 @@ afterAll(async () => {
 
 describe('a fresh Node process restores a trained model from file:// bit for bit', () => {
   it('a flow (ActNorm, affine couplings, BatchNorm, a rational-quadratic spline) trained with Adam: the same logProb and seeded sample; ActNorm not re-initialised; BatchNorm statistics restored', async () => {
+    const start = tf.memory().numTensors;
     const m = buildFlow(10);
     const opt = tf.train.adam(1e-2);
     const data = flowData();
@@ -103,9 +104,11 @@ describe('a fresh Node process restores a trained model from file:// bit for bit
     opt.dispose();
     data.dispose();
     m.flow.dispose();
+    expect(tf.memory().numTensors).toBe(start); // training, saving and probing left nothing behind
   });
 
   it('a VQ-VAE (mlp encoder/decoder, EMA VectorQuantizer), its autoregressive prior and a spectrally normalized critic in one composeState checkpoint: the same codes, next EMA update, prior logProb and sample, next normalised weight and critic output', async () => {
+    const start = tf.memory().numTensors;
     const m = buildVqvae(1);
     const opt = tf.train.adam(1e-2);
     trainVqvae(m, opt, 5);
@@ -143,9 +146,11 @@ describe('a fresh Node process restores a trained model from file:// bit for bit
     expect(got.probe.quantizerAfterUpdate).toEqual(expected.quantizerAfterUpdate);
     expect(got.probe).toEqual(expected);
     m.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   });
 
   it('resuming training: model + Adam state saved after 5 steps; the child trains the next 10 steps on the same data with the same losses, bit for bit', async () => {
+    const start = tf.memory().numTensors;
     const m = buildFlow(20);
     const opt = tf.train.adam(1e-2);
     const data = flowData();
@@ -165,6 +170,7 @@ describe('a fresh Node process restores a trained model from file:// bit for bit
     opt.dispose();
     data.dispose();
     m.flow.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   });
 });
 

@@ -8,6 +8,12 @@ import { loadState as loadFlowState } from '@genmod/flows';
 import { loadState as loadVaeState } from '@genmod/vae';
 import { buildFlow, buildVqvae, flowData, probeFlow, probeVqvae, stateHex, trainFlow } from './models.js';
 
+// a watchdog of its own: even if the parent dies without killing it, the child does not outlive it by long
+setTimeout(() => {
+  process.stderr.write('child: watchdog (55 s), exiting\n');
+  process.exit(2);
+}, 55_000).unref();
+
 const [task, dir] = process.argv.slice(2);
 if (task === undefined || dir === undefined) throw new Error('usage: child.ts <flow|vqvae|resume> <dir>');
 const wanted = process.env.GENMOD_TEST_BACKEND ?? 'cpu';
