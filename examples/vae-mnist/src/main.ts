@@ -11,7 +11,9 @@
  *   npx tsx src/main.ts --backend=cpu   another backend (cuda, wasm, cpu; see @genmod-examples/backend)
  *
  * Writes out/reconstructions.png, out/samples.png, out/traversal.png, out/loss-curves.png (the VAEs),
- * out/vq-prior-samples.png, out/vq-prior-curve.png (the VQ-VAE and its prior) and out/summary.json.
+ * out/vq-prior-samples.png, out/vq-prior-curve.png (the VQ-VAE and its prior) and out/summary.json; and the
+ * trained models with `saveState` (model.json + weights.bin, metadata.architecture = the options that rebuild
+ * them) to out/models/gaussian-vae, out/models/dvae and out/models/vq-vae-prior.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackendFromArgs } from '@genmod-examples/backend';
 import { exponentialDecay } from '@genmod/gumbel';
+import { saveState } from '@genmod/vae';
 import { Figure, colormap, type RGB } from '@genmod-examples/plot';
 import { binarize, loadMnist } from './idx.js';
 import { discreteVae, gaussianVae, type Model } from './models.js';
@@ -159,8 +162,11 @@ async function runVaes(trainSet: { n: number }, xTrain: Float32Array, testSet: {
       evalSeconds: Number(evalSeconds.toFixed(1)),
       ...(model === dvae ? { finalTemperature: Number(tau(t.steps).toFixed(3)) } : {}),
     };
-    results.push(r);
-    console.log(`${model.name}: ${t.steps} steps (${r.epochs} epochs) in ${r.trainSeconds} s; test ELBO ${r.testElbo} nats (all ${testSet.n} test images); IWAE NLL (k = ${IWAE_K}, first ${IWAE_IMAGES} test images) ${r.iwaeNll} nats`);
+    // the trained model, for sampling or evaluating later without training: model.json + weights.bin
+    const modelDir = join(outDir, 'models', stage === 'gaussian' ? 'gaussian-vae' : 'dvae');
+    await saveState(model.state, `file://${modelDir}`, { metadata: { model: model.name, architecture: model.architecture, steps: t.steps, testElbo: r.testElbo, iwaeNll: r.iwaeNll, backend: tf.getBackend() } });
+    results.push({ ...r, saved: modelDir });
+    console.log(`${model.name}: ${t.steps} steps (${r.epochs} epochs) in ${r.trainSeconds} s; test ELBO ${r.testElbo} nats (all ${testSet.n} test images); IWAE NLL (k = ${IWAE_K}, first ${IWAE_IMAGES} test images) ${r.iwaeNll} nats; saved with saveState to ${modelDir} (metadata.architecture rebuilds it)`);
   }
 
   // Figures.

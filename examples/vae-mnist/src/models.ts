@@ -4,7 +4,8 @@
  * function the trainer calls and the evaluation the summary reports.
  */
 import * as tf from '@tensorflow/tfjs';
-import { bernoulliLogLikelihood, codebookLookup, discreteElbo, elbo, iwaeBound, logMeanExp } from '@genmod/vae';
+import { bernoulliLogLikelihood, codebookLookup, discreteElbo, elbo, iwaeBound, logMeanExp, type Stateful } from '@genmod/vae';
+import { layerVariables, variablesState } from './state.js';
 
 /** A dense layer y = x·W + b with Glorot-uniform W and zero b. */
 export function dense(inputs: number, outputs: number, seed: number): { w: tf.Variable; b: tf.Variable } {
@@ -26,6 +27,10 @@ export interface Model {
   reconstruct(x: tf.Tensor, seed: number): tf.Tensor;
   /** samples from the prior, probabilities `[n, 784]` */
   sample(n: number, seed: number): tf.Tensor;
+  /** every variable by structural name (`encoder/0/w`, …), for saveState / loadState */
+  readonly state: Stateful;
+  /** the options that rebuild this model (saved as the checkpoint's metadata) */
+  readonly architecture: Record<string, number>;
   dispose(): void;
 }
 
@@ -55,6 +60,8 @@ export function gaussianVae(latent = 20, hidden = 400): Model & { encodeMean(x: 
     sample: (n, seed) => tf.sigmoid(decode(tf.randomNormal([n, latent], 0, 1, 'float32', seed))),
     encodeMean: encode,
     decodeProbs: (z) => tf.sigmoid(decode(z)),
+    state: variablesState({ ...layerVariables('encoder', [enc]), ...layerVariables('loc', [mu]), ...layerVariables('logVar', [lv]), ...layerVariables('decoder', [dec1, dec2]) }),
+    architecture: { latent, hidden },
     dispose: () => tf.dispose(layers.flatMap((l) => [l.w, l.b])),
   };
 }
@@ -98,6 +105,8 @@ export function discreteVae(n: number, k: number, temperature: (step: number) =>
     reconstruct: (x) => tf.sigmoid(decode(tf.cast(tf.oneHot(tf.argMax(encode(x), -1), k), 'float32'))),
     sample: (m, seed) => tf.sigmoid(decode(tf.cast(tf.oneHot(tf.cast(tf.floor(tf.randomUniform([m, n], 0, k - 1e-3, 'float32', seed)), 'int32'), k), 'float32'))),
     decodeCodes: (y) => tf.sigmoid(decode(y)),
+    state: variablesState({ ...layerVariables('encoder', [enc1, enc2]), codebook, ...layerVariables('decoder', [dec1, dec2]) }),
+    architecture: { latents: n, classes: k, codeDim, hidden },
     dispose: () => tf.dispose([...layers.flatMap((l) => [l.w, l.b]), codebook]),
   };
 }

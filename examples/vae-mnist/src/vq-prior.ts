@@ -13,8 +13,9 @@
  *      Vaswani et al. 2017, arXiv:1706.03762 · Radford et al. 2019 (GPT-2: pre-layer-norm blocks).
  */
 import * as tf from '@tensorflow/tfjs';
-import { VectorQuantizer, autoregressivePrior, deriveSeed, bernoulliLogLikelihood, causalMask, type AutoregressivePrior } from '@genmod/vae';
+import { VectorQuantizer, autoregressivePrior, composeState, deriveSeed, bernoulliLogLikelihood, causalMask, type AutoregressivePrior, type Stateful } from '@genmod/vae';
 import { dense } from './models.js';
+import { layerVariables, variablesState } from './state.js';
 
 const apply = (l: { w: tf.Tensor; b: tf.Tensor }, x: tf.Tensor) => tf.add(tf.matMul(x, l.w), l.b);
 
@@ -47,6 +48,11 @@ export interface VqVae {
   decodeOneHot(c: tf.Tensor): tf.Tensor;
   /** −log p(x | z_q(x)) per image `[B]`, in nats */
   reconstructionNll(x: tf.Tensor): tf.Tensor;
+  /**
+   * everything that trains, for saveState / loadState: `encoder/i/{w,b}`, `decoder/i/{w,b}` and the quantizer's
+   * `quantizer/…` (codebook, EMA sums and counts, usage, restart generator)
+   */
+  readonly state: Stateful;
   dispose(): void;
 }
 
@@ -76,6 +82,7 @@ export function vqVae({ codes: n, codebookSize: k, dim, hidden = 256, seed = 100
     encodeCodes: (x) => vq.quantize(encode(x)).indices,
     decodeOneHot,
     reconstructionNll: (x) => tf.neg(bernoulliLogLikelihood(x, decode(vq.quantize(encode(x)).zQ))),
+    state: composeState({ encoder: variablesState(layerVariables('encoder', [enc1, enc2])), decoder: variablesState(layerVariables('decoder', [dec1, dec2])), quantizer: vq }),
     dispose() {
       tf.dispose(layers.flatMap((l) => [l.w, l.b]));
       vq.dispose();
@@ -103,7 +110,7 @@ export interface CausalTransformer {
   /** one-hots `[M, N, K]` ↦ logits `[M, N, K]`; row n depends on c_0..c_{n−1} only */
   network(c: tf.Tensor): tf.Tensor;
   readonly variables: tf.Variable[];
-  /** p(c) = Π_n p(c_n | c_<n) over this network */
+  /** p(c) = Π_n p(c_n | c_<n) over this network; Stateful: its variables as `network/embed`, `network/block0.qkv.w`, … */
   readonly prior: AutoregressivePrior;
   dispose(): void;
 }
@@ -145,6 +152,13 @@ export function causalTransformer({ length: n, classes: k, width: d = 48, heads 
     out.b,
   ];
 
+  // the variables by structural name: the prior's state (`network/<name>`) for saveState / loadState
+  const named: Record<string, tf.Variable> = { embed, start, position };
+  blocks.forEach((b, i) => {
+    for (const [part, p] of Object.entries(b)) for (const [key, v] of Object.entries(p)) named[`block${i}.${part}.${key}`] = v;
+  });
+  Object.assign(named, { 'final.ln.g': lnF.g, 'final.ln.b': lnF.b, 'out.w': out.w, 'out.b': out.b });
+
   const layerNorm = (x: tf.Tensor, p: { g: tf.Tensor; b: tf.Tensor }) => {
     const { mean, variance } = tf.moments(x, -1, true);
     return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), p.g), p.b);
@@ -175,7 +189,7 @@ export function causalTransformer({ length: n, classes: k, width: d = 48, heads 
   return {
     network,
     variables,
-    prior: autoregressivePrior(network, { length: n, classes: k }),
+    prior: autoregressivePrior(network, { length: n, classes: k, parameters: named }),
     dispose: () => tf.dispose([...variables, mask]),
   };
 }

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Figure, type RGB } from '@genmod-examples/plot';
+import { composeState, saveState } from '@genmod/vae';
 import { drawDigits, timedLoop, type Curve } from './loop.js';
 import { bitsPerCode, causalTransformer, oneHotCodes, unigramBitsPerCode, vqVae } from './vq-prior.js';
 
@@ -187,9 +188,15 @@ export async function runVqStage(xTrain: Float32Array, nTrain: number, xTest: Fl
     samples: samples.map((s) => ({ temperature: s.temperature, topK: s.topK ?? k, seed: s.seed, novelCodeSequences: s.novel })),
     note: 'bits per code: −log2 p(c)/N of the test images\' codes under the prior; the uniform prior needs log2 K. novelCodeSequences: the fraction of sampled code sequences that no training image has.',
   };
+  // the VQ-VAE (weights, EMA codebook state) and the prior in one checkpoint: model.json + weights.bin
+  const modelDir = join(o.outDir, 'models', 'vq-vae-prior');
+  await saveState(composeState({ vqvae: model.state, prior }), `file://${modelDir}`, {
+    metadata: { architecture: { codes: n, codebookSize: k, dim, hidden: 256, transformer: { length: n, classes: k, width: 48, heads: 4, layers: 2, mlpRatio: 2 } }, testBitsPerCode: summary.testBitsPerCode, backend: tf.getBackend() },
+  });
+  console.log(`${label} + prior saved with saveState to ${modelDir} (vqvae/…, prior/network/…; metadata.architecture rebuilds them)`);
   transformer.dispose();
   model.dispose();
-  return summary;
+  return { ...summary, saved: modelDir };
 }
 
 /** The prior's training loss in bits per code, with the uniform and per-position baselines and the test value. */
