@@ -39,7 +39,8 @@ function convert(fn: string, f: Conversion, a: Tensor | TensorLike, aName: strin
  *
  *   x̂₀ = (x_t − √(1 − ᾱ_t)·ε̂)/√ᾱ_t = √(1/ᾱ_t)·x_t − √(1/ᾱ_t − 1)·ε̂
  *
- * (infinite where ᾱ_t = 0: with a zero-terminal-SNR schedule use v-prediction).
+ * (±Infinity where ᾱ_t = 0, with the sign of x_t − ε̂, NaN where x_t = ε̂ there: with a zero-terminal-SNR schedule use
+ * v-prediction).
  *
  * @param xt float32 `[B, ...]`
  * @param t timestep indices in [0, T): a number, integers `[B]` or an int32 tensor `[B]`

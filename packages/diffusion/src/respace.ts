@@ -86,6 +86,9 @@ export function leadingTimesteps(T: number, n: number, options: LeadingTimesteps
  *
  *   round(T − i·T/n) − 1,   i = 0 … n − 1
  *
+ * computed as numpy's `arange(T, 0, −T/n)` computes it (T + i·δ with δ = (T − T/n) − T), so that ties at
+ * exact halves round as in diffusers.
+ *
  * @see Lin et al. 2024, arXiv:2305.08891, §3.3 and Table 2
  * @example
  * ```ts
@@ -96,8 +99,11 @@ export function leadingTimesteps(T: number, n: number, options: LeadingTimesteps
 export function trailingTimesteps(T: number, n: number): Int32Array {
   const fn = 'trailingTimesteps';
   checkCount(fn, T, n);
-  const ratio = T / n;
-  return ascendingUnique(fn, Array.from({ length: n }, (_, i) => roundHalfEven(T - i * ratio) - 1));
+  // numpy.arange(T, 0, −T/n) as diffusers and Lin et al. compute it: the step is (T − T/n) − T, the difference
+  // of the first two values (numpy's fill), not −T/n itself; at exact halves (T = 904, n = 80: 56.5) the two
+  // round apart, and the timesteps must be those a diffusers-trained model saw
+  const delta = T - T / n - T;
+  return ascendingUnique(fn, Array.from({ length: n }, (_, i) => roundHalfEven(T + i * delta) - 1));
 }
 
 /**

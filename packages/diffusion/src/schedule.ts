@@ -119,19 +119,25 @@ class ComputedSchedule implements Schedule {
     let prod = 1;
     for (let i = 0; i < T; i++) ac[i] = prod *= this.alphas[i]!;
     this.alphasCumprod = ac;
+    // 1 − ᾱ_t in log form, −expm1(Σ log1p(−β_s)): 1 − ᾱ cancels to 0 (and β̃₂, √(1 − ᾱ), √(1/ᾱ − 1), SNR to
+    // 0, NaN or Infinity) when the betas are below 2⁻⁵³
+    const om = new Float64Array(T);
+    let logAc = 0;
+    for (let i = 0; i < T; i++) om[i] = -Math.expm1((logAc += Math.log1p(-betas[i]!)));
+    const omPrev = (i: number) => (i === 0 ? 0 : om[i - 1]!);
     this.alphasCumprodPrev = map((i) => (i === 0 ? 1 : ac[i - 1]!));
     const prev = this.alphasCumprodPrev;
     this.sqrtAlphasCumprod = map((i) => Math.sqrt(ac[i]!));
-    this.sqrtOneMinusAlphasCumprod = map((i) => Math.sqrt(1 - ac[i]!));
+    this.sqrtOneMinusAlphasCumprod = map((i) => Math.sqrt(om[i]!));
     this.sqrtRecipAlphasCumprod = map((i) => Math.sqrt(1 / ac[i]!));
-    this.sqrtRecipm1AlphasCumprod = map((i) => Math.sqrt(1 / ac[i]! - 1));
-    this.posteriorVariance = map((i) => (betas[i]! * (1 - prev[i]!)) / (1 - ac[i]!));
+    this.sqrtRecipm1AlphasCumprod = map((i) => Math.sqrt(om[i]! / ac[i]!));
+    this.posteriorVariance = map((i) => (betas[i]! * omPrev(i)) / om[i]!);
     const pv = this.posteriorVariance;
     this.posteriorLogVarianceClipped = map((i) => Math.log(i === 0 ? (T > 1 ? pv[1]! : betas[0]!) : pv[i]!));
-    this.posteriorMeanCoef1 = map((i) => (betas[i]! * Math.sqrt(prev[i]!)) / (1 - ac[i]!));
-    this.posteriorMeanCoef2 = map((i) => ((1 - prev[i]!) * Math.sqrt(this.alphas[i]!)) / (1 - ac[i]!));
-    this.snr = map((i) => ac[i]! / (1 - ac[i]!));
-    this.logSnr = map((i) => Math.log(ac[i]!) - Math.log(1 - ac[i]!));
+    this.posteriorMeanCoef1 = map((i) => (betas[i]! * Math.sqrt(prev[i]!)) / om[i]!);
+    this.posteriorMeanCoef2 = map((i) => (omPrev(i) * Math.sqrt(this.alphas[i]!)) / om[i]!);
+    this.snr = map((i) => ac[i]! / om[i]!);
+    this.logSnr = map((i) => Math.log(ac[i]!) - Math.log(om[i]!));
   }
 
   tensors(): ScheduleTensors {

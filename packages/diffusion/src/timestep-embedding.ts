@@ -23,7 +23,9 @@ export interface TimestepEmbeddingOptions {
  *
  * with a zero column appended when `dim` is odd. Timesteps given as numbers are embedded on the host in
  * float64 and rounded once; a tensor `t` is embedded on the device in float32 (differentiable with respect
- * to a float32 `t`, for continuous-time models).
+ * to a float32 `t`, for continuous-time models). Valid range of a tensor `t`: the float32 phase t·f_j is off by
+ * up to |t|·2⁻²⁴ rad, so past |t| ≈ 10⁶ (0.06 rad) the device embedding drifts and from 2²⁴ ≈ 1.7·10⁷ on it is
+ * meaningless; pass such timesteps as numbers (exact to float32 at any t).
  *
  * @param t timesteps `[B]` (or a scalar): int32 or float32, a number or an array
  * @param dim the embedding size (integer ≥ 1)
@@ -63,11 +65,17 @@ export function sinusoidalTimestepEmbedding(t: Tensor | TensorLike, dim: number,
   return tf.tidy(fn, () => {
     const tt = t instanceof tf.Tensor ? (t.dtype === 'float32' ? t : tf.cast(t, 'float32')) : tf.tensor(t as TensorLike, shape, 'float32');
     const b = shape.length === 0 ? 1 : shape[0]!;
-    const freqs = tf.tensor2d(Float32Array.from(freqs64), [1, half]);
-    const args = tf.mul(tf.reshape(tt, [b, 1]), freqs);
-    const parts = [tf.cos(args), tf.sin(args)];
-    if (dim % 2 === 1) parts.push(tf.zeros([b, 1]));
-    const e = tf.concat(parts, 1);
+    // dim = 1 is the zero column alone, 0·t (tfjs's gradient of a product with an empty [1, 0] factor fails)
+    const e = half === 0 ? tf.mul(tf.reshape(tt, [b, 1]), 0) : embedTensor(tt, b, half, freqs64, dim);
     return shape.length === 0 ? tf.reshape(e, [dim]) : e;
   });
+}
+
+/** [cos | sin] of t·f on the device, with a zero column for an odd dim. Inside a tidy. */
+function embedTensor(tt: Tensor, b: number, half: number, freqs64: Float64Array, dim: number): Tensor {
+  const freqs = tf.tensor2d(Float32Array.from(freqs64), [1, half]);
+  const args = tf.mul(tf.reshape(tt, [b, 1]), freqs);
+  const parts = [tf.cos(args), tf.sin(args)];
+  if (dim % 2 === 1) parts.push(tf.zeros([b, 1]));
+  return tf.concat(parts, 1);
 }

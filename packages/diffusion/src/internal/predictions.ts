@@ -39,9 +39,12 @@ export function checkModelArgs(fn: string, denoiser: unknown, x0: unknown, sched
 export function noised(schedule: Schedule, ts: CheckedTimesteps, rank: number, x0: Tensor, eps: Tensor): Tensor {
   return tf.add(tf.mul(coefficient(schedule, 'sqrtAlphasCumprod', ts, rank), x0), tf.mul(coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, rank), eps));
 }
-/** x₀ = (x_t − √(1 − ᾱ)·ε)/√ᾱ, inside a tidy. */
+/**
+ * x₀ = (x_t − √(1 − ᾱ)·ε)·√(1/ᾱ), inside a tidy: one product by √(1/ᾱ), so ᾱ = 0 gives ±Infinity (the sign of
+ * x_t − ε), not √(1/ᾱ)·x_t − √(1/ᾱ − 1)·ε = Infinity − Infinity = NaN.
+ */
 export function x0FromEps(schedule: Schedule, ts: CheckedTimesteps, rank: number, xt: Tensor, eps: Tensor): Tensor {
-  return tf.sub(tf.mul(coefficient(schedule, 'sqrtRecipAlphasCumprod', ts, rank), xt), tf.mul(coefficient(schedule, 'sqrtRecipm1AlphasCumprod', ts, rank), eps));
+  return tf.mul(tf.sub(xt, tf.mul(coefficient(schedule, 'sqrtOneMinusAlphasCumprod', ts, rank), eps)), coefficient(schedule, 'sqrtRecipAlphasCumprod', ts, rank));
 }
 /** ε = (x_t − √ᾱ·x₀)/√(1 − ᾱ), inside a tidy. */
 export function epsFromX0(schedule: Schedule, ts: CheckedTimesteps, rank: number, xt: Tensor, x0: Tensor): Tensor {
