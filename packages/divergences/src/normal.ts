@@ -120,6 +120,9 @@ function entropyElementwise(fn: string, cp: CheckedNormal): Tensor {
  * Taylor series near 0 and no division by σ: exact when σ_p ≈ σ_q (r from log1p((σ_p − σ_q)/σ_q) for plain
  * scales, from the laws' `logStddev()` for distributions), finite with finite gradients for σ_p/σ_q from
  * 1e−30 to 1e30, +Infinity only where the true KL overflows float32. Differentiable in all four parameters.
+ * Valid range of the gradient: where the KL itself overflows float32 (σ_p/σ_q ≳ 1.3e19), the gradient with
+ * respect to the scales is ±Infinity (NaN for plain scales), even where the true gradient (σ_p/σ_q² − 1/σ_p)
+ * is still finite.
  *
  * @param p `{ loc, scale }` (any broadcastable shapes), a distribution of family 'Normal', or an
  *   `Independent` law over one (its reinterpreted axes are summed: see {@link EventOptions.eventRank})
