@@ -11,6 +11,13 @@ const num = (t: tf.Tensor) => t.dataSync()[0]!;
 /** f(x) = Σⱼ tanh(x·W)ⱼ vⱼ with x flattened to [B, d]: the critic the references differentiate in torch. */
 const critic = (W: tf.Tensor, v: tf.Tensor) => (x: tf.Tensor) => tf.sum(tf.mul(tf.tanh(tf.matMul(tf.reshape(x, [x.shape[0]!, -1]), W)), v), 1);
 
+/** a(z) = σ(z) + elu(z) + softplus(z) + leakyRelu(z, 0.2) + 0.1·z³ (Pow): the second derivatives tfjs gets wrong or refuses. */
+const mixedCritic = (W: tf.Tensor, v: tf.Tensor) => (x: tf.Tensor) => {
+  const z = tf.matMul(tf.reshape(x, [x.shape[0]!, -1]), W);
+  const a = tf.addN([tf.sigmoid(z), tf.elu(z), tf.softplus(z), tf.leakyRelu(z, 0.2), tf.mul(tf.pow(z, 3), 0.1)]);
+  return tf.sum(tf.mul(a, v), 1);
+};
+
 // Base tolerances, documented:
 // - the losses are means of closed-form terms (softplus / logsigmoid, squares, relu): a few ulps of each term
 //   (rtol 1e-5), atol 1e-5 for means that cancel to ~0, k 4 for the rounding of the inputs;
@@ -67,6 +74,11 @@ const ADAPTERS: Record<string, Adapter> = {
     tol: PENALTY,
     run: (i) => adv.gradientPenalty(critic(i.W!, i.v!), i.real!, i.fake!, { epsilon: i.epsilon!, target: num(i.target!), weight: num(i.weight!) }),
   },
+  'gradientPenalty(mixed activations)': {
+    tol: PENALTY,
+    run: (i) => adv.gradientPenalty(mixedCritic(i.W!, i.v!), i.real!, i.fake!, { epsilon: i.epsilon!, target: num(i.target!), weight: num(i.weight!) }),
+  },
+  'r1Penalty(mixed activations)': { tol: PENALTY, run: (i) => adv.r1Penalty(mixedCritic(i.W!, i.v!), i.real!, { weight: num(i.weight!) }) },
   r1Penalty: { tol: PENALTY, run: (i) => adv.r1Penalty(critic(i.W!, i.v!), i.real!, { weight: num(i.weight!) }) },
   r2Penalty: { tol: PENALTY, run: (i) => adv.r2Penalty(critic(i.W!, i.v!), i.fake!, { weight: num(i.weight!) }) },
   clipWeights: {
