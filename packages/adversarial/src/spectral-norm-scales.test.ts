@@ -28,6 +28,12 @@ describe('spectralNorm at scales of W from 1e-30 to 1e30', () => {
   it('the unit-scale reference is right', () => {
     expect(close(unit.sigma, SIGMA, 1e-5)).toBe(true);
   });
+  it('W = 0: σ = 0 and a zero weight (documented), not NaN', () => {
+    const r = spectralNorm(tf.zeros([3, 2]), tf.tensor1d([1, 0.5]), { iterations: 3 });
+    expect(r.sigma.dataSync()[0]).toBe(0);
+    expect(Array.from(r.weight.dataSync())).toEqual([0, 0, 0, 0, 0, 0]);
+    tf.dispose([r.sigma, r.weight, r.u]);
+  });
   for (const s of [1e-30, 1e-20, 1e-10, 1e10, 1e20, 1e30]) {
     it(`W·${s}: σ, W/σ and both gradients scale exactly`, () => {
       const r = at(s);
