@@ -7,7 +7,29 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
 import { elementwise } from './internal/elementwise.js';
-import { checkFloatDtype, checkOptions, fail, toFloat } from '@genmod-internal/core';
+import { checkFloatDtype, checkOptions, fail, reduceTo, toFloat } from '@genmod-internal/core';
+
+/**
+ * a/s with the gradient −(g/s)·(a/s) for s: tfjs's div forms −g·a/s², and s² leaves the float32 range for
+ * |s| below ~1e−19 or above ~1e19 (∂/∂s of y/s at s = 1e−30 came out −Infinity or NaN, at s = 1e30 as 0).
+ */
+function quotient(a: Tensor, s: Tensor): Tensor {
+  const f = tf.customGrad((...args: unknown[]) => {
+    const [x, d] = args as [Tensor, Tensor];
+    const save = args[2] as (ts: Tensor[]) => void;
+    const q = tf.div(x, d);
+    save([d, q]);
+    return {
+      value: q,
+      gradFunc: (g: Tensor, saved: Tensor[]) => {
+        const [dd, qq] = saved as [Tensor, Tensor];
+        const gs = tf.div(g, dd);
+        return [reduceTo(gs, x.shape), reduceTo(tf.neg(tf.mul(gs, qq)), d.shape)];
+      },
+    };
+  });
+  return f(a, s) as Tensor;
+}
 
 /** Takes a parameter: a tensor is used as is (so gradients reach it); an array becomes a tensor we own. */
 function takeParam(fn: string, arg: string, p: Tensor | TensorLike | undefined, owned: Tensor[]): Tensor {
@@ -78,7 +100,7 @@ export function scale(scaleBy: Tensor | TensorLike): Bijector {
   return elementwise({
     name: 'scale',
     forward: (x) => [tf.mul(x, s), tf.log(tf.abs(s))],
-    inverse: (y) => [tf.div(y, s), tf.neg(tf.log(tf.abs(s)))],
+    inverse: (y) => [quotient(y, s), tf.neg(tf.log(tf.abs(s)))],
     trainableVariables: variablesOf(s),
     state: stateOf({ scale: s }),
     dispose: () => tf.dispose(owned.splice(0)),
@@ -117,7 +139,7 @@ export function affine(params: AffineParams): Bijector {
     return elementwise({
       name: fn,
       forward: (x) => [tf.add(tf.mul(x, s), b), tf.log(tf.abs(s))],
-      inverse: (y) => [tf.div(tf.sub(y, b), s), tf.neg(tf.log(tf.abs(s)))],
+      inverse: (y) => [quotient(tf.sub(y, b), s), tf.neg(tf.log(tf.abs(s)))],
       trainableVariables: variablesOf(b, s),
       state: stateOf({ shift: b, scale: s }),
       dispose: () => tf.dispose(owned.splice(0)),
