@@ -3,6 +3,7 @@
 // resumes from a checkpoint plus both Adam states with the same next losses; refusals leave everything unchanged;
 // no tensor leaks on any path.
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { composeState, isStateful, loadState, networkState, saveState, spectralNormalizer, type StateDict } from './index.js';
 
@@ -134,6 +135,12 @@ describe('networkState', () => {
     expect(networkState(critic, { '0/kernel': W1, '1/kernel': W2 }).getState()).toEqual({ '0/kernel': W1, '1/kernel': W2 });
     expect(networkState(critic).getState()).toEqual({ '0': W1, '1': W2 });
     expect(networkState((x: tf.Tensor) => x, [W2]).getState()).toEqual({ '0': W2 });
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [2], units: 3 }), tfl.layers.batchNormalization()] });
+    const layers = networkState(model).getState(); // every weight, the batch norm's moving statistics too
+    expect(Object.keys(layers)).toEqual(['0', '1', '2', '3', '4', '5']);
+    expect(Object.values(layers).map((t) => t.shape)).toEqual([[2, 3], [3], [3], [3], [3], [3]]);
+    expect(Object.keys(layers)).toEqual(Object.keys(composeState({ m: model }).getState()).map((k) => k.slice(2)));
+    model.dispose();
     const own = { getState: () => ({ w: W1 }), loadState: () => {} };
     expect(networkState(own)).toBe(own);
     expect(() => networkState((x: tf.Tensor) => x)).toThrow(/networkState: network must be a Stateful network, a function with a trainableVariables property/);
