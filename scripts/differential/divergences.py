@@ -265,7 +265,7 @@ def mvn_cases(fns):
             if entropy:
                 ent.append(make_case(entf, {'locP': locP, P: mP}, grad=(P,) if grads else (), note=note))
 
-        dims = [1, 2, 3, 4, 5, 8] * 6 + ([16, 32] if key == 'scaleTril' else [16])
+        dims = [1, 2, 3, 4, 5, 8] * 6 + ([16, 32] if key == 'scaleTril' else [16, 2, 3, 4])
         for i, d in enumerate(dims):
             # (the covariance cases store Σ and two second-derivative tables: batches only up to d = 3, for size)
             batch = [(), (2,), (3,)][i % 3] if d <= (8 if key == 'scaleTril' else 3) else ()
