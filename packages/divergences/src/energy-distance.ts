@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
 import { safeSqrt } from './internal/math.js';
-import { scaledNorm } from './wasserstein-norm.js';
+import { scaledNorm } from './internal/norms.js';
 import type { Wasserstein1dOptions } from './wasserstein.js';
 
 function checkSample(fn: string, arg: string, x: unknown, weights: unknown, weightsArg: string): number[] {

@@ -11,7 +11,7 @@ import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkNumber, checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
 import { checkReduction, checkSameShape, type Reduction } from './internal/checks.js';
 import { reduce } from './internal/math.js';
-import { unitVectors } from './wasserstein-norm.js';
+import { unitVectors } from './internal/norms.js';
 
 /** −log softmax(scores_i)_i per row, positives on the diagonal. */
 function diagonalCrossEntropy(scores: Tensor): Tensor {

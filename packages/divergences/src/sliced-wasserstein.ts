@@ -11,7 +11,7 @@ import type { Seed } from '@genmod-internal/core';
 import { checkInteger, checkNumber, checkOptions, checkSeed, checkTensorArg, fail, nonDifferentiable, normalNoise, toFloat } from '@genmod-internal/core';
 import { checkSameShape } from './internal/checks.js';
 import { sortRows } from './internal/math.js';
-import { scaledNorm, unitVectors } from './wasserstein-norm.js';
+import { scaledNorm, unitVectors } from './internal/norms.js';
 
 export interface SlicedWassersteinOptions {
   /** the number L of random directions, default 50 */

@@ -10,7 +10,7 @@ import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkBoolean, checkNumber, checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
 import { checkReduction, checkSameShape, type Reduction } from './internal/checks.js';
 import { reduce } from './internal/math.js';
-import { scaledNorm } from './wasserstein-norm.js';
+import { scaledNorm } from './internal/norms.js';
 
 export interface TripletLossOptions {
   /** the margin α ≥ 0, default 1 */

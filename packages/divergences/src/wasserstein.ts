@@ -12,7 +12,7 @@ import { checkNumber, checkOptions, checkTensorArg, fail, toFloat } from '@genmo
 import { checkSameShape } from './internal/checks.js';
 import { cdfDistance, checkSample1d } from './internal/wasserstein-1d.js';
 import { sortRows } from './internal/math.js';
-import { scaledNorm } from './wasserstein-norm.js';
+import { scaledNorm } from './internal/norms.js';
 
 export interface Wasserstein1dOptions {
   /** non-negative weights of `u`'s values (any positive total), default uniform */

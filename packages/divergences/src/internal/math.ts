@@ -27,32 +27,6 @@ export function safeSqrt(s: Tensor): Tensor {
   return f(s);
 }
 
-/**
- * ‖d‖_p = (Σ|d_i|^p)^(1/p) over `axis`, p ≥ 1 finite, with the gradient sign(d)|d|^(p−1)/‖d‖^(p−1), taken
- * as 0 when ‖d‖ = 0 (a subgradient) instead of NaN.
- */
-export function safeNorm(d: Tensor, p: number, axis = -1): Tensor {
-  if (p === 2) return safeSqrt(tf.sum(tf.square(d), axis));
-  if (p === 1) return tf.sum(tf.abs(d), axis);
-  const f = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
-    const [x, save] = args as [Tensor, tf.GradSaveFunc];
-    const n = tf.pow(tf.sum(tf.pow(tf.abs(x), p), axis), 1 / p);
-    save([x, n]);
-    return {
-      value: n,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [xs, ns] = saved as [Tensor, Tensor];
-        const nk = tf.expandDims(ns, axis);
-        const positive = tf.greater(nk, 0);
-        const ratio = tf.div(xs, tf.where(positive, nk, tf.onesLike(nk)));
-        const g = tf.mul(tf.sign(xs), tf.pow(tf.abs(ratio), p - 1));
-        return tf.mul(tf.expandDims(dy, axis), g); // g = 0 where ‖d‖ = 0 (then d = 0)
-      },
-    };
-  });
-  return f(d);
-}
-
 /** x·factor (x itself for factor 1): a value in nats converted to another log base. */
 export function scaled(x: Tensor, factor: number): Tensor {
   return factor === 1 ? x : tf.mul(x, factor);
