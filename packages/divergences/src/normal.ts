@@ -8,9 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { broadcastShapes, checkOptions, checkTensorArg, HALF_LOG_TWO_PI, nonDifferentiable, normalKlLogScale, sumTrailing, toFloat, type IndependentLaw, type NormalLaw } from '@genmod-internal/core';
+import { broadcastShapes, checkOptions, checkTensorArg, HALF_LOG_TWO_PI, normalKlLogScale, sumTrailing, toFloat, type IndependentLaw, type NormalLaw } from '@genmod-internal/core';
 import { checkEventRank, checkValidate, type ValidateOptions } from './internal/checks.js';
-import { checkNormal, eventRankOf, logScaleOf, type CheckedNormal } from './internal/normal-laws.js';
+import { checkNormal, eventRankOf, logScaleOf, logScaleRatio, type CheckedNormal } from './internal/normal-laws.js';
 
 /**
  * A normal law N(loc, scale²) per element (a diagonal normal when an event axis is summed over), as a plain
@@ -52,33 +52,6 @@ function checkPair(fn: string, p: unknown, q: unknown, options: EventOptions): {
   const cq = checkNormal(fn, 'q', q, validate);
   const shape = broadcastShapes(fn, 'p and q', cp.shape, cq.shape);
   return { cp, cq, eventRank: eventRankOf(fn, options.eventRank, shape.length, [cp, cq]) };
-}
-
-/**
- * r = log σ_p − log σ_q (inside a tidy). From a law, the difference of the `logStddev()`s; from two plain scales
- * that nearly agree (|u| < 0.2, u = (σ_p − σ_q)/(σ_p + σ_q), i.e. σ_p/σ_q in (2/3, 3/2)), r = 2·atanh(u) by its
- * odd series 2u·Σ_k u^(2k)/(2k + 1) to u¹²/13 (truncation < 1e−10 relative): exact where the difference of two
- * float32 logarithms loses the digits that matter, and free of any backend's log1p. Elsewhere log σ_p − log σ_q.
- * u is formed from σ_p/c and σ_q/c, c a constant power of two near max(σ_p, σ_q) (u does not depend on it, and σ/c is
- * exact): dividing by
- * σ_p + σ_q itself squares it in the gradient, which underflows float32 for σ below 1e−19 (NaN at σ = 1e−30).
- * The unused branch gets harmless inputs, so no NaN reaches a gradient.
- */
-function logScaleRatio(fn: string, p: CheckedNormal, q: CheckedNormal): Tensor {
-  const far = tf.sub(logScaleOf(fn, 'p', p), logScaleOf(fn, 'q', q));
-  if (p.law || q.law) return far;
-  const sp = tf.add(toFloat(fn, 'p.scale', p.scale!), tf.zerosLike(far));
-  const sq = tf.add(toFloat(fn, 'q.scale', q.scale!), tf.zerosLike(far));
-  const near = nonDifferentiable((a, b) => tf.less(tf.abs(tf.div(tf.sub(a, b), tf.add(a, b))), 0.2), sp, sq);
-  const one = tf.onesLike(far);
-  // c: a power of two near max(σ_p, σ_q), so that σ/c is exact (any other divisor rounds σ_q/c, and with it u)
-  const c = nonDifferentiable((a, b) => tf.where(near, tf.pow(2, tf.floor(tf.div(tf.log(tf.maximum(a, b)), Math.LN2))), one), sp, sq);
-  const [a, b] = [tf.div(tf.where(near, sp, one), c), tf.div(tf.where(near, sq, one), c)];
-  const u = tf.div(tf.sub(a, b), tf.add(a, b));
-  const u2 = tf.square(u);
-  let series = tf.fill(u.shape, 1 / 13);
-  for (const k of [11, 9, 7, 5, 3, 1]) series = tf.add(tf.mul(series, u2), 1 / k);
-  return tf.where(near, tf.mul(tf.mul(u, series), 2), far);
 }
 
 /** d = (μ_p − μ_q)·e^(−log σ_q) (inside a tidy). */
@@ -153,6 +126,9 @@ export function klNormalNormal(p: NormalLike, q: NormalLike, options: EventOptio
  * `eventRank` sums the latent axis. Also takes a normal law instead of (loc, logVar): `klStandardNormal(p, options)`
  * is KL(p ‖ N(0, 1)) for `{ loc, scale }`, a 'Normal' distribution or an `Independent` law over one.
  *
+ * Valid range: the value is +Infinity where the true KL overflows float32 (logVar ≳ 88, σ ≳ 1.3e19); the
+ * gradient is then ±Infinity as well, even where the true gradient (σ − 1/σ for a law with `scale`) is finite.
+ *
  * @param loc the encoder mean μ, e.g. `[batch, latent]` (or the law p)
  * @param logVar the encoder log-variance log σ², broadcastable with `loc`
  * @returns the broadcast shape minus `eventRank` trailing axes (e.g. `[batch]` with `eventRank: 1`)
@@ -209,7 +185,8 @@ export function entropyNormal(p: { loc?: Tensor | TensorLike; scale: Tensor | Te
  * The cross-entropy H(p, q) = −E_p[log q(x)] = ½·log(2πσ_q²) + (σ_p² + (μ_p − μ_q)²)/(2σ_q²)
  * = H(p) + KL(p‖q), elementwise or summed over `eventRank` trailing axes; computed as
  * log σ_q + ½·log 2π + ½·(((μ_p − μ_q)·e^(−log σ_q))² + e^(2r)), r = log σ_p − log σ_q (see {@link klNormalNormal}),
- * whose gradients do not cancel when σ_p ≪ σ_q.
+ * whose gradients do not cancel when σ_p ≪ σ_q. Valid range of the gradient: as for {@link klNormalNormal},
+ * ±Infinity (NaN for plain scales) where H(p, q) itself overflows float32 (σ_p/σ_q ≳ 1.3e19).
  *
  * @param p `{ loc, scale }`, a 'Normal' distribution or an `Independent` law over one
  * @param q the same, broadcastable with p

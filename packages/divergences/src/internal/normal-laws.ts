@@ -46,11 +46,14 @@ export function logScaleOf(fn: string, arg: string, n: CheckedNormal): Tensor {
 }
 
 /**
- * r = log σ_p − log σ_q (inside a tidy). From a law, the difference of the `logStddev()`s; from two plain
- * scales that nearly agree (|u| < 0.2, u = (σ_p − σ_q)/(σ_p + σ_q), i.e. σ_p/σ_q in (2/3, 3/2)),
- * r = 2·atanh(u) by its odd series 2u·Σ_k u^(2k)/(2k + 1) to u¹²/13 (truncation < 1e−10 relative): exact
- * where the difference of two float32 logarithms loses the digits that matter, and free of any backend's
- * log1p (tfjs-backend-wasm's is log(1 + x), off by percents at x ~ 1e−6). Elsewhere log σ_p − log σ_q.
+ * r = log σ_p − log σ_q (inside a tidy). From a law, the difference of the `logStddev()`s; from two plain scales
+ * that nearly agree (|u| < 0.2, u = (σ_p − σ_q)/(σ_p + σ_q), i.e. σ_p/σ_q in (2/3, 3/2)), r = 2·atanh(u) by its
+ * odd series 2u·Σ_k u^(2k)/(2k + 1) to u¹²/13 (truncation < 1e−10 relative): exact where the difference of two
+ * float32 logarithms loses the digits that matter, and free of any backend's log1p (tfjs-backend-wasm's is
+ * log(1 + x), off by percents at x ~ 1e−6). Elsewhere log σ_p − log σ_q.
+ * u is formed from σ_p/c and σ_q/c, c a constant power of two near max(σ_p, σ_q) (u does not depend on it, and σ/c is
+ * exact): dividing by
+ * σ_p + σ_q itself squares it in the gradient, which underflows float32 for σ below 1e−19 (NaN at σ = 1e−30).
  * The unused branch gets harmless inputs, so no NaN reaches a gradient.
  */
 export function logScaleRatio(fn: string, p: CheckedNormal, q: CheckedNormal): Tensor {
@@ -60,7 +63,9 @@ export function logScaleRatio(fn: string, p: CheckedNormal, q: CheckedNormal): T
   const sq = tf.add(toFloat(fn, 'q.scale', q.scale!), tf.zerosLike(far));
   const near = nonDifferentiable((a, b) => tf.less(tf.abs(tf.div(tf.sub(a, b), tf.add(a, b))), 0.2), sp, sq);
   const one = tf.onesLike(far);
-  const [a, b] = [tf.where(near, sp, one), tf.where(near, sq, one)];
+  // c: a power of two near max(σ_p, σ_q), so that σ/c is exact (any other divisor rounds σ_q/c, and with it u)
+  const c = nonDifferentiable((a, b) => tf.where(near, tf.pow(2, tf.floor(tf.div(tf.log(tf.maximum(a, b)), Math.LN2))), one), sp, sq);
+  const [a, b] = [tf.div(tf.where(near, sp, one), c), tf.div(tf.where(near, sq, one), c)];
   const u = tf.div(tf.sub(a, b), tf.add(a, b));
   const u2 = tf.square(u);
   let series = tf.fill(u.shape, 1 / 13);
