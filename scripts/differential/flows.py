@@ -604,7 +604,7 @@ def gen():
             y = normal(d, 2) + pos(d, -1, 1) * normal((n, d), 1)
             lg, be = normal((d,), 0.5), normal((d,), 1)
             bt.append(make_case(lambda y, logGamma, beta: pack1(bn_train(y, logGamma, beta)(y), ld_rows(bn_train(y, logGamma, beta), y)),
-                                {'y': y, 'logGamma': lg, 'beta': be}, grad=('y', 'logGamma', 'beta') if grads else (), note=note))
+                                {'y': y, 'logGamma': lg, 'beta': be}, grad=('y',) if grads else (), note=note))
             rm, rv = normal((d,), 2), pos((d,), -2, 2)
             batch = [(), (3,), (2, 3)][i % 3]
 
@@ -618,15 +618,15 @@ def gen():
                 inv_inf(y, logGamma, beta, runningMean, runningVariance),
                 ld_rows(lambda r: inv_inf(r, logGamma, beta, runningMean, runningVariance), y)),
                 {'y': normal(batch + (d,), 2), 'logGamma': lg, 'beta': be, 'runningMean': rm, 'runningVariance': rv},
-                grad=(('y',) + g) if grads else (), note=note))
+                grad=('y',) if grads else (), note=note))
             bf.append(make_case(lambda x, logGamma, beta, runningMean, runningVariance: pack1(
                 fwd_inf(x, logGamma, beta, runningMean, runningVariance),
                 ld_rows(lambda r: fwd_inf(r, logGamma, beta, runningMean, runningVariance), x)),
                 {'x': normal(batch + (d,), 2), 'logGamma': lg, 'beta': be, 'runningMean': rm, 'runningVariance': rv},
-                grad=(('x',) + g) if grads else (), note=note))
+                grad=('x',) if grads else (), note=note))
         yc = 2.0 + 1e-3 * normal((8, 2), 1)
         bt.append(make_case(lambda y, logGamma, beta: pack1(bn_train(y, logGamma, beta)(y), ld_rows(bn_train(y, logGamma, beta), y)),
-                            {'y': yc, 'logGamma': np.zeros(2), 'beta': np.zeros(2)}, grad=('y', 'logGamma', 'beta'), note='near-constant batch (2 ± 1e-3)'))
+                            {'y': yc, 'logGamma': np.zeros(2), 'beta': np.zeros(2)}, grad=('y',), note='near-constant batch (2 ± 1e-3)'))
         fns['batchNorm.inverse(training)'] = bt
         fns['batchNorm.forward(inference)'], fns['batchNorm.inverse(inference)'] = bf, bi_
 
@@ -635,7 +635,7 @@ def gen():
         sys.stderr.write('section 11 %.0f\n' % time.time())
         # --- luLinear (Glow §3.2): y = x[π]·L·U, L unit lower, U upper with diagonal exp(log u)
         lf, li = [], []
-        ldims = [1, 2, 3, 4, 5, 8] * 7 + [16, 64, 128]
+        ldims = [1, 2, 3, 4, 5, 8] * 7 + [16, 64]  # d = 128 would store 2·128² parameters per case (1 MB)
 
         def lu(L, U, logDiag):
             return torch.tril(L, -1) + torch.eye(L.shape[0]), torch.triu(U, 1) + torch.diag(torch.exp(logDiag))
@@ -661,9 +661,9 @@ def gen():
             if d > 5:
                 g = ('logDiag',)
             lf.append(make_case(lambda x, L, U, logDiag, perm: pack1(f_lu(x, L, U, logDiag), ld_rows(lambda r: f_lu(r, L, U, logDiag), x)),
-                                {'x': normal(batch + (d,), 1.5), **ins}, data={'perm': perm}, grad=(('x',) + g) if grads else (), note=note))
+                                {'x': normal(batch + (d,), 1.5), **ins}, data={'perm': perm}, grad=('x',) if grads else (), note=note))
             li.append(make_case(lambda y, L, U, logDiag, perm: pack1(i_lu(y, L, U, logDiag), ld_rows(lambda r: i_lu(r, L, U, logDiag), y)),
-                                {'y': normal(batch + (d,), 1.5), **ins}, data={'perm': perm}, grad=(('y',) + g) if grads else (), note=note))
+                                {'y': normal(batch + (d,), 1.5), **ins}, data={'perm': perm}, grad=('y',) if grads else (), note=note))
         fns['luLinear.forward'], fns['luLinear.inverse'] = lf, li
 
     if parts is None or 12 in parts:
