@@ -9,6 +9,10 @@ torch.nn.functional, Compose, .inv); otherwise the map written from its paper in
 MADE, MAF / IAF, neural spline flows, Glow's actnorm and LU layer, RealNVP's batch norm). The log-det is
 ALWAYS computed from the map itself: log|d y_i/d x_i| by autograd for elementwise maps (their Jacobian is
 diagonal), torch.autograd.functional.jacobian + slogdet per event for the others; never from a closed form.
+Each section reseeds its own generator (numpy default_rng([20261209, section])), so the sections can also be
+generated in parallel, FLOWS_PARTS=8 generate.py flows writing /tmp/flows_part_8.json, and joined with
+flows.merge([...]) in section order; a plain run gives the same file.
+
 Where float64 autograd itself saturates (sigmoid / tanh / softplus at |x| = 1e4, derivative 0 in float64), the
 log-derivative and the gradient come from mpmath (50 digits) instead.
 """
@@ -714,8 +718,6 @@ def gen():
 
     if parts is not None:
         import json
-        for p in parts:
-            pass
         with open('/tmp/flows_part_%s.json' % '_'.join(map(str, parts)), 'w') as fh:
             json.dump(fns, fh)
         return
@@ -723,10 +725,10 @@ def gen():
 
 
 def merge(names):
+    """Writes references/flows.json from part files (pass them in section order: the file's key order)."""
     import json
     fns = {}
     for n in names:
         with open(n) as fh:
             fns.update(json.load(fh))
-    order = json.load(open(names[0] + '.order')) if False else None
     write('flows', fns)
