@@ -13,6 +13,7 @@ import { gumbelDemo, type GumbelDemo } from './demos/gumbel.js';
 import { flowDemo, type FlowDemo } from './demos/flow.js';
 import { diffusionDemo, type DiffusionDemo } from './demos/diffusion.js';
 import { modesDemo, type ModesDemo } from './demos/modes.js';
+import { pretrainedDemo, type PretrainedDemo } from './demos/pretrained.js';
 import { canvasHash } from './draw.js';
 import './style.css';
 
@@ -33,6 +34,8 @@ export interface GenmodPage {
   flow?: FlowDemo;
   diffusion?: DiffusionDemo;
   modes?: ModesDemo;
+  /** the flow trained in Node (examples/flows-2d), loaded from public/models; and the IndexedDB round trip */
+  pretrained?: PretrainedDemo;
   /** uncaught errors seen by the page */
   errors: string[];
 }
@@ -84,8 +87,8 @@ function caseRow(r: CaseResult): HTMLTableRowElement {
 
 /** Pauses the demos and waits until none of them has work on the device (the golden cases count tensors). */
 async function quiesce(): Promise<void> {
-  const { gumbel, flow, diffusion, modes } = window.genmod;
-  await Promise.all([flow?.stop(), modes?.stop(), diffusion?.stop(), gumbel?.idle()]);
+  const { gumbel, flow, diffusion, modes, pretrained } = window.genmod;
+  await Promise.all([flow?.stop(), modes?.stop(), diffusion?.stop(), gumbel?.idle(), pretrained?.idle()]);
 }
 
 async function runGolden(filter?: string): Promise<GoldenReport> {
@@ -122,9 +125,11 @@ async function main(): Promise<BackendReport> {
   const f = flowDemo($('#flow'), !autostart);
   const d = diffusionDemo($('#diffusion'));
   const m = modesDemo($('#modes'));
-  Object.assign(window.genmod, { gumbel: g, flow: f, diffusion: d, modes: m });
+  const p = pretrainedDemo($('#pretrained'));
+  Object.assign(window.genmod, { gumbel: g, flow: f, diffusion: d, modes: m, pretrained: p });
   $<HTMLButtonElement>('#golden-run').addEventListener('click', () => void runGolden());
-  await Promise.all([g.idle(), f.idle(), m.idle()]);
+  // a model that cannot be loaded is shown on the page and counted as an error, without stopping the other demos
+  await Promise.all([g.idle(), f.idle(), m.idle(), p.loaded.catch((e: Error) => void errors.push(`pretrained model: ${e.message}`))]);
   if (autostart) {
     m.start();
     f.start();

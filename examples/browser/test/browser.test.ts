@@ -6,6 +6,10 @@
  *   - the temperature slider changes the Gumbel-softmax figure (and moving it back restores it exactly);
  *   - the diffusion sampler animates and its Stop button aborts it mid-way (and the page keeps answering);
  *   - the same seed gives the same noise on cpu, wasm (Node), webgl and webgpu (Chromium);
+ *   - the flow trained and saved in Node by examples/flows-2d (public/models) loads through tf.io.http and gives
+ *     the logProb its reference.json recorded, on webgpu and webgl; a flow with ActNorm, BatchNorm, couplings
+ *     and a spline saved to IndexedDB with its Adam state and loaded into a fresh flow gives bit-identical
+ *     logProb, samples and next losses, and mismatched checkpoints are refused;
  *   - the backend matrix in README.md is what this run measured (GENMOD_UPDATE_MATRIX=1 rewrites it).
  * Screenshots go to out/. Without Chromium the test fails under CI=true and is skipped (saying so) otherwise.
  */
@@ -23,6 +27,8 @@ import { runGoldenCases, type GoldenReport } from '../src/golden/run.js';
 import { compareFingerprints, noiseFingerprint, type NoiseFingerprint } from '../src/noise.js';
 import { missingKernels, recordKernels } from '../src/kernels.js';
 import { demoWorkloads } from './workloads.js';
+import { BROWSER_ATOL, BROWSER_RTOL, reference } from './pretrained.js';
+import { SHIPPED_ARCHITECTURE } from '@genmod-examples/flows-2d/models';
 
 const CI = ['true', '1'].includes(String(process.env.CI).toLowerCase());
 const haveChromium = existsSync(chromiumPath);
@@ -147,6 +153,39 @@ describe.skipIf(!haveChromium && !CI)('the page in headless Chromium', () => {
     for (const b of MATRIX_BACKENDS) expect(prints[b].backend).toBe(b);
     for (const b of ['wasm', 'webgl', 'webgpu'] as const) expect(compareFingerprints(prints[b], prints.cpu), `${b} vs cpu`).toEqual([]);
     expect(prints.webgpu.uniform).not.toEqual(prints.webgpu.normal.slice(0, 64)); // not a constant fingerprint
+  });
+
+  it('loads the flow trained in Node (public/models) and gives its reference logProb on WebGPU and WebGL', async () => {
+    for (const b of BROWSER_BACKENDS) {
+      const page = pages[b];
+      expect(await page.evaluate(() => window.genmod.pretrained!.metadata())).toMatchObject({ architecture: SHIPPED_ARCHITECTURE, density: 'TWO MOONS', steps: reference.steps });
+      expect(await page.textContent('#pretrained-status')).toMatch(/^loaded: 4 spline couplings/);
+      const lp = await page.evaluate((points) => window.genmod.pretrained!.logProb(points), reference.points);
+      const err = lp.map((v, i) => Math.abs(v - reference.logProb[i]!));
+      const ratio = Math.max(...err.map((e, i) => e / (BROWSER_ATOL + BROWSER_RTOL * Math.abs(reference.logProb[i]!))));
+      console.log(`${b}: logProb of the shipped flow vs Node (${reference.backend}): max |Δ| ${Math.max(...err).toExponential(2)}, error ratio ${ratio.toFixed(3)} (≤ 1 passes)`);
+      err.forEach((e, i) => expect(e, `${b}, point ${i}`).toBeLessThanOrEqual(BROWSER_ATOL + BROWSER_RTOL * Math.abs(reference.logProb[i]!)));
+    }
+  });
+
+  it('saves a trained flow and its Adam state to IndexedDB and restores it bit for bit; mismatched checkpoints are refused', async () => {
+    for (const b of BROWSER_BACKENDS) {
+      const page = pages[b];
+      const r = await page.evaluate(() => window.genmod.pretrained!.roundTrip('indexeddb://genmod-test-round-trip'));
+      expect(r.backend).toBe(b);
+      expect(r.cpuForwardOff).toEqual(['WEBGPU_CPU_FORWARD', 'WEBGL_CPU_FORWARD']); // see roundTrip: both flows on the device
+      expect(r.stateDiffers, b).toEqual([]);
+      expect(r.repeatIdentical, b).toBe(true);
+      expect(r.names).toEqual(expect.arrayContaining(['bijector/0/initialized', 'bijector/2/runningMean', 'bijector/2/runningVariance', 'bijector/3/net/1/kernel']));
+      expect(r, b).toMatchObject({ logProbIdentical: true, sampleIdentical: true, actNormInitialized: 1, runningStatsIdentical: true });
+      expect(r.resumedLosses, b).toEqual(r.continuedLosses);
+      expect(r.refusals.map((f) => f.unchanged)).toEqual([true, true]);
+      expect(r.refusals[0]!.message).toMatch(/nothing was loaded.*mismatched 'bijector\/1\/net\/0\/kernel': expected float32\[2, 24\], got float32\[2, 16\]/);
+      expect(r.refusals[1]!.message).toMatch(/unexpected 'bijector\/2\/logGamma'/);
+      expect(r.tensorsAfter, b).toBe(r.tensorsBefore);
+      await expect.poll(() => page.textContent('#pretrained-roundtrip-status')).toMatch(/bit for bit the same; 2 of 2 mismatched architectures refused$/);
+      expect(await page.evaluate(() => window.genmod.errors)).toEqual([]);
+    }
   });
 
   it('matches the backend matrix in README.md (npm run matrix rewrites it)', async () => {
