@@ -165,7 +165,7 @@ export function formatTable(title: string, rows: Row[]): string {
 export function describeDifferential(pkg: string, adapters: Record<string, Adapter>): void {
   const refs = loadReferences(pkg);
   const rows: Row[] = [];
-  describe(`@genmod/${pkg} against torch.distributions / scipy`, () => {
+  describe(`@genmod/${pkg} against PyTorch / SciPy / mpmath`, () => {
     afterAll(() => console.log(formatTable(`@genmod/${pkg}`, rows)));
     for (const [fn, cases] of Object.entries(refs.functions)) {
       it(`${fn}: ${cases.length} cases`, () => {
