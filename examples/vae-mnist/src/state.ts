@@ -32,7 +32,8 @@ export function variablesState(variables: Record<string, tf.Variable>): Stateful
   };
 }
 
-/** `{ w, b }` layers as `prefix/i/w`, `prefix/i/b`. */
+/** `{ w, b }` layers as `prefix/i/w`, `prefix/i/b` (`i/w`, `i/b` for the prefix ''). */
 export function layerVariables(prefix: string, layers: Array<{ w: tf.Variable; b: tf.Variable }>): Record<string, tf.Variable> {
-  return Object.fromEntries(layers.flatMap((l, i) => [[`${prefix}/${i}/w`, l.w], [`${prefix}/${i}/b`, l.b]]));
+  const head = prefix === '' ? '' : `${prefix}/`;
+  return Object.fromEntries(layers.flatMap((l, i) => [[`${head}${i}/w`, l.w], [`${head}${i}/b`, l.b]]));
 }

@@ -82,7 +82,7 @@ export function vqVae({ codes: n, codebookSize: k, dim, hidden = 256, seed = 100
     encodeCodes: (x) => vq.quantize(encode(x)).indices,
     decodeOneHot,
     reconstructionNll: (x) => tf.neg(bernoulliLogLikelihood(x, decode(vq.quantize(encode(x)).zQ))),
-    state: composeState({ encoder: variablesState(layerVariables('encoder', [enc1, enc2])), decoder: variablesState(layerVariables('decoder', [dec1, dec2])), quantizer: vq }),
+    state: composeState({ encoder: variablesState(layerVariables('', [enc1, enc2])), decoder: variablesState(layerVariables('', [dec1, dec2])), quantizer: vq }),
     dispose() {
       tf.dispose(layers.flatMap((l) => [l.w, l.b]));
       vq.dispose();
