@@ -115,8 +115,12 @@ export function assignState(fn: string, expected: StateDict, given: unknown): vo
  *
  * @example
  * ```ts
- * const checkpoint = composeState({ flow, encoder: layersModel });
- * await saveState(checkpoint, 'indexeddb://my-model');
+ * const w = tf.variable(tf.ones([2]));
+ * const part = { getState: () => ({ kernel: w }), loadState: (s: Record<string, tf.Tensor>) => { w.assign(s.kernel!); } };
+ * const both = composeState({ encoder: part, decoder: { getState: () => ({}), loadState: () => {} } });
+ * console.log(Object.keys(both.getState())); // ['encoder/kernel']
+ * // with a tfjs-layers model: composeState({ flow, encoder: layersModel }) names its weights encoder/0, encoder/1, …
+ * w.dispose();
  * ```
  */
 export function composeState(parts: Record<string, Stateful | LayersModelWeights>): Stateful {
@@ -222,7 +226,16 @@ function structuralNames(state: StateDict): Map<string, string> {
  *
  * @example
  * ```ts
- * await saveState(flow, 'indexeddb://flow-2d', { optimizer });
+ * const w = tf.variable(tf.tensor1d([1, 2]));
+ * const model = { getState: () => ({ kernel: w }), loadState: (s: Record<string, tf.Tensor>) => { w.assign(s.kernel!); } };
+ * let saved: tf.io.ModelArtifacts | undefined;
+ * // in an app: saveState(model, 'indexeddb://my-model') or 'file://./checkpoint', { optimizer } for Adam's moments
+ * await saveState(model, tf.io.withSaveHandler(async (artifacts) => {
+ *   saved = artifacts;
+ *   return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+ * }));
+ * console.log(saved!.weightSpecs!.map((spec) => spec.name)); // ['kernel']
+ * w.dispose();
  * ```
  */
 export async function saveState(target: Stateful, destination: string | tf.io.IOHandler, options: SaveStateOptions = {}): Promise<tf.io.SaveResult> {
@@ -275,8 +288,14 @@ export async function saveState(target: Stateful, destination: string | tf.io.IO
  *
  * @example
  * ```ts
- * const flow = buildFlow();                       // the same architecture, freshly initialised
- * await loadState(flow, 'indexeddb://flow-2d');   // trained weights, ActNorm's flag, BatchNorm's statistics
+ * const w = tf.variable(tf.zeros([2]));
+ * const model = { getState: () => ({ kernel: w }), loadState: (s: Record<string, tf.Tensor>) => { w.assign(s.kernel!); } };
+ * const kernel = tf.tensor1d([1, 2]);
+ * const { data, specs } = await tf.io.encodeWeights({ kernel });
+ * // in an app: loadState(freshModel, 'indexeddb://my-model') or tf.io.http('/models/my-model/model.json')
+ * await loadState(model, tf.io.fromMemory({ format: 'genmod-state', weightSpecs: specs, weightData: data }));
+ * w.print(); // [1, 2]
+ * tf.dispose([w, kernel]);
  * ```
  */
 export async function loadState(target: Stateful, source: string | tf.io.IOHandler, options: LoadStateOptions = {}): Promise<Record<string, {}> | undefined> {
