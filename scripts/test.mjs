@@ -18,6 +18,22 @@ const workspaceDirs = ['packages', 'tooling', 'examples']
 const reports = (d) => readdirSync(d).filter((f) => /^test-results.*\.json$/.test(f)).map((f) => join(d, f));
 for (const d of workspaceDirs) for (const f of reports(d)) rmSync(f, { force: true });
 
+// The browser tests (examples/browser and the other headless-Chromium checks) need Debian's Chromium. Install it
+// when it is missing and this machine can (root with apt-get, as on CI); otherwise the browser tests are skipped,
+// and this says so loudly at the start and at the end.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let browserSkipped = '';
+if (!existsSync(chromium) && !process.env.CHROMIUM_PATH && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  console.log(`No Chromium at ${chromium}: installing Debian's chromium for the browser tests (apt-get) ...`);
+  const apt = (args) => spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (apt(['update', '-qq']).status === 0) apt(['install', '-y', '-qq', 'chromium']);
+}
+if (!existsSync(chromium)) {
+  browserSkipped = `BROWSER TESTS SKIPPED: no Chromium at ${chromium}, and it could not be installed here (as root: apt-get install -y chromium; or set CHROMIUM_PATH)`;
+  env.GENMOD_BROWSER_TESTS = 'skip';
+  console.warn(`\n${'!'.repeat(100)}\n${browserSkipped}\n${'!'.repeat(100)}\n`);
+}
+
 const turbo = spawnSync('turbo', ['run', 'build', 'typecheck', 'lint', 'test', '--continue', '--concurrency=2', ...process.argv.slice(2)], {
   cwd: root,
   env,
@@ -52,5 +68,6 @@ if (conventionsFailed) console.log('conventions: the house-rules check failed (s
 failed += failedSteps && failed === 0 ? 1 : 0;
 failed += conventionsFailed;
 if (passed === 0 && failed === 0) failed = 1; // no test ran: that is a failure, not a pass
+if (browserSkipped) console.warn(`\n${browserSkipped}\n`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);
