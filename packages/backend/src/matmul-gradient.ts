@@ -8,7 +8,7 @@
  * backward pass of every dense layer the bulk of a training step. The cpu backend shows no such gap (the
  * explicit transpose costs it 5–20 %), so the replacement only changes the path where it helps.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export interface FastMatMulGradientOptions {
   /**
@@ -70,7 +70,7 @@ let installed: tf.GradConfig | undefined;
  *
  * @example
  * ```ts
- * import * as tf from '@tensorflow/tfjs';
+ * import * as tf from '@tensorflow/tfjs-core';
  * import '@tensorflow/tfjs-backend-wasm';
  * await tf.setBackend('wasm');
  * const restore = enableFastMatMulGradient(); // or chooseBackend('wasm'), which does it for you

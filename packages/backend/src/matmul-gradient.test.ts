@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkGradient, expectClose, expectFinite, expectNoLeaks } from '@genmod-internal/testing';
-import { chooseBackend, chooseBackendFromArgs, enableFastMatMulGradient, type BackendName } from './index.js';
+import { chooseBackend, enableFastMatMulGradient, type BackendName } from './index.js';
+import { chooseBackendFromArgs } from './node.js';
 
 type Combo = readonly [transposeA: boolean, transposeB: boolean];
 const combos: Combo[] = [
@@ -225,6 +226,7 @@ describe('chooseBackend and the matMul gradient', () => {
     await chooseBackend(current); // once only
     await chooseBackend(current, { fastMatMulGradient: false });
     expect(tf.getGradient(tf.BatchMatMul)).toBe(original);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await chooseBackendFromArgs(['node', 'main.ts', `--backend=${current}`], {});
     expect(tf.getGradient(tf.BatchMatMul)).not.toBe(original);
     await chooseBackendFromArgs(['node', 'main.ts', `--backend=${current}`, '--tfjs-matmul-gradient'], {});
@@ -232,5 +234,6 @@ describe('chooseBackend and the matMul gradient', () => {
     await chooseBackendFromArgs(['node', 'main.ts', `--backend=${current}`], { GENMOD_TFJS_MATMUL_GRADIENT: '1' });
     expect(tf.getGradient(tf.BatchMatMul)).toBe(original);
     expect(tf.getBackend()).toBe(current);
+    log.mockRestore();
   });
 });

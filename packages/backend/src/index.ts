@@ -1,0 +1,20 @@
+/**
+ * @genmod/backend: what a TensorFlow.js app does once at start-up. Choose the backend (with a fallback chain
+ * that says why), and opt into the tfjs fixes: the fast matMul gradient (wasm) and correct second-order
+ * gradients. Browser-safe; the Node-only parts (file:// router, command-line flags) are in `@genmod/backend/node`.
+ */
+export {
+  chooseBackend,
+  backendOrder,
+  currentPlatform,
+  NODE_BACKENDS,
+  BROWSER_BACKENDS,
+  BACKEND_PACKAGES,
+  type BackendName,
+  type BackendChoice,
+  type BackendLoader,
+  type ChooseBackendOptions,
+  type Platform,
+} from './choose-backend.js';
+export { enableFastMatMulGradient, type FastMatMulGradientOptions } from './matmul-gradient.js';
+export { enableHigherOrderGradients, disableHigherOrderGradients, higherOrderGradientsEnabled, higherOrderGradientKernels } from './higher-order-gradients.js';

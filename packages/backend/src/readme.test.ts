@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, expect } from 'vitest';
+import { describeReadmeExamples } from '@genmod-internal/testing';
+import { chooseBackend, disableHigherOrderGradients } from './index.js';
+
+// README examples are extracted to readme-examples/, type-checked by the package's typecheck task, and run
+// here: the README cannot drift from the code. They switch the backend: put the setup's back afterwards.
+const initial = tf.getBackend();
+afterAll(async () => {
+  disableHigherOrderGradients();
+  await chooseBackend(initial as 'cpu' | 'wasm', { fastMatMulGradient: false });
+});
+
+describeReadmeExamples(import.meta.url, {
+  'example-1.ts': (logged) => expect(logged).toEqual(['wasm', [], 'wasm']),
+  'example-2.ts': (logged) => expect(logged).toEqual([{ name: 'cpu', fallback: true }]),
+  'example-3.ts': (logged) => expect(logged).toEqual([[4, 4, 4, 4, 4, 4]]),
+  'example-4.ts': (logged) => {
+    expect(logged[0]).toBeCloseTo(0.5652, 4);
+    expect(logged[1]).toBe(true);
+  },
+});
