@@ -15,6 +15,7 @@ import { densityRatioKl, densityRatioLoss } from '@genmod/divergences';
 import { fail, showShape, toFloat, inferShape } from '@genmod-internal/core';
 import { checkPerExample as perExample } from './internal/checks.js';
 
+/** A tensor or anything `tf.tensor` accepts (shown inline in the API reference). @inline */
 type Input = Tensor | TensorLike;
 
 /**

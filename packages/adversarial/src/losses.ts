@@ -14,6 +14,7 @@ import type { Scalar, Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { toFloat } from '@genmod-internal/core';
 import { checkScorePair, checkScores } from './internal/checks.js';
 
+/** A tensor or anything `tf.tensor` accepts (shown inline in the API reference). @inline */
 type Input = Tensor | TensorLike;
 
 function pair(fn: string, real: Input, fake: Input, body: (r: Tensor, f: Tensor) => Tensor): Scalar {

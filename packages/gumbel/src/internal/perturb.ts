@@ -16,7 +16,7 @@ import { checkNoise, checkSeed, fail, oneHotFloat, toFloat, type Seed } from '@g
 export interface NoiseOptions {
   /**
    * Seed of the Gumbel noise: any finite number (0 included) or string, mixed by the one seed scheme of
-   * every @genmod package (`deriveSeed`). The same seed gives the same output on every backend (numbers are
+   * every `@genmod` package (`deriveSeed`). The same seed gives the same output on every backend (numbers are
    * drawn on the host). A fixed seed gives the same noise on every call: vary it per step in a training loop.
    */
   seed?: Seed;
