@@ -1,5 +1,5 @@
 // Save and restore everything that trains, across processes (issue 15). The parent trains, saves to file://
-// (model.json + weights.bin, through @genmod-examples/backend's router: no tfjs-node), and a FRESH Node process
+// (model.json + weights.bin, through @genmod/backend's router: no tfjs-node), and a FRESH Node process
 // (test/persistence/child.ts under `node --import tsx`, on the parent's backend: GENMOD_TEST_BACKEND) builds the
 // same architecture from another seed, loads, and prints its numbers as float32 bit patterns; they must be the
 // parent's, bit for bit. Mismatched checkpoints are refused without changing anything or leaking tensors.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerFileRouter } from '@genmod-examples/backend';
+import { registerFileRouter } from '@genmod/backend/node';
 import { loadState, saveState, type StateDict } from '@genmod/flows';
 import { loadState as loadVaeState, saveState as saveVaeState } from '@genmod/vae';
 import { buildFlow, buildVqvae, flowData, probeFlow, probeVqvae, stateHex, trainFlow, trainVqvae } from './persistence/models.js';

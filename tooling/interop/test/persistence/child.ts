@@ -1,9 +1,11 @@
 // The fresh process of the persistence tests (issue 15): `node --import tsx child.ts <task> <checkpoint dir>`.
-// It starts the parent's backend (GENMOD_TEST_BACKEND) the way a Node app does, with @genmod-examples/backend's
+// It starts the parent's backend (GENMOD_TEST_BACKEND) the way a Node app does, with @genmod/backend's
 // chooseBackend (which registers file://; tfjs's own matMul gradient, as the test setup of the parent), builds the architecture with ANOTHER seed, loads the checkpoint the
 // parent saved and prints one JSON line: the probes of models.ts as float32/int32 bit patterns (hex).
 import * as tf from '@tensorflow/tfjs-core';
-import { chooseBackend } from '@genmod-examples/backend';
+// an app brings the gradients: `@tensorflow/tfjs` registers them on import (@genmod/backend registers none)
+import '@tensorflow/tfjs';
+import { chooseNodeBackend } from '@genmod/backend/node';
 import { loadState as loadFlowState } from '@genmod/flows';
 import { loadState as loadVaeState } from '@genmod/vae';
 import { buildFlow, buildVqvae, flowData, probeFlow, probeVqvae, stateHex, trainFlow } from './models.js';
@@ -18,7 +20,7 @@ const [task, dir] = process.argv.slice(2);
 if (task === undefined || dir === undefined) throw new Error('usage: child.ts <flow|vqvae|resume> <dir>');
 const wanted = process.env.GENMOD_TEST_BACKEND ?? 'cpu';
 if (wanted !== 'cpu' && wanted !== 'wasm') throw new Error(`GENMOD_TEST_BACKEND must be cpu or wasm, got '${wanted}'`);
-const choice = await chooseBackend(wanted, { fastMatMulGradient: false });
+const choice = await chooseNodeBackend(wanted, { fastMatMulGradient: false });
 if (choice.active !== wanted) throw new Error(`backend ${wanted} did not start: ${choice.reason ?? choice.active}`);
 const url = (name: string) => `file://${dir}/${name}`;
 
