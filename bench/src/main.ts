@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { backendListFromArgs, chooseBackend, enableFastMatMulGradient, type BackendName } from '@genmod-examples/backend';
+import { backendListFromArgs, chooseNodeBackend, enableFastMatMulGradient, type NodeBackendName as BackendName } from '@genmod/backend/node';
 import type { Workload } from './workload.js';
 import { diffusionWorkloads } from './workloads/diffusion.js';
 import { flowsWorkloads } from './workloads/flows.js';
@@ -98,7 +98,7 @@ async function timeOurs(backend: BackendName): Promise<Map<string, Map<string, T
   const variants = variantsFor(backend);
   for (const v of variants) out.set(v.label, new Map());
   // start from tfjs's own gradient; the fast one is switched on around each of its steps
-  await chooseBackend(backend, { fastMatMulGradient: false });
+  await chooseNodeBackend(backend, { fastMatMulGradient: false });
   const stepWith = (fast: boolean, step: () => void) => {
     const restore = fast ? enableFastMatMulGradient() : () => {};
     try {
@@ -129,7 +129,7 @@ async function timeOurs(backend: BackendName): Promise<Map<string, Map<string, T
     states.forEach((s) => s.dispose());
     variants.forEach((v, j) => out.get(v.label)!.set(w.name, quantiles(times[j]!)));
   }
-  await chooseBackend(backend); // leave the backend as apps run it
+  await chooseNodeBackend(backend); // leave the backend as apps run it
   return out;
 }
 

@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackendFromArgs } from '@genmod-examples/backend';
+import { chooseBackendFromArgs } from '@genmod/backend/node';
 import { Figure, type RGB } from '@genmod-examples/plot';
 import { deriveSeed, jsDivergenceMonteCarlo, klNormalNormal, monteCarloKl, type Distribution } from '@genmod/divergences';
 import { Normal } from '@genmod/reparam';

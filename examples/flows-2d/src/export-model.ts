@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackendFromArgs } from '@genmod-examples/backend';
+import { chooseBackendFromArgs } from '@genmod/backend/node';
 import { mulberry32 } from '@genmod-internal/core';
 import { loadState, saveState } from '@genmod/flows';
 import { densities } from './densities.js';

@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackendFromArgs } from '@genmod-examples/backend';
+import { chooseBackendFromArgs } from '@genmod/backend/node';
 import { mulberry32 } from '@genmod-internal/core';
 import { Figure, colormap, type RGB } from '@genmod-examples/plot';
 import { saveState, type TransformedDistribution } from '@genmod/flows';

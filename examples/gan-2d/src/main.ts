@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackendFromArgs } from '@genmod-examples/backend';
+import { chooseBackendFromArgs } from '@genmod/backend/node';
 import { Figure, type RGB } from '@genmod-examples/plot';
 import { enableHigherOrderGradients } from '@genmod/adversarial';
 import { ringOfGaussians } from '@genmod/adversarial/testing';

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chooseBackendFromArgs } from '@genmod-examples/backend';
+import { chooseBackendFromArgs } from '@genmod/backend/node';
 import { Figure, colormap, type RGB } from '@genmod-examples/plot';
 import { LOG_100, logMixtureDensity, markdownTable, runExperiment, type Experiment, type Points } from './experiment.js';
 

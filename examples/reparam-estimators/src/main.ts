@@ -16,7 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackendFromArgs } from '@genmod-examples/backend';
+import { chooseBackendFromArgs } from '@genmod/backend/node';
 import { Figure, type RGB } from '@genmod-examples/plot';
 import { Normal, gradientVariance, leaveOneOutBaseline, reparameterizationGradient, scoreFunctionGradient, type GradientEstimator, type ScoreFunctionOptions } from '@genmod/reparam';
 

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackendFromArgs } from '@genmod-examples/backend';
+import { chooseBackendFromArgs } from '@genmod/backend/node';
 import { RelaxedBernoulli, RelaxedOneHotCategorical, gumbelSoftmax } from '@genmod/gumbel';
 import { Figure, colormap, type RGB } from '@genmod-examples/plot';
 

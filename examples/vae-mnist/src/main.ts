@@ -8,7 +8,7 @@
  *   npx tsx src/main.ts --only=vq       the VQ-VAE + prior alone (about 1½ minutes); --only=vae: the two VAEs alone
  *   npx tsx src/main.ts --minutes=20    a longer run (or --seconds=N: the training budget of the stages run, shared
  *                                       72 : 48 : 30 : 50 by the Gaussian VAE, the dVAE, the VQ-VAE and its prior)
- *   npx tsx src/main.ts --backend=cpu   another backend (cuda, wasm, cpu; see @genmod-examples/backend)
+ *   npx tsx src/main.ts --backend=cpu   another backend (cuda, native, wasm, cpu; see @genmod/backend)
  *
  * Writes out/reconstructions.png, out/samples.png, out/traversal.png, out/loss-curves.png (the VAEs),
  * out/vq-prior-samples.png, out/vq-prior-curve.png (the VQ-VAE and its prior) and out/summary.json; and the
@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackendFromArgs } from '@genmod-examples/backend';
+import { chooseBackendFromArgs } from '@genmod/backend/node';
 import { exponentialDecay } from '@genmod/gumbel';
 import { saveState } from '@genmod/vae';
 import { Figure, colormap, type RGB } from '@genmod-examples/plot';

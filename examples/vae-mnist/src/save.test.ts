@@ -1,13 +1,13 @@
 // Saving the example's trained models (issue 15): the Gaussian VAE and the VQ-VAE + transformer prior, trained
 // for a few steps, saved with saveState to files (model.json + weights.bin, the file router of
-// @genmod-examples/backend), loaded into freshly built models give bit-identical outputs — for the VQ-VAE also
+// @genmod/backend), loaded into freshly built models give bit-identical outputs — for the VQ-VAE also
 // the same next EMA codebook update — and a checkpoint of another architecture is refused, changing nothing.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileSystem } from '@genmod-examples/backend';
+import { fileSystem } from '@genmod/backend/node';
 import { composeState, loadState, saveState } from '@genmod/vae';
 import { gaussianVae } from './models.js';
 import { causalTransformer, oneHotCodes, vqVae } from './vq-prior.js';
