@@ -4,21 +4,46 @@
 // are listed by `internalImports()` and printed, so what is not tested through dist is visible.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Plugin } from 'vite';
+import type { Plugin } from 'vitest/config';
 
 const testFile = /[\\/]packages[\\/]([^\\/]+)[\\/]src[\\/].+\.test\.ts$/;
 const PREFIX = '\0genmod-dist:';
 
-/** The names a built ESM entry exports (tsup/esbuild write one `export { … };` clause at the end). */
+/**
+ * The names a built ESM entry exports: tsup/esbuild write one `export { … };` clause at the end, or
+ * `export { … } from './chunk-….js';` when entries share a chunk.
+ */
 export function distExports(file: string): Set<string> {
   const text = readFileSync(file, 'utf8');
   const names = new Set<string>();
-  for (const m of text.matchAll(/^export\s*\{([^}]*)\};?\s*$/gm))
+  for (const m of text.matchAll(/^export\s*\{([^}]*)\}(?:\s*from\s*['"][^'"]+['"])?;?\s*$/gm))
     for (const part of m[1]!.split(',')) {
       const name = part.trim().split(/\s+as\s+/).pop()!.trim();
       if (name) names.add(name);
     }
   return names;
+}
+
+/**
+ * A package's published ESM entry files, from its package.json `exports` (the main entry first, then subpaths
+ * such as ./testing or ./node), those that are built.
+ */
+export function distEntries(pkgDir: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> };
+  const esm = (v: unknown): string | undefined => {
+    if (typeof v === 'string') return v.endsWith('.js') ? v : undefined;
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      return esm(o.import) ?? esm(o.default);
+    }
+    return undefined;
+  };
+  return Object.entries(pkg.exports ?? { '.': './dist/index.js' })
+    .filter(([k]) => k !== './package.json')
+    .map(([, v]) => esm(v))
+    .filter((f): f is string => !!f)
+    .map((f) => join(pkgDir, f))
+    .filter((f) => existsSync(f));
 }
 
 /** The run-time names a TypeScript source file exports (types and interfaces left out), following `export *`. */
@@ -64,8 +89,7 @@ export function distRedirect(packagesDir: string): Plugin {
       const rest = id.slice(PREFIX.length);
       const pkg = rest.slice(0, rest.indexOf(':'));
       const src = rest.slice(pkg.length + 1);
-      // the main entry first, then the ./testing subpath (where e.g. gradcheck is public)
-      const entries = ['index.js', 'testing.js'].map((f) => join(packagesDir, pkg, 'dist', f)).filter((f) => existsSync(f));
+      const entries = distEntries(join(packagesDir, pkg));
       if (!entries.length) throw new Error(`peer-range: ${join(packagesDir, pkg, 'dist')} is missing: build the package first`);
       const fromDist = entries.map((f) => [f, distExports(f)] as const);
       const lines: string[] = [];
