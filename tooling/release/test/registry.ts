@@ -4,10 +4,10 @@
  * served from that storage alone (anyone may publish, nothing is proxied, so a package of the same name on
  * npmjs.org can never stand in for ours); every other package is proxied to https://registry.npmjs.org.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface Registry {
@@ -31,6 +31,23 @@ async function freePort(): Promise<number> {
   const port = typeof address === 'object' && address ? address.port : 0;
   await new Promise<void>((ok) => server.close(() => ok()));
   return port;
+}
+
+/**
+ * The certificates npm trusts, for Verdaccio's requests to its uplink. Behind a TLS-intercepting proxy npm
+ * reads its `cafile` while Node needs NODE_EXTRA_CA_CERTS, which turbo's strict env mode does not pass to
+ * tasks: without this, every proxied package is a 404. Point it at npm's cafile, or the system bundle.
+ */
+function trustedCertificates(): { NODE_EXTRA_CA_CERTS?: string } {
+  if (process.env.NODE_EXTRA_CA_CERTS) return {};
+  let cafile = '';
+  try {
+    cafile = execFileSync('npm', ['config', 'get', 'cafile'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    // no npm config: fall through to the system bundle
+  }
+  for (const file of [cafile, '/etc/ssl/certs/ca-certificates.crt']) if (file && file !== 'null' && existsSync(file)) return { NODE_EXTRA_CA_CERTS: file };
+  return {};
 }
 
 function config(dir: string, uplink: string): string {
@@ -71,7 +88,7 @@ export async function startRegistry(dir: string, uplink = 'https://registry.npmj
   const child: ChildProcess = spawn(process.execPath, [verdaccioBin, '--config', file, '--listen', `127.0.0.1:${port}`], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', ...trustedCertificates() },
   });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

@@ -60,6 +60,10 @@ describe('release rehearsal through a local Verdaccio registry', () => {
     for (const { dir } of published) {
       expect(existsSync(join(root, 'packages', dir, 'dist')), `packages/${dir}/dist (built by turbo before this test)`).toBe(true);
       cpSync(join(root, 'packages', dir, 'dist'), join(copy, 'packages', dir, 'dist'), { recursive: true });
+      // every file the manifest points at is there (a build running at the same time empties dist/ first)
+      const pkg = JSON.parse(readFileSync(join(copy, 'packages', dir, 'package.json'), 'utf8'));
+      const targets = JSON.stringify([pkg.main, pkg.module, pkg.types, pkg.exports]).match(/\.\/dist\/[^"]+/g) ?? [];
+      expect(targets.filter((t) => !existsSync(join(copy, 'packages', dir, t))), `packages/${dir}: files in exports missing from dist/`).toEqual([]);
     }
     // the copy resolves the changesets CLI and its changelog generator from the workspace's root node_modules
     symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
