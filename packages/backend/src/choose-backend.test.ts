@@ -64,6 +64,9 @@ describe('backendOrder', () => {
     expect(backendOrder('cpu', 'node')).toEqual(['cpu']);
     expect(backendOrder(undefined, 'browser')).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
     expect(backendOrder('webgl', 'browser')).toEqual(['webgl', 'wasm', 'cpu']);
+    // the backends an app ships (a page without the wasm files)
+    expect(backendOrder(undefined, 'browser', ['webgpu', 'webgl', 'cpu'])).toEqual(['webgpu', 'webgl', 'cpu']);
+    expect(backendOrder('webgl', 'browser', ['webgpu', 'webgl', 'cpu'])).toEqual(['webgl', 'cpu']);
   });
 });
 
@@ -190,5 +193,12 @@ describe('chooseBackend in a browser (platform: browser, the page simulated)', (
   it('a forced backend that cannot start throws without fallback, in browser words', async () => {
     await expect(chooseBackend('webgl', { platform: 'browser', loaders: { webgl } })).rejects.toThrow(/^backend "webgl" is not available: .*\. Pass \{ fallback: true \} to fall back to wasm or cpu\.$/);
     await expect(chooseBackend('cuda', { platform: 'browser' })).rejects.toThrow('backend must be one of webgpu, webgl, wasm, cpu in a browser, got "cuda"');
+    await expect(chooseBackend(undefined, { platform: 'browser', backends: ['webgl', 'cuda'] })).rejects.toThrow('options.backends must list some of webgpu, webgl, wasm, cpu, got ["webgl","cuda"]');
+  });
+
+  it('only the backends the page ships: webgl failing falls to cpu, not wasm', async () => {
+    const choice = await chooseBackend('webgl', { platform: 'browser', fallback: true, backends: ['webgpu', 'webgl', 'cpu'], loaders: { webgl } });
+    expect(choice.active).toBe('cpu');
+    expect(choice.reasons).toEqual([expect.stringMatching(/^webgl: the package @tensorflow\/tfjs-backend-webgl is not installed/)]);
   });
 });

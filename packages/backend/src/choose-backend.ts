@@ -74,6 +74,11 @@ export interface ChooseBackendOptions {
   fastMatMulGradient?: boolean;
   /** default: 'node' where `process.versions.node` exists, else 'browser' */
   platform?: Platform;
+  /**
+   * the backends this app ships, in the order to try them (default: the platform's order, see
+   * {@link backendOrder}); e.g. `['webgpu', 'webgl', 'cpu']` for a page that does not serve the wasm files
+   */
+  backends?: readonly BackendName[];
 }
 
 /** The platform this code runs on: 'node' where `process.versions.node` exists. */
@@ -233,8 +238,8 @@ function setFastMatMulGradient(on: boolean): void {
  * ```
  * @since 0.1.0
  */
-export function backendOrder(requested: BackendName | undefined, platform: Platform = currentPlatform()): BackendName[] {
-  const chain: readonly BackendName[] = platform === 'node' ? ['wasm', 'cpu'] : BROWSER_BACKENDS;
+export function backendOrder(requested: BackendName | undefined, platform: Platform = currentPlatform(), backends?: readonly BackendName[]): BackendName[] {
+  const chain: readonly BackendName[] = backends ?? (platform === 'node' ? ['wasm', 'cpu'] : BROWSER_BACKENDS);
   if (requested === undefined) return [...chain];
   const at = chain.indexOf(requested);
   return [requested, ...(at < 0 ? chain : chain.slice(at + 1))];
@@ -263,8 +268,12 @@ export async function chooseBackend(requested?: BackendName, options: ChooseBack
   if (requested !== undefined && !names.includes(requested)) {
     throw new Error(`backend must be one of ${names.join(', ')} in ${platform === 'node' ? 'Node' : 'a browser'}, got "${requested}"`);
   }
+  const bad = options.backends?.filter((b) => !names.includes(b)) ?? [];
+  if (options.backends !== undefined && (!Array.isArray(options.backends) || options.backends.length === 0 || bad.length > 0)) {
+    throw new Error(`options.backends must list some of ${names.join(', ')}, got ${JSON.stringify(options.backends)}`);
+  }
   const fallback = options.fallback ?? requested === undefined;
-  const order = backendOrder(requested, platform);
+  const order = backendOrder(requested, platform, options.backends);
   const reasons: string[] = [];
   const details: string[] = [];
   for (const name of order) {

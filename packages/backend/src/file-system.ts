@@ -9,6 +9,18 @@ import * as tf from '@tensorflow/tfjs-core';
 
 const PREFIX = 'file://';
 
+/** One buffer from tf.io's weight data (one ArrayBuffer, or several since tfjs 4.10); no tf.io.CompositeArrayBuffer, which older tfjs lacks. */
+function joinBuffers(data: ArrayBuffer | ArrayBuffer[]): ArrayBuffer {
+  if (!Array.isArray(data)) return data;
+  const out = new Uint8Array(data.reduce((n, b) => n + b.byteLength, 0));
+  let at = 0;
+  for (const b of data) {
+    out.set(new Uint8Array(b), at);
+    at += b.byteLength;
+  }
+  return out.buffer;
+}
+
 /** The directory a `file://` URL names (a URL ending in model.json names its directory). */
 function directoryOf(url: string): string {
   const path = url.startsWith(PREFIX) ? url.slice(PREFIX.length) : url;
@@ -39,7 +51,7 @@ export function fileSystem(path: string): tf.io.IOHandler {
         ...(artifacts.trainingConfig !== undefined && { trainingConfig: artifacts.trainingConfig }),
         ...(artifacts.userDefinedMetadata !== undefined && { userDefinedMetadata: artifacts.userDefinedMetadata }),
       };
-      const data = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const data = artifacts.weightData === undefined ? new ArrayBuffer(0) : joinBuffers(artifacts.weightData as ArrayBuffer | ArrayBuffer[]);
       await writeFile(join(dir, 'model.json'), JSON.stringify(json));
       await writeFile(join(dir, 'weights.bin'), new Uint8Array(data));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
@@ -52,7 +64,7 @@ export function fileSystem(path: string): tf.io.IOHandler {
           const b = await readFile(join(dir, p));
           return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
         }));
-        return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
+        return [specs, joinBuffers(buffers)];
       });
     },
   };

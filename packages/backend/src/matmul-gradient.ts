@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+/** Options of {@link enableFastMatMulGradient}: the backends on which the gradient transposes explicitly. @since 0.1.0 */
 export interface FastMatMulGradientOptions {
   /**
    * The backends (as `tf.getBackend()` names them when the gradient runs) on which explicit transposes are

@@ -68,7 +68,7 @@ describe('@genmod/backend installed alone from its tarball, with tfjs-core and t
     const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', '@genmod', 'backend', 'package.json'), 'utf8'));
     expect(pkg.dependencies ?? {}).toEqual({});
     expect(pkg.sideEffects).toBe(false);
-    expect(pkg.peerDependencies['@tensorflow/tfjs-core']).toBe('^4.22.0');
+    expect(pkg.peerDependencies['@tensorflow/tfjs-core']).toMatch(/^\^4\.\d+\.\d+$/); // the range the peer-range check settles
     const optional = Object.entries(pkg.peerDependenciesMeta).filter(([, m]) => (m as { optional?: boolean }).optional).map(([n]) => n).sort();
     expect(optional).toEqual([
       '@tensorflow/tfjs-backend-cpu',
