@@ -72,9 +72,8 @@ let installed: tf.GradConfig | undefined;
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
- * import '@tensorflow/tfjs-backend-wasm';
- * await tf.setBackend('wasm');
- * const restore = enableFastMatMulGradient(); // or chooseBackend('wasm'), which does it for you
+ * // the app has started its backend (chooseBackend('wasm') also installs the gradient for you)
+ * const restore = enableFastMatMulGradient();
  * const w = tf.variable(tf.randomNormal([128, 128]));
  * const x = tf.randomNormal([256, 128]);
  * const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.matMul(x, w))) as tf.Scalar);
