@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkNumber, checkOptions, checkTensorArg, fail, toFloat } from '@genmod-internal/core';
 
+/** Options of {@link densityRatio}, {@link logDensityRatio} and {@link densityRatioKl}: the classifier's prior odds n₁/n₂. @since 0.1.0 */
 export interface DensityRatioOptions {
   /**
    * the prior odds n₁/n₂ of the classifier's training set (samples of q₁ per sample of q₂), default 1;

@@ -92,6 +92,7 @@ export function inverseMultiquadricKernel(options: { scale?: number; exponent?: 
   return (sq: Tensor) => tf.tidy(() => tf.pow(tf.add(tf.div(sq, c * c), 1), -beta));
 }
 
+/** Options of {@link mmd}: the kernel k and the estimator of MMD² (unbiased U-statistic or biased V-statistic). @since 0.1.0 */
 export interface MmdOptions {
   /** the kernel, default `rbfKernel()` (median heuristic) */
   kernel?: Kernel;

@@ -24,6 +24,7 @@ import {
 import { checkBase } from './internal/checks.js';
 import { safeSqrt } from './internal/math.js';
 
+/** Options of {@link monteCarloKl} and {@link jsDivergenceMonteCarlo}: the number of draws, their seed, pathwise or not. @since 0.1.0 */
 export interface MonteCarloOptions {
   /** the number of draws S ≥ 1, default 1000 (with S = 1 there is no standard error) */
   samples?: number;
@@ -40,6 +41,7 @@ export interface MonteCarloOptions {
   reparameterize?: boolean;
 }
 
+/** What {@link monteCarloKl} and {@link jsDivergenceMonteCarlo} return: the sample mean over S draws and its standard error s/√S. @since 0.1.0 */
 export interface MonteCarloEstimate {
   /** the sample mean, `[...batchShape]` (differentiable when the draws are reparameterized) */
   estimate: Tensor;

@@ -13,6 +13,7 @@ import { checkSameShape } from './internal/checks.js';
 import { sortRows } from './internal/math.js';
 import { scaledNorm, unitVectors } from './internal/norms.js';
 
+/** Options of {@link slicedWasserstein}: the number of random directions L, the order p, their seed or the directions themselves. @since 0.1.0 */
 export interface SlicedWassersteinOptions {
   /** the number L of random directions, default 50 */
   projections?: number;

@@ -12,6 +12,7 @@ import { checkReduction, checkSameShape, type Reduction } from './internal/check
 import { reduce } from './internal/math.js';
 import { scaledNorm } from './internal/norms.js';
 
+/** Options of {@link tripletLoss}: margin α, norm order p, eps, distance swap and reduction. @since 0.1.0 */
 export interface TripletLossOptions {
   /** the margin α ≥ 0, default 1 */
   margin?: number;

@@ -14,6 +14,7 @@ import { cdfDistance, checkSample1d } from './internal/wasserstein-1d.js';
 import { sortRows } from './internal/math.js';
 import { scaledNorm } from './internal/norms.js';
 
+/** Options of {@link wasserstein1d} and {@link energyDistance}: weights of the two samples' values (default uniform). @since 0.1.0 */
 export interface Wasserstein1dOptions {
   /** non-negative weights of `u`'s values (any positive total), default uniform */
   uWeights?: Tensor | TensorLike;

@@ -15,6 +15,7 @@ export interface ValidateOptions {
   validate?: boolean;
 }
 
+/** How a loss reduces its per-example values: `'mean'` (default), `'sum'`, or `'none'` (keep the batch shape). @since 0.1.0 */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 export function checkValidate(fn: string, options: ValidateOptions): boolean {
