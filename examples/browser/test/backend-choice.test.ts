@@ -23,7 +23,7 @@ describe('backendFromArgs', () => {
   });
 
   it('names an unknown backend and where it came from', () => {
-    expect(() => backendFromArgs(['node', 'main.ts', '--backend=webgpu'], {})).toThrow('backend must be one of cuda, wasm, cpu, got "webgpu" (from --backend or GENMOD_BACKEND)');
+    expect(() => backendFromArgs(['node', 'main.ts', '--backend=webgpu'], {})).toThrow('backend must be one of cuda, native, wasm, cpu, got "webgpu" (from --backend or GENMOD_BACKEND)');
   });
 });
 
@@ -33,7 +33,7 @@ describe('backendListFromArgs (tools that run several backends in turn)', () => 
     expect(backendListFromArgs(['node', 'bench', '--backend=cpu'], {})).toEqual(['cpu']);
     expect(backendListFromArgs(['node', 'bench'], { GENMOD_BACKEND: 'wasm' })).toEqual(['wasm']);
     expect(backendListFromArgs(['node', 'bench'], {})).toEqual(['wasm', 'cpu']);
-    expect(() => backendListFromArgs(['node', 'bench', '--backends=wasm,tpu'], {})).toThrow('--backends must list some of cuda, wasm, cpu, got "wasm,tpu"');
+    expect(() => backendListFromArgs(['node', 'bench', '--backends=wasm,tpu'], {})).toThrow('--backends must list some of cuda, native, wasm, cpu, got "wasm,tpu"');
   });
 });
 
