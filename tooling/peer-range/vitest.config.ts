@@ -28,6 +28,9 @@ export default defineConfig({
         find: new RegExp(`^@tensorflow/${n}(?=/|$)`),
         replacement: join(tfjs, n),
       })),
+      // a test that imports the umbrella gets the old tfjs-core it re-exports (the setup file brings the backend
+      // and the gradients the umbrella would register), not the workspace's 4.22 layers, converter and backends
+      { find: /^@tensorflow\/tfjs$/, replacement: join(tfjs, 'tfjs-core') },
       // the built packages, as apps import them
       ...names.flatMap((n) => [
         { find: new RegExp(`^@genmod/${n}/([\\w-]+)$`), replacement: `${join(packages, n, 'dist')}/$1.js` },

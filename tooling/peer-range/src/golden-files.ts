@@ -27,7 +27,6 @@ export const FIX_TEST_FILES = [
   'packages/backend/src/higher-order-gradients.test.ts',
   'packages/backend/src/matmul-gradient.test.ts',
   'packages/adversarial/src/higher-order-gradients.test.ts',
-  'packages/adversarial/src/second-order-penalty.test.ts',
   'packages/adversarial/src/r1-penalty.test.ts',
 ];
 
