@@ -51,7 +51,7 @@ describe('@genmod/gumbel installed alone from its tarball', () => {
     expect(listing.filter((f) => /\.test\.|\/src\/|readme-examples|tsconfig/.test(f))).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', '@genmod', 'gumbel', 'package.json'), 'utf8'));
     expect(pkg.dependencies ?? {}).toEqual({});
-    expect(pkg.peerDependencies).toEqual({ '@tensorflow/tfjs-core': '^4.22.0' });
+    expect(pkg.peerDependencies).toEqual({ '@tensorflow/tfjs-core': '^4.6.0' });
     expect(JSON.stringify(pkg)).not.toContain('workspace:');
     // the only @genmod package installed is the one asked for
     expect(readdirSync(join(dir, 'node_modules', '@genmod'))).toEqual(['gumbel']);
