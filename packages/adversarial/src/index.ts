@@ -2,6 +2,8 @@
  * @genmod/adversarial: GAN losses, gradient penalties, training loops and adversarial variational Bayes for
  * TensorFlow.js. Test utilities (gradcheck, gradgradcheck, mode coverage and its mixtures of Gaussians) live
  * in the `@genmod/adversarial/testing` subpath.
+ *
+ * @module index
  */
 export {
   minimaxDiscriminatorLoss, minimaxGeneratorLoss, nonSaturatingGeneratorLoss, logRatioGeneratorLoss,

@@ -9,6 +9,7 @@ import { registerFileRouter } from './file-system.js';
 /** A backend a Node process can choose. */
 export type NodeBackendName = (typeof NODE_BACKENDS)[number];
 
+/** Environment variables, as `process.env` (read by default). @inline */
 type Env = Record<string, string | undefined>;
 const argvOf = (): string[] => (globalThis as { process?: { argv?: string[] } }).process?.argv ?? [];
 const envOf = (): Env => (globalThis as { process?: { env?: Env } }).process?.env ?? {};

@@ -2,6 +2,8 @@
  * @genmod/backend: what a TensorFlow.js app does once at start-up. Choose the backend (with a fallback chain
  * that says why), and opt into the tfjs fixes: the fast matMul gradient (wasm) and correct second-order
  * gradients. Browser-safe; the Node-only parts (file:// router, command-line flags) are in `@genmod/backend/node`.
+ *
+ * @module index
  */
 export {
   chooseBackend,

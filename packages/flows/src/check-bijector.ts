@@ -9,6 +9,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Bijector } from './bijector.js';
 import { checkNumber, checkOptions, sameShape } from '@genmod-internal/core';
 
+/** The options of {@link checkBijector}. Unknown keys throw. @since 0.1.0 */
 export interface CheckBijectorOptions {
   /** the accepted error, absolute + relative: |a − b| ≤ tolerance·(1 + |b|). Default 1e-4 (float32). */
   tolerance?: number;
@@ -20,6 +21,7 @@ export interface CheckBijectorOptions {
   label?: string;
 }
 
+/** What {@link checkBijector} measured (it throws when an error exceeds the tolerance). @since 0.1.0 */
 export interface CheckBijectorReport {
   /** max |f⁻¹(f(x)) − x| */
   roundTripError: number;

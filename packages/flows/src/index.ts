@@ -3,6 +3,8 @@
  *
  * Needs `@tensorflow/tfjs-core` (peer) with a backend and gradients registered by the app
  * (importing the @tensorflow/tfjs umbrella in the app does both).
+ *
+ * @module index
  */
 export { trainableVariablesOf, type Bijector, type Network, type TrainableBijector } from './bijector.js';
 export { chain, invert } from './chain.js';
