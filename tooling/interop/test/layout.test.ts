@@ -43,7 +43,11 @@ describe.each(packages)('@genmod/%s source layout', (pkg) => {
   });
 
   it('exports from concept files only what index.ts exports', () => {
-    const entries = readdirSync(src).filter((f) => /^(index|testing)\.ts$/.test(f));
+    // the entry points are the files behind package.json's "exports" (index, and subpaths such as ./testing, ./node)
+    const exportsMap = (JSON.parse(readFileSync(join(packagesDir, pkg, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports;
+    const entries = [...new Set([...JSON.stringify(exportsMap).matchAll(/\.\/dist\/([\w-]+)\.d\.c?ts/g)].map((m) => `${m[1]}.ts`))]
+      .filter((f) => readdirSync(src).includes(f));
+    expect(entries).toContain('index.ts');
     const publicNames = new Set(entries.flatMap((e) => listedExports(readFileSync(join(src, e), 'utf8'))));
     const concept = readdirSync(src).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !entries.includes(f));
     const stray = concept.flatMap((f) => declaredExports(readFileSync(join(src, f), 'utf8')).filter((n) => !publicNames.has(n)).map((n) => `${f}: ${n}`));
