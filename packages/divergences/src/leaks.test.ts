@@ -55,6 +55,10 @@ const calls: Call[] = [
   ['infoNceLoss', () => api.infoNceLoss([[1, 0], [0, 1]])],
   ['tripletLoss', () => api.tripletLoss(x, x, y, { swap: true })],
   ['contrastiveObjective', () => api.contrastiveObjective(x, x, y)],
+  ['frechetDistance', () => api.frechetDistance(x, y)],
+  ['kernelDistance', () => api.kernelDistance(x, y, { subsets: 2, seed: 1 })],
+  ['precisionRecall', () => api.precisionRecall(x, y, { k: 1 })],
+  ['densityCoverage', () => api.densityCoverage(x, y, { k: 2 })],
   // gradients, through every custom-gradient path
   ['gradients of the discrete divergences', () => tf.grad((l: tf.Tensor) => tf.add(api.jsDistance({ logits: l }, q2), api.hellinger({ logits: l }, p2)))(v2)],
   ['gradients of the sorting distances', () => tf.grad((t: tf.Tensor) => tf.add(api.slicedWasserstein(t, y, { seed: 1 }), api.energyDistance(t, y)))(x)],

@@ -53,6 +53,9 @@ const rows: Array<[string, (o: Bag) => unknown, string, string]> = [
   ['infoNce', (o) => api.infoNce(x, y, o), 'temprature', 'temperature'],
   ['tripletLoss', (o) => api.tripletLoss(x, x, y, o), 'margn', 'margin'],
   ['contrastiveObjective', (o) => api.contrastiveObjective(x, x, y, o), 'reductio', 'reduction'],
+  ['kernelDistance', (o) => api.kernelDistance(x, y, o), 'subset', 'subsets'],
+  ['precisionRecall', (o) => api.precisionRecall(x, y, o), 'K', 'k'],
+  ['densityCoverage', (o) => api.densityCoverage(x, y, o), 'kk', 'k'],
 ];
 
 describe('unknown options are refused by name, leaving nothing allocated', () => {

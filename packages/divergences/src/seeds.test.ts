@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Seed } from '@genmod-internal/core';
-import { jsDivergenceMonteCarlo, monteCarloKl, slicedWasserstein } from './index.js';
+import { jsDivergenceMonteCarlo, kernelDistance, monteCarloKl, slicedWasserstein } from './index.js';
 import { mixture, normal } from '../test/distributions.js';
 
 const SEEDS: Seed[] = [0, 1, 'a'];
@@ -20,6 +20,7 @@ const samplers: Array<[string, (seed: Seed) => tf.Tensor[]]> = [
   ['monteCarloKl (samples: 1)', (seed) => [monteCarloKl(q, p, { samples: 1, seed }).estimate]],
   ['jsDivergenceMonteCarlo', (seed) => Object.values(jsDivergenceMonteCarlo(target, p, { samples: 16, seed }))],
   ['slicedWasserstein', (seed) => [slicedWasserstein(x, y, { projections: 4, seed })]],
+  ['kernelDistance', (seed) => Object.values(kernelDistance(x, y, { subsets: 3, subsetSize: 2, seed }))],
 ];
 
 describe('seeds reproduce and differ', () => {
