@@ -30,4 +30,5 @@ export { deriveSeed } from '@genmod-internal/core';
 export { saveState, loadState, composeState, isStateful } from '@genmod-internal/core';
 export type { Stateful, StateDict, SaveStateOptions, LoadStateOptions } from '@genmod-internal/core';
 export type { NormalLaw, MultivariateNormalTriLLaw, CategoricalLaw, BernoulliLaw, IndependentLaw } from '@genmod-internal/core';
-export { frechetDistance, kernelDistance, precisionRecall, densityCoverage, type KernelDistanceOptions, type KernelDistanceResult, type NeighbourhoodOptions } from './sample-quality.js';
+export { frechetDistance, kernelDistance, type KernelDistanceOptions, type KernelDistanceResult } from './sample-quality.js';
+export { precisionRecall, densityCoverage, type NeighbourhoodOptions } from './nearest-neighbours.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '@genmod-internal/core';
 import { expectNoLeaks, expectThrowsClean } from '@genmod-internal/testing';
-import { densityCoverage, frechetDistance, kernelDistance, precisionRecall } from './sample-quality.js';
+import { densityCoverage, frechetDistance, kernelDistance, precisionRecall } from './index.js';
 
 const num = (t: tf.Tensor) => {
   const v = t.dataSync()[0]!;
