@@ -20,4 +20,16 @@ describeReadmeExamples(import.meta.url, {
     expect(Math.abs(estimate - exact)).toBeLessThan(4 * se);
     expect(single).toBeUndefined();
   },
+  // the sample-quality example prints [fid, kid, kidSe, precision, recall, density, coverage]
+  'example-4.ts': (logged) => {
+    const [fid, kid, se, precision, recall, density, coverage] = logged as number[];
+    expect(Math.abs(fid! - 2)).toBeLessThan(0.6); // ‖Δμ‖² = 8·0.25, plus sampling error
+    expect(kid).toBeGreaterThan(0);
+    expect(se).toBeGreaterThan(0);
+    for (const v of [precision, recall, coverage]) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    expect(density).toBeGreaterThan(0);
+  },
 });
