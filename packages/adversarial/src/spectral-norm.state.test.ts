@@ -5,19 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { memoryHandler } from '@genmod-internal/testing';
 import { composeState, isStateful, loadState, networkState, saveState, spectralNormalizer, type StateDict } from './index.js';
-
-/** An in-memory tf.io destination: save() keeps the artifacts, load() returns them. */
-function memory(): tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } {
-  const h: tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } = {
-    save: async (artifacts) => {
-      h.artifacts = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    },
-    load: async () => h.artifacts!,
-  };
-  return h;
-}
 
 const values = (s: StateDict) => Object.fromEntries(Object.entries(s).map(([k, t]) => [k, [t.dtype, t.shape, Array.from(t.dataSync())]]));
 const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
@@ -52,7 +41,7 @@ describe('spectralNormalizer: save and load', () => {
     const W = tf.randomNormal([5, 4], 0, 1, 'float32', 3);
     const a = spectralNormalizer([5, 4], { seed: 1 });
     nextSteps(a, W, 4);
-    const io = memory();
+    const io = memoryHandler();
     await saveState(a, io);
     expect(io.artifacts!.weightSpecs!.map((s) => [s.name, s.dtype, s.shape])).toEqual([['u', 'float32', [4]]]);
     const fresh = spectralNormalizer([5, 4], { seed: 99 });
@@ -90,7 +79,7 @@ describe('spectralNormalizer: save and load', () => {
     expect(() => sn.loadState({ u: short })).toThrow("mismatched 'u': expected float32[4], got float32[3]");
     expect(() => sn.loadState({ u: ints })).toThrow("mismatched 'u': expected float32[4], got int32[4]");
     expect(() => sn.loadState({ u: ok, v: ok })).toThrow("unexpected 'v'");
-    const io = memory();
+    const io = memoryHandler();
     const other = spectralNormalizer([4, 3], { seed: 6 });
     await saveState(composeState({ '0': other }), io); // a critic's normalizers, not one normalizer
     await expect(loadState(sn, io)).rejects.toThrow("missing 'u'; unexpected '0/u'");
@@ -109,7 +98,7 @@ describe('spectralNormalizer: save and load', () => {
     const b = spectralNormalizer([3, 2], { seed: 2 });
     nextSteps(a, W, 2);
     nextSteps(b, W, 1); // b keeps a σ: loading frees it
-    const io = memory();
+    const io = memoryHandler();
     const before = tf.memory().numTensors;
     b.loadState(a.getState());
     expect(tf.memory().numTensors).toBe(before - 1);

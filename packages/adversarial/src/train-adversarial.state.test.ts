@@ -4,20 +4,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { memoryHandler } from '@genmod-internal/testing';
 import {
   composeState, hingeLoss, loadState, networkState, saveState, spectralNormalizer, trainAdversarial, type AdversarialStepRecord,
 } from './index.js';
-
-function memory(): tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } {
-  const h: tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } = {
-    save: async (artifacts) => {
-      h.artifacts = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    },
-    load: async () => h.artifacts!,
-  };
-  return h;
-}
 
 /** A GAN built from `seed`: G a dense LayersModel, D = W₂ᵀ relu(W₁ᵀ x) with both kernels spectrally normalized. */
 function buildGan(seed: number) {
@@ -71,7 +61,7 @@ describe('a GAN checkpoint: generator, spectrally normalized critic, both optimi
     expect(Object.keys(gan.checkpoint.getState())).toEqual([
       'generator/0', 'generator/1', 'generator/2', 'generator/3', 'critic/0/kernel', 'critic/1/kernel', 'spectral/0/u', 'spectral/1/u',
     ]);
-    const io = memory();
+    const io = memoryHandler();
     await saveState(gan.checkpoint, io, { optimizer: gan.discriminatorOptimizer });
     expect(io.artifacts!.weightSpecs!.map((s) => s.name).filter((n) => n.startsWith('optimizer/'))).toEqual([
       'optimizer/iter', 'optimizer/critic/0/kernel/m', 'optimizer/critic/1/kernel/m', 'optimizer/critic/0/kernel/v', 'optimizer/critic/1/kernel/v',
@@ -83,8 +73,8 @@ describe('a GAN checkpoint: generator, spectrally normalized critic, both optimi
   it('resumes from the checkpoint and both Adam states with the same next 10 losses as training on', async () => {
     const gan = buildGan(1);
     await train(gan, 0, 5);
-    const withG = memory();
-    const withD = memory();
+    const withG = memoryHandler();
+    const withD = memoryHandler();
     // two saves of the same checkpoint, one per optimizer: saveState carries one optimizer's slots
     await saveState(gan.checkpoint, withG, { optimizer: gan.generatorOptimizer, metadata: { step: 5 } });
     await saveState(gan.checkpoint, withD, { optimizer: gan.discriminatorOptimizer });
@@ -114,7 +104,7 @@ describe('a GAN checkpoint: generator, spectrally normalized critic, both optimi
 
   it('refuses a checkpoint of another architecture and changes nothing', async () => {
     const gan = buildGan(1);
-    const io = memory();
+    const io = memoryHandler();
     const wider = buildGan(2);
     await saveState(composeState({ generator: wider.generator, critic: wider.checkpoint }), io);
     const before = Object.fromEntries(Object.entries(gan.checkpoint.getState()).map(([k, t]) => [k, Array.from(t.dataSync())]));

@@ -3,23 +3,12 @@
 // BatchNorm's running statistics restored, refusal of mismatched states leaving the flow unchanged, no leaks.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { memoryHandler } from '@genmod-internal/testing';
 import {
   StandardNormal, TransformedDistribution, actNorm, affine, affineCoupling, batchNorm, chain, composeState, exp, inverseAutoregressive, invert,
   isStateful, loadState, luLinear, made, maskedAutoregressive, mlp, permute, rationalQuadraticSpline, reverse, saveState, scale, shift,
   type Bijector, type StateDict,
 } from './index.js';
-
-/** An in-memory tf.io destination: save() keeps the artifacts, load() returns them. */
-function memory(): tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } {
-  const h: tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } = {
-    save: async (artifacts) => {
-      h.artifacts = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    },
-    load: async () => h.artifacts!,
-  };
-  return h;
-}
 
 const values = (s: StateDict) => Object.fromEntries(Object.entries(s).map(([k, t]) => [k, Array.from(t.dataSync())]));
 const shapes = (s: StateDict) => Object.fromEntries(Object.entries(s).map(([k, t]) => [k, `${t.dtype}[${t.shape.join(',')}]`]));
@@ -126,7 +115,7 @@ describe('save and load a trained flow', () => {
     const opt = tf.train.adam(1e-2);
     trainSteps(a, opt, 6);
     opt.dispose();
-    const io = memory();
+    const io = memoryHandler();
     const before = tf.memory().numTensors;
     await saveState(a, io, { metadata: { hidden: 8 } });
     expect(tf.memory().numTensors).toBe(before);
@@ -160,7 +149,7 @@ describe('save and load a trained flow', () => {
     trainSteps(a, opt, 8);
     opt.dispose();
     const trained = read(tf.mean(a.logProb(data)))[0];
-    const io = memory();
+    const io = memoryHandler();
     await saveState(a, io);
     const { flow: b, norm } = build(2);
     expect(norm.initialized).toBe(false);
@@ -183,7 +172,7 @@ describe('save and load a trained flow', () => {
     const { flow: a } = buildFlow(20, 4);
     const optA = tf.train.adam(1e-2);
     trainSteps(a, optA, 3);
-    const io = memory();
+    const io = memoryHandler();
     await saveState(a, io, { optimizer: optA });
     const goOn = trainSteps(a, optA, 4);
     const { flow: b } = buildFlow(21, 4);
@@ -199,7 +188,7 @@ describe('save and load a trained flow', () => {
   it('composeState puts a flow and other parts in one checkpoint', async () => {
     const { flow: a } = buildFlow(30, 4);
     const extra = actNorm({ features: 2 });
-    const io = memory();
+    const io = memoryHandler();
     await saveState(composeState({ flow: a, extra }), io);
     expect(io.artifacts!.weightSpecs!.map((s) => s.name)).toContain('flow/bijector/0/logScale');
     expect(io.artifacts!.weightSpecs!.map((s) => s.name)).toContain('extra/initialized');
@@ -249,7 +238,7 @@ describe('mismatched states are refused and leave the flow unchanged', () => {
   it('a different architecture through saveState/loadState: refused, unchanged, no leaks', async () => {
     const { flow: small } = buildFlow(50, 4);
     const { flow: wide } = buildFlow(51, 8);
-    const io = memory();
+    const io = memoryHandler();
     await saveState(wide, io);
     const before = values(small.getState());
     const count = tf.memory().numTensors;
@@ -271,7 +260,7 @@ describe('mismatched states are refused and leave the flow unchanged', () => {
     for (let i = 0; i < 3; i++) {
       flow.getState();
       flow.loadState(other.getState());
-      const io = memory();
+      const io = memoryHandler();
       await saveState(flow, io);
       await loadState(other, io);
     }

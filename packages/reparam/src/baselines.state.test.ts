@@ -2,19 +2,8 @@
 // structural names, through tf.io artifacts; refusals leave it unchanged; no tensor leaks on any path.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { memoryHandler } from '@genmod-internal/testing';
 import { composeState, isStateful, leaveOneOutBaseline, loadState, movingAverageBaseline, saveState, type StateDict } from './index.js';
-
-/** An in-memory tf.io destination: save() keeps the artifacts, load() returns them. */
-function memory(): tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } {
-  const h: tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } = {
-    save: async (artifacts) => {
-      h.artifacts = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    },
-    load: async () => h.artifacts!,
-  };
-  return h;
-}
 
 const values = (s: StateDict) => Object.fromEntries(Object.entries(s).map(([k, t]) => [k, [t.dtype, t.shape, Array.from(t.dataSync())]]));
 const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
@@ -44,7 +33,7 @@ describe('movingAverageBaseline: save and load', () => {
   it('round-trips through saveState/loadState into a fresh baseline: the same next baselines, bit for bit', async () => {
     const a = movingAverageBaseline(0.8, { initial: 1 });
     nextBaselines(a, 10, 6);
-    const io = memory();
+    const io = memoryHandler();
     await saveState(a, io);
     expect(io.artifacts!.weightSpecs!.map((s) => [s.name, s.dtype, s.shape])).toEqual([['average', 'float32', []], ['initialized', 'int32', []]]);
     const fresh = movingAverageBaseline(0.8, { initial: 7 }); // another initial value: the loaded state wins
@@ -94,7 +83,7 @@ describe('movingAverageBaseline: save and load', () => {
     expect(() => b.loadState({ 'baseline/average': average, 'baseline/initialized': flag })).toThrow(
       /missing 'average', 'initialized'; unexpected 'baseline\/average', 'baseline\/initialized'/,
     );
-    const io = memory();
+    const io = memoryHandler();
     const other = movingAverageBaseline(0.9);
     await saveState(composeState({ baseline: other }), io); // a different architecture: a checkpoint of a composite
     await expect(loadState(b, io)).rejects.toThrow(/missing 'average', 'initialized'; unexpected 'baseline\/average', 'baseline\/initialized'/);
@@ -110,7 +99,7 @@ describe('movingAverageBaseline: save and load', () => {
     const b = movingAverageBaseline(0.9);
     nextBaselines(a, 5, 2);
     b.getState(); // makes its variables
-    const io = memory();
+    const io = memoryHandler();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
       a.getState();

@@ -4,22 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs';
 import * as flows from '@genmod/flows';
 import { describe, expect, it } from 'vitest';
+import { memoryHandler } from '@genmod-internal/testing';
 import { assignState } from '@genmod-internal/core';
 import {
   autoregressivePrior, composeState, flowPrior, isStateful, loadState, saveState, standardNormalPrior, type PriorBijector, type StateDict,
 } from './index.js';
-
-/** An in-memory tf.io destination: save() keeps the artifacts, load() returns them. */
-function memory(): tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } {
-  const h: tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } = {
-    save: async (artifacts) => {
-      h.artifacts = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    },
-    load: async () => h.artifacts!,
-  };
-  return h;
-}
 
 const bitsOf = (t: tf.Tensor) => Array.from(new Uint32Array(t.dtype === 'int32' ? Int32Array.from(t.dataSync()).buffer : Float32Array.from(t.dataSync()).buffer));
 const values = (s: StateDict) => Object.fromEntries(Object.entries(s).map(([k, t]) => [k, [t.dtype, t.shape, bitsOf(t)]]));
@@ -54,7 +43,7 @@ describe('standardNormalPrior: save and load', () => {
     prior.loadState({});
     const x = tf.zeros([3]);
     expect(() => prior.loadState({ loc: x })).toThrow("standardNormalPrior.loadState: the state does not fit this object (nothing was loaded): unexpected 'loc'");
-    const io = memory();
+    const io = memoryHandler();
     await saveState(prior, io);
     await loadState(standardNormalPrior([3]), io);
     expect(io.artifacts!.weightSpecs).toEqual([]);
@@ -69,7 +58,7 @@ describe('flowPrior: save and load', () => {
     const prior = flowPrior(outer, flowPrior(inner, standardNormalPrior([2]))); // a flow prior as the base of another
     expect(Object.keys(prior.getState())).toEqual(['bijector/shift', 'bijector/logScale', 'base/bijector/shift', 'base/bijector/logScale']);
     expect(Object.keys(flowPrior(inner, standardNormalPrior([2])).getState())).toEqual(['bijector/shift', 'bijector/logScale']); // the standard normal holds none
-    const io = memory();
+    const io = memoryHandler();
     await saveState(prior, io);
     const [i2, o2] = [affine(10), affine(20)];
     const fresh = flowPrior(o2, flowPrior(i2, standardNormalPrior([2])));
@@ -103,7 +92,7 @@ describe('flowPrior: save and load', () => {
     expect(() => prior.loadState(missing)).toThrow("flowPrior.loadState: the state does not fit this object (nothing was loaded): missing 'base/bijector/shift'");
     const wide = tf.zeros([3]);
     expect(() => prior.loadState({ ...prior.getState(), 'bijector/shift': wide })).toThrow(/mismatched 'bijector\/shift': expected float32\[2\], got float32\[3\]$/);
-    const io = memory();
+    const io = memoryHandler();
     await saveState(flowPrior(inner, standardNormalPrior([2])), io); // one layer fewer
     await expect(loadState(prior, io)).rejects.toThrow(/missing 'base\/bijector\/shift', 'base\/bijector\/logScale'$/);
     for (let i = 0; i < 2; i++) {
@@ -131,7 +120,7 @@ describe('flowPrior: save and load', () => {
     const names = Object.keys(prior.getState());
     expect(names.every((n) => n.startsWith('bijector/'))).toBe(true);
     expect(names).toContain('bijector/0/initialized');
-    const io = memory();
+    const io = memoryHandler();
     await saveState(prior, io);
     const fresh = flowPrior(build(2), standardNormalPrior([2]));
     await loadState(fresh, io);
@@ -164,7 +153,7 @@ describe('autoregressivePrior: save and load', () => {
     expect(isStateful(prior)).toBe(true);
     expect(Object.keys(prior.getState())).toEqual(['network/table', 'network/start']);
     expect(prior.getState()['network/table']).toBe(a.table);
-    const io = memory();
+    const io = memoryHandler();
     await saveState(prior, io);
     const b = markov(7);
     const fresh = autoregressivePrior(b.network, { length: N, classes: K, parameters: { table: b.table, start: b.start } });
@@ -200,7 +189,7 @@ describe('autoregressivePrior: save and load', () => {
     const p1 = autoregressivePrior(net(m1), { length: N, classes: K, parameters: m1 });
     const p2 = autoregressivePrior(net(m2), { length: N, classes: K, parameters: m2 });
     expect(Object.entries(p1.getState()).map(([k, t]) => [k, t.shape])).toEqual([['network/0', [K, K]], ['network/1', [K]]]);
-    const io = memory();
+    const io = memoryHandler();
     await saveState(p1, io);
     await loadState(p2, io);
     const c = codes();
@@ -219,7 +208,7 @@ describe('autoregressivePrior: save and load', () => {
     expect(() => prior.loadState({ 'network/table': a.table })).toThrow("loadState: the state does not fit this object (nothing was loaded): missing 'network/start'");
     const big = tf.zeros([K + 1, K + 1]);
     expect(() => prior.loadState({ 'network/table': big, 'network/start': a.start })).toThrow(/mismatched 'network\/table': expected float32\[3, 3\], got float32\[4, 4\]/);
-    const io = memory();
+    const io = memoryHandler();
     const bigger = tf.tidy(() => tf.variable(tf.zeros([K + 1, K + 1])));
     await saveState(autoregressivePrior(a.network, { length: N, classes: K, parameters: { weights: bigger } }), io);
     await expect(loadState(prior, io)).rejects.toThrow(/missing 'network\/table', 'network\/start'; unexpected 'network\/weights'/);

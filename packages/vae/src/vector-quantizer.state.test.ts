@@ -3,19 +3,8 @@
 // exactly where the saved one was: the same next EMA update, the same next dead-code restart, no second k-means.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { memoryHandler } from '@genmod-internal/testing';
 import { composeState, isStateful, loadState, saveState, type StateDict, VectorQuantizer, type VectorQuantizerOptions } from './index.js';
-
-/** An in-memory tf.io destination: save() keeps the artifacts, load() returns them. */
-function memory(): tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } {
-  const h: tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } = {
-    save: async (artifacts) => {
-      h.artifacts = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    },
-    load: async () => h.artifacts!,
-  };
-  return h;
-}
 
 /** every entry as [dtype, shape, bit patterns]: equality is bit for bit */
 const bitsOf = (t: tf.Tensor) => Array.from(new Uint32Array(t.dtype === 'int32' ? Int32Array.from(t.dataSync()).buffer : Float32Array.from(t.dataSync()).buffer));
@@ -67,7 +56,7 @@ describe('VectorQuantizer: save and load', () => {
   it('round-trips through saveState/loadState into a fresh quantizer (another seed): the same next updates, restarts and codes, bit for bit', async () => {
     const a = new VectorQuantizer(OPTIONS);
     continueTraining(a, 10, 2); // k-means, EMA steps, restarts
-    const io = memory();
+    const io = memoryHandler();
     await saveState(a, io, { metadata: { codebookSize: 6 } });
     expect(io.artifacts!.weightSpecs!.map((w) => w.name)).toEqual(['codebook', 'clusterSize', 'embedSum', 'usageAverage', 'updates', 'randomState']);
     const fresh = new VectorQuantizer({ ...OPTIONS, seed: 'another' });
@@ -121,7 +110,7 @@ describe('VectorQuantizer: save and load', () => {
     const a = new VectorQuantizer(options);
     const optA = tf.train.adam(0.05);
     for (let i = 0; i < 3; i++) step(a, optA);
-    const io = memory();
+    const io = memoryHandler();
     await saveState(a, io, { optimizer: optA });
     const onward = Array.from({ length: 5 }, () => step(a, optA));
     const b = new VectorQuantizer({ ...options, seed: 7 });
@@ -151,7 +140,7 @@ describe('VectorQuantizer: save and load', () => {
       "VectorQuantizer.loadState: the state does not fit this object (nothing was loaded): mismatched 'codebook': expected float32[6, 2], got float32[7, 2]; 'clusterSize': expected float32[6], got float32[7]; 'embedSum': expected float32[6, 2], got float32[7, 2]; 'usageAverage': expected float32[6], got float32[7]",
     );
     const plain = new VectorQuantizer({ codebookSize: 6, dim: 2, seed: 3 }); // no EMA: another architecture
-    const io = memory();
+    const io = memoryHandler();
     await saveState(plain, io);
     await expect(loadState(vq, io)).rejects.toThrow(/missing 'clusterSize', 'embedSum'$/);
     await saveState(composeState({ quantizer: vq }), io);
@@ -176,7 +165,7 @@ describe('VectorQuantizer: save and load', () => {
     const b = new VectorQuantizer({ ...OPTIONS, seed: 2 });
     const z = batch(8);
     a.update(z);
-    const io = memory();
+    const io = memoryHandler();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
       a.getState();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { memoryHandler } from '@genmod-internal/testing';
 import { assignState, composeState, isStateful, loadState, saveState, type StateDict, type Stateful } from './state.js';
 
 /** A toy model: y = x·w + b, with a non-trainable int32 flag (like ActNorm's). */
@@ -28,25 +29,13 @@ class Toy implements Stateful {
   }
 }
 
-/** An in-memory tf.io destination: save() keeps the artifacts, load() returns them. */
-function memory(): tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } {
-  const h: tf.io.IOHandler & { artifacts?: tf.io.ModelArtifacts } = {
-    save: async (artifacts) => {
-      h.artifacts = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    },
-    load: async () => h.artifacts!,
-  };
-  return h;
-}
-
 const values = (s: StateDict) => Object.fromEntries(Object.entries(s).map(([k, t]) => [k, Array.from(t.dataSync())]));
 
 describe('state: save and load through tf.io artifacts', () => {
   it('round-trips every entry bit for bit, with tfjs weightSpecs and a genmod-state format', async () => {
     const a = new Toy(1);
     a.flag.assign(tf.scalar(1, 'int32'));
-    const io = memory();
+    const io = memoryHandler();
     await saveState(a, io, { metadata: { layers: 3 } });
     expect(io.artifacts!.format).toBe('genmod-state');
     expect(io.artifacts!.weightSpecs!.map((s) => [s.name, s.dtype, s.shape])).toEqual([
@@ -64,7 +53,7 @@ describe('state: save and load through tf.io artifacts', () => {
 
   it('refuses a missing, unexpected or mismatched tensor, lists each, and changes nothing', async () => {
     const a = new Toy(1);
-    const io = memory();
+    const io = memoryHandler();
     await saveState(composeState({ other: { getState: () => ({ w: a.w }), loadState: () => {} } }), io);
     const b = new Toy(2);
     const snapshot = values(b.getState());
@@ -102,7 +91,7 @@ describe('state: save and load through tf.io artifacts', () => {
     const a = new Toy(3);
     const optA = tf.train.adam(0.05);
     run(a, optA, 5);
-    const io = memory();
+    const io = memoryHandler();
     await saveState(a, io, { optimizer: optA });
     expect(io.artifacts!.weightSpecs!.map((s) => s.name)).toEqual(expect.arrayContaining(['optimizer/iter', 'optimizer/dense/kernel/m', 'optimizer/dense/bias/v', 'optimizer/.accBeta1']));
     const straight = run(a, optA, 10);
@@ -125,7 +114,7 @@ describe('state: save and load through tf.io artifacts', () => {
     const before = values(a.getState());
     a.loadState(a.getState());
     expect(values(a.getState())).toEqual(before);
-    const io = memory();
+    const io = memoryHandler();
     await expect(saveState(a, io, { optimiser: tf.train.adam() } as never)).rejects.toThrow("saveState: unknown option 'optimiser' (did you mean 'optimizer'?)");
     await saveState(a, io);
     await expect(loadState(a, io, { metadata: {} } as never)).rejects.toThrow("loadState: unknown option 'metadata'");
@@ -141,7 +130,7 @@ describe('state: save and load through tf.io artifacts', () => {
     expect(isStateful(Object.assign(() => 1, { getState: () => ({}), loadState: () => {} }))).toBe(true);
     expect(isStateful(() => 1)).toBe(false);
     expect(Object.keys(both.getState())).toEqual(['flow/dense/kernel', 'flow/dense/bias', 'flow/initialized', 'encoder/0']);
-    const io = memory();
+    const io = memoryHandler();
     await saveState(both, io);
     w.assign(tf.zeros([2]));
     await loadState(both, io);

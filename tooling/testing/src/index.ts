@@ -4,3 +4,4 @@ export { checkGradient, type GradCheckOptions } from './gradcheck.js';
 export { goldenDir, goldenFiles, loadGolden, repoRoot, sharedGoldenDir } from './golden.js';
 export { chiSquare, chiSquareCritical, countLabels, ksCritical, ksStatistic, zCritical } from './stats.js';
 export { describeReadmeExamples, readmeExamples } from './readme.js';
+export { memoryHandler } from './io.js';
