@@ -9,7 +9,7 @@
  * passed (at least 5): the cpu backend is slow enough on the larger workloads to need the cap.
  *
  * On wasm, apps run with the explicit-transpose matMul gradient that chooseBackend installs
- * (enableFastMatMulGradient in examples/backend; tfjs's own is 10–20× slower there). `--matmul-gradient=both`
+ * (enableFastMatMulGradient in @genmod/backend; tfjs's own is 10–20× slower there). `--matmul-gradient=both`
  * (the default) times each wasm workload both ways in one process, alternating steps between the two so that
  * machine noise hits both alike: row `wasm` (as apps run) and row `wasm/tfjs-grad` (tfjs's own gradient).
  * `fast` or `tfjs` times one way only. On cpu the two are the same computation, so cpu gets one row.

@@ -8,7 +8,7 @@
 // enableHigherOrderGradients() is on for the workload and restored after it.
 // Most of tfjs's time here is its MatMul gradient, which multiplies with transposeA/transposeB: on wasm those
 // paths are 14-19x slower than an explicit transpose + plain matMul. main.ts times this workload both with tfjs's
-// gradient and with enableFastMatMulGradient (examples/backend), which apps get from chooseBackend on wasm.
+// gradient and with enableFastMatMulGradient (@genmod/backend), which apps get from chooseBackend on wasm.
 import { deriveSeed } from '@genmod-internal/core';
 import * as tf from '@tensorflow/tfjs';
 import { discriminatorStep, enableHigherOrderGradients, gradientPenalty, wassersteinLoss } from '@genmod/adversarial';
