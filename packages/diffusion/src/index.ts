@@ -25,6 +25,11 @@ export { finalSample, type SamplerStep, type SamplerOptions } from './sampler.js
 export { ddpmSample, type DdpmSampleOptions } from './ddpm-sample.js';
 export { ddimSample, type DdimSampleOptions } from './ddim-sample.js';
 export type { Timesteps } from './internal/timesteps.js';
+export { dpmSolverSample, type DpmSolverSampleOptions } from './dpm-solver-sample.js';
+export { karrasSigmas, scheduleSigmas, eulerSample, heunSample, eulerAncestralSample, type KarrasSigmasOptions, type SigmaSamplerOptions, type ChurnSamplerOptions, type EulerAncestralSampleOptions } from './karras-sample.js';
+export { classifierFreeGuidance, dropCondition, type ConditionalDenoiser, type GuidanceOptions, type DropConditionOptions } from './guidance.js';
+export { flowMatchingLoss, otPairing, type VelocityField, type FlowMatchingLossOptions } from './flow-matching.js';
+export { flowSample, flowLogLikelihood, type OdeMethod, type FlowStep, type FlowSampleOptions, type FlowLogLikelihoodOptions } from './flow-sample.js';
 export type { Distribution, ReparameterizedDistribution, ConditionalDistribution, Support, SampleOptions, Seed } from '@genmod-internal/core';
 export { deriveSeed } from '@genmod-internal/core';
 export { saveState, loadState, composeState, isStateful } from '@genmod-internal/core';

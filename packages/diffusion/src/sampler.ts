@@ -23,6 +23,8 @@ export interface SamplerStep {
   index: number;
   /** the timestep the denoiser saw at this step */
   timestep: number;
+  /** the noise level σ = √((1 − ᾱ)/ᾱ) the step ended at (the σ samplers: Euler, Heun, Euler ancestral); absent for the others */
+  sigma?: number;
   /**
    * The new state x_{t−1}. It belongs to the sampler and is freed when the iteration moves on (clone what
    * you keep), except on the final step: the final `x` is the sample, and the caller owns it.
