@@ -13,61 +13,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackendFromArgs } from '@genmod/backend/node';
-import { mulberry32 } from '@genmod-internal/core';
 import { Figure, type RGB } from '@genmod-examples/plot';
 import {
-  ddimSample, ddpmSample, diffusionLoss, finalSample, linearSchedule, respace, sinusoidalTimestepEmbedding, trailingTimesteps, linspaceTimesteps,
-  type Denoiser, type SamplerStep,
+  ddimSample, ddpmSample, diffusionLoss, finalSample, linearSchedule, respace, trailingTimesteps, linspaceTimesteps,
+  type SamplerStep,
 } from '@genmod/diffusion';
+import { BATCH, HIDDEN, N_DATA, TEMB, makeMlp, train, twoMoons } from './models.js';
 
-const N_DATA = 4096;
-const BATCH = 256;
-const HIDDEN = 64;
-const TEMB = 16;
 const N_SAMPLES = 1000;
 const stepsArg = process.argv.find((a) => a.startsWith('--steps='));
 const TRAIN_STEPS = stepsArg ? Number(stepsArg.slice('--steps='.length)) : 3000;
-
-const rng = mulberry32;
-
-/** Two moons with Gaussian noise, standardized per column. */
-function twoMoons(n: number, noise: number, seed: number): number[][] {
-  const u = rng(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-  const pts = Array.from({ length: n }, (_, i) => {
-    const t = u() * Math.PI;
-    const [a, b] = i % 2 === 0 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)]; // interleaved: any slice has both moons
-    return [a + noise * normal(), b + noise * normal()];
-  });
-  for (const d of [0, 1]) {
-    const m = pts.reduce((s, p) => s + p[d]!, 0) / n;
-    const sd = Math.sqrt(pts.reduce((s, p) => s + (p[d]! - m) ** 2, 0) / n);
-    for (const p of pts) p[d] = (p[d]! - m) / sd;
-  }
-  return pts;
-}
-
-/** The denoiser: an MLP over [x_t, MLP(embedding(t))] with SiLU, plain functions over tf.Variables. */
-function makeDenoiser(): { denoiser: Denoiser; vars: tf.Variable[] } {
-  let seed = 10;
-  const linear = (i: number, o: number) =>
-    tf.tidy(() => {
-      const bound = 1 / Math.sqrt(i);
-      return { w: tf.variable(tf.randomUniform([i, o], -bound, bound, 'float32', seed++)), b: tf.variable(tf.randomUniform([o], -bound, bound, 'float32', seed++)) };
-    });
-  const L = { t1: linear(TEMB, HIDDEN), t2: linear(HIDDEN, HIDDEN), inp: linear(2, HIDDEN), l1: linear(HIDDEN, HIDDEN), l2: linear(HIDDEN, HIDDEN), l3: linear(HIDDEN, HIDDEN), out: linear(HIDDEN, 2) };
-  const silu = (x: tf.Tensor) => tf.mul(x, tf.sigmoid(x));
-  const apply = (l: { w: tf.Variable; b: tf.Variable }, x: tf.Tensor) => tf.add(tf.matMul(x, l.w), l.b);
-  const denoiser: Denoiser = (xt, t) => {
-    const e = apply(L.t2, silu(apply(L.t1, sinusoidalTimestepEmbedding(t, TEMB))));
-    let h = silu(tf.add(apply(L.inp, xt), e));
-    h = silu(apply(L.l1, h));
-    h = silu(apply(L.l2, h));
-    h = silu(apply(L.l3, h));
-    return apply(L.out, h);
-  };
-  return { denoiser, vars: Object.values(L).flatMap((l) => [l.w, l.b]) };
-}
 
 /** Mean distance from each sample to its nearest data point. */
 function nearestDistance(samples: number[][], data: number[][]): number {
@@ -86,22 +41,10 @@ async function main() {
   const reference = twoMoons(2000, 0.05, 2); // held-out points for the distance
   const dataT = tf.tensor2d(data);
   const schedule = linearSchedule(1000);
-  const { denoiser, vars } = makeDenoiser();
-  const optimizer = tf.train.adam(2e-3);
+  const { net: denoiser, vars } = makeMlp();
 
-  // Training: minibatches of the data, a fresh seed (t and ε) per step.
-  const t0 = performance.now();
-  const order = rng(3);
-  let ema = 1;
-  for (let step = 0; step < TRAIN_STEPS; step++) {
-    const start = Math.floor(order() * (N_DATA - BATCH));
-    const x0 = tf.slice(dataT, [start, 0], [BATCH, 2]);
-    const loss = optimizer.minimize(() => diffusionLoss(denoiser, x0, schedule, { seed: step }), true, vars)!;
-    ema = 0.98 * ema + 0.02 * loss.dataSync()[0]!;
-    tf.dispose([x0, loss]);
-    if ((step + 1) % 500 === 0) console.log(`step ${step + 1}: loss (EMA) ${ema.toFixed(4)}`);
-  }
-  const trainSeconds = (performance.now() - t0) / 1000;
+  // Training: minibatches of the data, a fresh seed (t and ε) per step (models.ts, shared with quality.ts).
+  const { seconds: trainSeconds } = train((x0, step) => diffusionLoss(denoiser, x0, schedule, { seed: step }), vars, dataT, { steps: TRAIN_STEPS, log: 'ddpm' });
   console.log(`trained ${TRAIN_STEPS} steps in ${trainSeconds.toFixed(1)} s on ${tf.getBackend()}`);
 
   // Sampling: DDPM at 1000 and 100 steps, DDIM at 50, 20, 10 steps; the 1000-step run keeps its trajectory.
@@ -194,7 +137,6 @@ async function main() {
   for (const r of results) console.log(`${r.label.padEnd(10)} mean nearest-point distance ${r.distance.toFixed(3)}   ${(r.ms / 1000).toFixed(2)} s for ${N_SAMPLES} samples`);
   tf.dispose([dataT, xT, ...vars]);
   schedule.dispose();
-  optimizer.dispose();
   console.log(`tensors alive at exit: ${tf.memory().numTensors}`);
   console.log(`backend: ${choice.active}${choice.reason ? ` (${choice.reason})` : ''}`);
   console.log(`figure: ${path}`);
