@@ -84,12 +84,12 @@ describe('flowMatchingLoss at the exact velocity of Gaussian data', () => {
 
 describe('the times', () => {
   const capture = (opts: Record<string, unknown>, n = 4000): Float32Array => {
-    let seen = new Float32Array();
+    let seen: Float32Array = new Float32Array();
     const x1 = tf.zeros([n, 1]);
     lossValue(() =>
       flowMatchingLoss(
         (x, t) => {
-          seen = t.dataSync() as Float32Array;
+          seen = Float32Array.from(t.dataSync());
           expect(t.shape).toEqual([n]);
           return tf.zerosLike(x);
         },

@@ -174,8 +174,9 @@ function hostRows(fn: string, arg: string, x: Tensor | TensorLike): { rows: Floa
  *   π = argmin_π Σ_i ‖x₀[π(i)] − x₁[i]‖²   (squared Euclidean over all the axes after the first),
  *
  * so that `tf.gather(x0, π)` puts the source draw paired with x₁[i] at row i. Solved exactly on the host in
- * float64 by the Hungarian algorithm with shortest augmenting paths (Jonker–Volgenant), O(B³): about 10 ms
- * at B = 256. Reads both batches back (synchronously); values only, no gradient.
+ * float64 by the Hungarian algorithm with shortest augmenting paths (Jonker–Volgenant), O(B³): 10–30 ms
+ * at B = 256, about 1 s at B = 1024 (Node, one core). Reads both batches back (synchronously); values only,
+ * no gradient.
  *
  * @param x0 float32 `[B, ...]` source draws
  * @param x1 float32 `[B, ...]` data, of x0's shape
