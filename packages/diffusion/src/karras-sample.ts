@@ -66,7 +66,10 @@ export function karrasSigmas(schedule: Schedule, n: number, options: KarrasSigma
   const out = new Float64Array(n + 1);
   const a = sigmaMax ** (1 / rho);
   const b = sigmaMin ** (1 / rho);
-  for (let i = 0; i < n; i++) out[i] = (n === 1 ? a : a + (i / (n - 1)) * (b - a)) ** rho;
+  for (let i = 1; i < n - 1; i++) out[i] = (a + (i / (n - 1)) * (b - a)) ** rho;
+  // the ends exactly (not (σ^{1/ρ})^ρ, off by an ulp or two)
+  out[0] = sigmaMax;
+  if (n > 1) out[n - 1] = sigmaMin;
   return out;
 }
 
