@@ -41,7 +41,12 @@ export interface FlowMatchingLossOptions {
   /** pair the batch's source draws with the data by the exact minibatch OT assignment of {@link otPairing} (Tong et al.), default false */
   otCoupling?: boolean;
   /** draw t = sigmoid(mean + std·n), n ~ N(0, 1) (Esser et al. 2024; `{}` for mean 0, std 1) instead of U(0, 1) */
-  logitNormal?: { mean?: number; std?: number };
+  logitNormal?: {
+    /** m, the mean of logit(t), default 0 */
+    mean?: number;
+    /** s > 0, the standard deviation of logit(t), default 1 */
+    std?: number;
+  };
   /** σ_min ∈ [0, 1) of Lipman et al.'s conditional path, default 0 (rectified flow) */
   sigmaMin?: number;
   /**
