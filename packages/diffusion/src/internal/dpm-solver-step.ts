@@ -71,7 +71,8 @@ export function dpmCoefficients(schedule: Schedule, k: number, order: number, la
   // 1/r₀ = h/h₀: 0 when the earlier point is at λ = −∞
   const invR0 = h / (lamS - lambdas[0]!);
   if (order === 2) return { cx, cm: [a * (1 + invR0 / 2), (-a * invR0) / 2] };
-  // (λ = −∞ is the first index only, so a third-order step never sees it as λ_{s₁}: that step runs at order ≤ 2)
+  // an earlier point at λ = −∞ can only be the first step's, and the step after it runs at order ≤ 2 (warm-up):
+  // this fallback is for completeness
   if (!Number.isFinite(invR0) || invR0 === 0) return dpmCoefficients(schedule, k, 2, lambdas);
   const r0 = (lamS - lambdas[0]!) / h;
   const r1 = (lambdas[0]! - lambdas[1]!) / h;
