@@ -45,11 +45,11 @@ export interface KarrasSigmasOptions {
  * @param schedule the model's schedule (its σ range gives the defaults)
  * @param n the number of non-zero σ (the number of sampler steps), an integer ≥ 1
  * @returns the descending grid of n + 1 values, the last 0
- * @see Karras, Aittala, Aila & Laine 2022, arXiv:2206.00364, eq. (5) and Table 1
+ * @see Karras, Aittala, Aila & Laine 2022, "Elucidating the Design Space of Diffusion-Based Generative Models", arXiv:2206.00364, eq. (5) and Table 1
  * @example
  * ```ts
  * const sigmas = karrasSigmas(linearSchedule(1000), 5, { sigmaMin: 0.002, sigmaMax: 80 });
- * // Float64Array [80, 17.09…, 2.81…, 0.29…, 0.002, 0]
+ * // Float64Array [80, 17.53…, 2.515…, 0.1698…, 0.002, 0]
  * ```
  * @since 0.1.0
  */
@@ -83,11 +83,11 @@ export function karrasSigmas(schedule: Schedule, n: number, options: KarrasSigma
  *
  * @param schedule a schedule (respaced or not)
  * @returns the descending σ of its T indices, then 0
- * @see Karras, Aittala, Aila & Laine 2022, arXiv:2206.00364, Table 1 (σ of a VP schedule)
+ * @see Karras, Aittala, Aila & Laine 2022, "Elucidating the Design Space of Diffusion-Based Generative Models", arXiv:2206.00364, Table 1 (σ of a VP schedule)
  * @example
  * ```ts
  * const sigmas = scheduleSigmas(respace(linearSchedule(1000), trailingTimesteps(1000, 4)));
- * // Float64Array [157.4…, 2.44…, 0.836…, 0.321…, 0]
+ * // Float64Array [157.4…, 17.25…, 3.424…, 0.9529…, 0]
  * ```
  * @since 0.1.0
  */
@@ -237,7 +237,7 @@ function churned(xs: Tensor, sigma: number, hat: number, c: Churn, noise: () => 
  * @param shape the sample's shape `[B, ...]`
  * @param schedule the schedule the denoiser was trained with (respaced or not)
  * @returns an async generator of {@link SamplerStep}s that returns the sample
- * @see Karras, Aittala, Aila & Laine 2022, arXiv:2206.00364, Algorithms 1 and 2
+ * @see Karras, Aittala, Aila & Laine 2022, "Elucidating the Design Space of Diffusion-Based Generative Models", arXiv:2206.00364, Algorithms 1 and 2
  * @example
  * ```ts
  * const schedule = linearSchedule(1000);
@@ -276,7 +276,7 @@ export function eulerSample(denoiser: Denoiser, shape: number[], schedule: Sched
  * @param shape the sample's shape `[B, ...]`
  * @param schedule the schedule the denoiser was trained with (respaced or not)
  * @returns an async generator of {@link SamplerStep}s that returns the sample
- * @see Karras, Aittala, Aila & Laine 2022, arXiv:2206.00364, Algorithms 1 and 2
+ * @see Karras, Aittala, Aila & Laine 2022, "Elucidating the Design Space of Diffusion-Based Generative Models", arXiv:2206.00364, Algorithms 1 and 2
  * @example
  * ```ts
  * const schedule = linearSchedule(1000);
@@ -321,7 +321,8 @@ export function heunSample(denoiser: Denoiser, shape: number[], schedule: Schedu
  * @param shape the sample's shape `[B, ...]`
  * @param schedule the schedule the denoiser was trained with (respaced or not)
  * @returns an async generator of {@link SamplerStep}s that returns the sample
- * @see Karras, Aittala, Aila & Laine 2022, arXiv:2206.00364 (σ grids; k-diffusion); Song, Meng & Ermon 2021, arXiv:2010.02502, eq. (16)
+ * @see Karras, Aittala, Aila & Laine 2022, "Elucidating the Design Space of Diffusion-Based Generative Models", arXiv:2206.00364 (σ grids; k-diffusion)
+ * @see Song, Meng & Ermon 2021, "Denoising Diffusion Implicit Models", arXiv:2010.02502, eq. (16)
  * @example
  * ```ts
  * const schedule = linearSchedule(1000);

@@ -47,7 +47,8 @@ export type SigmaStepResult = { xs: Tensor; predX0: Tensor; timestep: number };
 /**
  * The async loop of the σ samplers: from x_σ₀ = x_T·√(1 + σ₀²) through σ₀ > σ₁ > … > σ_N = 0, one tidy step
  * each (`step(x_σ, i, noise)` goes from σ_i to σ_{i+1}), yielding x_t = x_σ/√(1 + σ_{i+1}²) between steps
- * (after handing the event loop a macrotask), freeing each step's tensors when it moves on. Step i reports
+ * (after handing the event loop a macrotask), freeing each step's tensors when it moves on (three live
+ * between steps: x_σ, the yielded x_t and x̂₀; the final x_t is the caller's). Step i reports
  * index N − 1 − i and draws its noise from the stream ('step', N − 1 − i).
  */
 export async function* sigmaLoop(
@@ -77,13 +78,13 @@ export async function* sigmaLoop(
       const current: Tensor = xs;
       const next = tf.tidy(fn, () => step(current, i, () => normalNoise(shape, o.seed, 'step', k)));
       const sigma = sigmas[i + 1]!;
-      // the previous step's latent, then its state (the final step's latent is its state: σ = 0)
-      if (shown !== undefined && shown !== current) shown.dispose();
+      shown?.dispose();
       current.dispose();
       predX0?.dispose();
       xs = next.xs;
       predX0 = next.predX0;
-      shown = sigma === 0 ? xs : tf.tidy(fn, () => tf.mul(next.xs, latentScale(sigma)));
+      // at σ = 0 the latent is the state itself: a copy (sharing its data), so the tensor count stays flat
+      shown = tf.tidy(fn, () => (sigma === 0 ? tf.clone(next.xs) : tf.mul(next.xs, latentScale(sigma))));
       const final = i === N - 1;
       if (final) completed = true;
       yield { step: i + 1, total: N, progress: (i + 1) / N, index: k, timestep: next.timestep, sigma, x: shown, predX0, final };
@@ -91,9 +92,7 @@ export async function* sigmaLoop(
     return shown!;
   } finally {
     predX0?.dispose();
-    if (!completed) {
-      if (shown !== undefined && shown !== xs) shown.dispose();
-      xs?.dispose();
-    }
+    xs?.dispose();
+    if (!completed) shown?.dispose();
   }
 }
