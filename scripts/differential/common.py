@@ -42,7 +42,7 @@ class _Rng:
 
 RNG = _Rng()
 # one seed per package file; a new package adds its own
-SEEDS = {'gumbel': 20261206, 'reparam': 20261207, 'divergences': 20261208, 'divergences_estimators': 20261213, 'divergences_metrics': 20261214, 'flows': 20261209,
+SEEDS = {'gumbel': 20261206, 'reparam': 20261207, 'divergences': 20261208, 'divergences_estimators': 20261213, 'divergences_metrics': 20261214, 'diffusion_samplers': 20261215, 'flows': 20261209,
          'diffusion': 20261210, 'vae': 20261211, 'adversarial': 20261212}
 
 

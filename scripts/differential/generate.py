@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # one unit per references/<unit>.json and test/<unit>.test.ts (divergences has two: its closed forms and its
 # sample-based estimators)
-PACKAGES = ['gumbel', 'reparam', 'divergences', 'divergences_estimators', 'divergences_metrics', 'flows', 'diffusion', 'vae', 'adversarial']
+PACKAGES = ['gumbel', 'reparam', 'divergences', 'divergences_estimators', 'divergences_metrics', 'flows', 'diffusion', 'diffusion_samplers', 'vae', 'adversarial']
 
 if __name__ == '__main__':
     which = sys.argv[1:] or PACKAGES
