@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '@genmod-internal/core';
-import { expectClose, expectNoLeaks, expectNoLeaksAsync, expectThrowsClean, zCritical } from '@genmod-internal/testing';
+import { checkGradient, expectClose, expectNoLeaks, expectNoLeaksAsync, expectThrowsClean, zCritical } from '@genmod-internal/testing';
 import { classifierFreeGuidance, ddimSample, ddpmSample, dropCondition, finalSample, linearSchedule, respace, trailingTimesteps, type ConditionalDenoiser, type Prediction, type Schedule } from './index.js';
 
 const MU = [
@@ -130,6 +130,19 @@ describe('the guided denoiser equals ε_∅ + w(ε_c − ε_∅) of the closed-f
   });
 });
 
+
+describe('the guided output is differentiable (through the rescale, whose σ(out) > 0 mask is built off the tape)', () => {
+  it.each([[3, 0], [3, 0.7], [0, 1]])('w = %s, φ = %s: d/dx_t of Σ out·r matches central differences', (w, phi) => {
+    const t = tf.tensor1d([5, 300, 900], 'int32');
+    const c = tf.tensor1d([0, 1, 0], 'int32');
+    const r = tf.tensor2d([[0.3, -1.1], [0.7, 0.2], [-0.5, 0.9]]);
+    const x0 = tf.tensor2d([[0.4, -0.9], [1.5, 0.3], [-0.6, 1.2]]);
+    const guided = classifierFreeGuidance(mixtureNet(), c, { scale: w, nullCondition: NULL, rescale: phi });
+    const { analytic } = checkGradient((x) => tf.sum(tf.mul(guided(x, t), r)), x0, { eps: 2e-3, rtol: 2e-2, atol: 1e-3 });
+    expect(analytic.every(Number.isFinite)).toBe(true);
+    tf.dispose([t, c, r, x0]);
+  });
+});
 
 describe('how the network is called', () => {
   const x = [[0.3, -1.2], [2.0, 0.1], [-0.7, 0.9]];

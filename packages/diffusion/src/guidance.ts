@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataType, Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkNumber, checkOptions, checkSeed, fail, inferShape, sameShape, showShape, uniformNoise, type Seed } from '@genmod-internal/core';
+import { checkNumber, checkOptions, checkSeed, fail, inferShape, nonDifferentiable, sameShape, showShape, uniformNoise, type Seed } from '@genmod-internal/core';
 import type { Denoiser } from './denoiser.js';
 
 /**
@@ -163,6 +163,8 @@ function exampleStd(x: Tensor): Tensor {
  * their dtype is that of the other argument when it is a tensor, else tfjs's inference (`Int32Array` →
  * int32, plain numbers → float32).
  *
+ * The output is differentiable (with respect to x_t, an embedding condition and the network's variables).
+ *
  * Ownership: the returned denoiser refers to `condition` and `nullCondition`; a tensor passed here stays
  * the caller's, who keeps it alive while sampling and disposes it afterwards. `classifierFreeGuidance`
  * itself allocates nothing.
@@ -228,9 +230,12 @@ export function classifierFreeGuidance(denoiser: ConditionalDenoiser, condition:
       const [fc, fu] = tf.split(both, [batch, batch], 0) as [Tensor, Tensor];
       const guided = tf.add(fu, tf.mul(w, tf.sub(fc, fu)));
       if (phi === 0 || xt.rank < 2) return guided;
+      // ratio = σ(f_c)/σ(out) where σ(out) > 0, else 1; the mask is built off the tape (tfjs-core has no
+      // gradient for comparisons), so the guided output stays differentiable
       const sdOut = exampleStd(guided);
-      const positive = tf.greater(sdOut, 0);
-      const ratio = tf.where(positive, tf.div(exampleStd(fc), tf.where(positive, sdOut, tf.onesLike(sdOut))), tf.onesLike(sdOut));
+      const positive = nonDifferentiable((sd) => tf.cast(tf.greater(sd, 0), 'float32'), sdOut);
+      const notPositive = tf.sub(1, positive);
+      const ratio = tf.add(tf.div(tf.mul(positive, exampleStd(fc)), tf.add(sdOut, notPositive)), notPositive);
       return tf.add(tf.mul(phi, tf.mul(guided, ratio)), tf.mul(1 - phi, guided));
     });
   };
