@@ -53,11 +53,25 @@ const functions: Call[] = [
   ['linspaceTimesteps', () => api.linspaceTimesteps(10, 2)],
   ['trailingTimesteps', () => api.trailingTimesteps(10, 2)],
   ['isSchedule', () => api.isSchedule(schedule)],
+  ['karrasSigmas', () => api.karrasSigmas(schedule, 4)],
+  ['scheduleSigmas', () => api.scheduleSigmas(fast)],
+  ['classifierFreeGuidance', () => api.classifierFreeGuidance((xt, _t, c) => tf.mul(xt, tf.expandDims(tf.cast(c, 'float32'), 1)), [1, 2, 0], { scale: 3, nullCondition: [0], rescale: 0.5 })(x0, tTensor)],
+  ['dropCondition', () => api.dropCondition([1, 2, 3], [0], 0.5, { seed: 1 })],
+  ['flowMatchingLoss', () => api.flowMatchingLoss((x) => tf.mul(x, 0.5), x0, { seed: 1, otCoupling: true, logitNormal: {} })],
+  ['flowMatchingLoss gradient', () => tf.grad((w: tf.Tensor) => api.flowMatchingLoss((x) => tf.mul(x, w), x0, { seed: 1 }))(half)],
+  ['otPairing', () => api.otPairing(x0, eps)],
+  ['flowLogLikelihood', () => api.flowLogLikelihood((x) => tf.mul(x, 0.5), x0, { steps: 3 })],
+  ['flowLogLikelihood hutchinson', () => api.flowLogLikelihood((x) => tf.tanh(x), x0, { steps: 2, method: 'heun', trace: 'hutchinson', probes: 2, seed: 1 })],
 ];
 
 const samplers: [string, () => AsyncGenerator<api.SamplerStep, tf.Tensor, void>][] = [
   ['ddpmSample', () => api.ddpmSample(denoiser, [3, 2], fast, { seed: 1, variance: 'beta', clipX0: true })],
   ['ddimSample', () => api.ddimSample(denoiser, [3, 2], fast, { seed: 1, eta: 0.5, dynamicThreshold: true, xT: x0 })],
+  ['dpmSolverSample', () => api.dpmSolverSample(denoiser, [3, 2], fast, { seed: 1, clipX0: true })],
+  ['eulerSample', () => api.eulerSample(denoiser, [3, 2], schedule, { sigmas: api.karrasSigmas(schedule, 4), churn: 2, seed: 1 })],
+  ['heunSample', () => api.heunSample(denoiser, [3, 2], schedule, { sigmas: api.karrasSigmas(schedule, 4), seed: 1, xT: x0 })],
+  ['eulerAncestralSample', () => api.eulerAncestralSample(denoiser, [3, 2], fast, { seed: 1, quantize: true })],
+  ['flowSample', () => api.flowSample((x) => tf.mul(x, 0.5), [3, 2], { seed: 1, steps: 3, method: 'rk4' })],
 ];
 
 describe('no public function leaks', () => {

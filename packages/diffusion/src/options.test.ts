@@ -31,6 +31,16 @@ const rows: [fn: string, call: () => unknown, key: string, near: string | undefi
   ['ddpmSample', () => api.ddpmSample(denoiser, [2, 2], schedule, { varience: 'beta' } as never), 'varience', 'variance'],
   ['ddimSample', () => api.ddimSample(denoiser, [2, 2], schedule, { etta: 1 } as never), 'etta', 'eta'],
   ['ddimSample', () => api.ddimSample(denoiser, [2, 2], schedule, { clipx0: true } as never), 'clipx0', 'clipX0'],
+  ['dpmSolverSample', () => api.dpmSolverSample(denoiser, [2, 2], schedule, { oder: 2 } as never), 'oder', 'order'],
+  ['karrasSigmas', () => api.karrasSigmas(schedule, 4, { roh: 7 } as never), 'roh', 'rho'],
+  ['eulerSample', () => api.eulerSample(denoiser, [2, 2], schedule, { chrun: 1 } as never), 'chrun', 'churn'],
+  ['heunSample', () => api.heunSample(denoiser, [2, 2], schedule, { sigma: [1, 0] } as never), 'sigma', 'sigmas'],
+  ['eulerAncestralSample', () => api.eulerAncestralSample(denoiser, [2, 2], schedule, { quantise: true } as never), 'quantise', 'quantize'],
+  ['classifierFreeGuidance', () => api.classifierFreeGuidance(denoiser, [1, 2], { scale: 2, nullCondition: [0], rescal: 0.5 } as never), 'rescal', 'rescale'],
+  ['dropCondition', () => api.dropCondition([1, 2], [0], 0.1, { sead: 1 } as never), 'sead', 'seed'],
+  ['flowMatchingLoss', () => api.flowMatchingLoss(denoiser, x0, { otCoupled: true } as never), 'otCoupled', 'otCoupling'],
+  ['flowSample', () => api.flowSample(denoiser, [2, 2], { step: 4 } as never), 'step', 'steps'],
+  ['flowLogLikelihood', () => api.flowLogLikelihood(denoiser, x0, { traces: 'exact' } as never), 'traces', 'trace'],
 ];
 
 /** Nested bags and params objects: `<fn>: unknown key of <arg> '<key>'`. */
@@ -39,6 +49,7 @@ const nested: [fn: string, call: () => unknown, arg: string, key: string, near: 
   ['ddimSample', () => api.ddimSample(denoiser, [2, 2], schedule, { dynamicThreshold: { max: 2 } as never }), 'options.dynamicThreshold', 'max', undefined],
   ['normalKl', () => api.normalKl({ loc: 0, logvar: 0 } as never, { loc: 0, logVar: 0 }), 'p', 'logvar', 'logVar'],
   ['normalKl', () => api.normalKl({ loc: 0, logVar: 0 }, { mean: 0, logVar: 0 } as never), 'q', 'mean', undefined],
+  ['flowMatchingLoss', () => api.flowMatchingLoss(denoiser, x0, { logitNormal: { mean: 0, sdt: 1 } as never }), 'options.logitNormal', 'sdt', 'std'],
 ];
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
