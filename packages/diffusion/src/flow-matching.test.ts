@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { checkGradient, expectNoLeaks, expectThrowsClean, zCritical } from '@genmod-internal/testing';
-import { diagNormal, minLoss, oracleVelocity, uniformBox, type GaussianFlow } from '../test/flow-oracle.js';
+import { diagNormal, gaussianData, minLoss, oracleVelocity, pairingCost, permutations, uniformBox, type GaussianFlow } from '../test/flow-oracle.js';
 import { flowMatchingLoss, otPairing } from './index.js';
 
 const Z = zCritical(1e-3);
@@ -13,16 +13,6 @@ const DIAG: GaussianFlow = { mu: [1, -0.5], lam: [0.25, 4] };
 const FULL: GaussianFlow = { mu: [0.5, 1], lam: [1.8, 0.2], Q: [[Math.SQRT1_2, -Math.SQRT1_2], [Math.SQRT1_2, Math.SQRT1_2]] };
 const SIGMA: GaussianFlow = { mu: [1, -0.5], lam: [0.25, 4], sigmaMin: 0.1 };
 const SOURCE: GaussianFlow = { mu: [1, -0.5], lam: [0.25, 4], m0: [-1, 0.5], s0: [0.5, 2] };
-
-/** Draws from N(μ, Σ) of a GaussianFlow (float32 [n, d]). */
-function gaussianData(g: GaussianFlow, n: number, seed: number): tf.Tensor {
-  return tf.tidy(() => {
-    const d = g.mu.length;
-    const q = tf.tensor2d(g.Q ?? [[1, 0], [0, 1]]);
-    const w = tf.mul(tf.randomNormal([n, d], 0, 1, 'float32', seed), tf.sqrt(tf.tensor1d(g.lam)));
-    return tf.add(tf.matMul(w, q, false, true), tf.tensor1d(g.mu));
-  });
-}
 
 const lossValue = (f: () => tf.Scalar): number => {
   const l = f();
@@ -124,7 +114,7 @@ describe('the times', () => {
     expect(Array.from(capture({ t: 0.25 }, 3))).toEqual([0.25, 0.25, 0.25]);
     expect(Array.from(capture({ t: [0, 0.5, 1] }, 3))).toEqual([0, 0.5, 1]);
     const tt = tf.tensor1d([0.1, 0.2, 0.3]);
-    expectClose(capture({ t: tt }, 3), [0.1, 0.2, 0.3]);
+    Array.from(capture({ t: tt }, 3)).forEach((v, i) => expect(v).toBeCloseTo([0.1, 0.2, 0.3][i]!, 6));
     tt.dispose();
   });
 
@@ -146,32 +136,9 @@ describe('the times', () => {
   });
 });
 
-/** Σ_i ‖x₀[π(i)] − x₁[i]‖² in float64. */
-function pairingCost(x0: number[][], x1: number[][], pi: ArrayLike<number>): number {
-  return x1.reduce((acc, row, i) => acc + row.reduce((s, v, k) => s + (v - x0[pi[i]!]![k]!) ** 2, 0), 0);
-}
-
-function* permutations(n: number): Generator<number[]> {
-  const a = Array.from({ length: n }, (_, i) => i);
-  const c = new Array<number>(n).fill(0);
-  yield [...a];
-  let i = 0;
-  while (i < n) {
-    if (c[i]! < i) {
-      const j = i % 2 === 0 ? 0 : c[i]!;
-      [a[i], a[j]] = [a[j]!, a[i]!];
-      yield [...a];
-      c[i]!++;
-      i = 0;
-    } else {
-      c[i] = 0;
-      i++;
-    }
-  }
-}
-
 describe('otPairing', () => {
   it.each([1, 2, 3, 4, 5, 6, 7])('is the optimal permutation by brute force at B = %s', (n) => {
+    expect(new Set([...permutations(n)].map(String)).size).toBe([1, 2, 6, 24, 120, 720, 5040][n - 1]); // all n! of them
     for (const seed of [1, 2, 3]) {
       const x0 = tf.randomNormal([n, 3], 0, 1, 'float32', seed * 10 + n);
       const x1 = tf.randomNormal([n, 3], 1, 2, 'float32', seed * 100 + n);
@@ -328,7 +295,3 @@ describe('gradients, seeds, leaks, errors', () => {
     expectThrowsClean(() => flowMatchingLoss(() => tf.zeros([2, 3]), x1), /flowMatchingLoss: the velocity output must be a float32 tensor of the input's shape \[2, 2\], got a float32 tensor of shape \[2, 3\]/);
   });
 });
-
-function expectClose(actual: ArrayLike<number>, expected: number[]): void {
-  expect(Array.from(actual).map((v, i) => Math.abs(v - expected[i]!) < 1e-6)).toEqual(expected.map(() => true));
-}

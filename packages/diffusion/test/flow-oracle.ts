@@ -133,3 +133,38 @@ export function uniformBox(d: number, lo: number, hi: number) {
     },
   };
 }
+
+/** Draws from N(μ, Σ) of a GaussianFlow (float32 [n, d]). */
+export function gaussianData(g: GaussianFlow, n: number, seed: number): tf.Tensor {
+  return tf.tidy(() => {
+    const d = g.mu.length;
+    const q = tf.tensor2d(g.Q ?? [[1, 0], [0, 1]]);
+    const w = tf.mul(tf.randomNormal([n, d], 0, 1, 'float32', seed), tf.sqrt(tf.tensor1d(g.lam)));
+    return tf.add(tf.matMul(w, q, false, true), tf.tensor1d(g.mu));
+  });
+}
+
+/** Σ_i ‖x₀[π(i)] − x₁[i]‖² in float64. */
+export function pairingCost(x0: number[][], x1: number[][], pi: ArrayLike<number>): number {
+  return x1.reduce((acc, row, i) => acc + row.reduce((s, v, k) => s + (v - x0[pi[i]!]![k]!) ** 2, 0), 0);
+}
+
+/** Every permutation of 0 … n − 1 (Heap's algorithm). */
+export function* permutations(n: number): Generator<number[]> {
+  const a = Array.from({ length: n }, (_, i) => i);
+  const c = new Array<number>(n).fill(0);
+  yield [...a];
+  let i = 0;
+  while (i < n) {
+    if (c[i]! < i) {
+      const j = i % 2 === 0 ? 0 : c[i]!;
+      [a[i], a[j]] = [a[j]!, a[i]!];
+      yield [...a];
+      c[i]!++;
+      i = 0;
+    } else {
+      c[i] = 0;
+      i++;
+    }
+  }
+}
