@@ -1,7 +1,9 @@
 /**
  * @genmod/diffusion: diffusion models for TensorFlow.js. Noise schedules computed in float64, the forward
  * process and its posterior, ε / x₀ / v parameterizations, the training loss with min-SNR weighting, the
- * variational bound in nats and bits per dimension, and DDPM / DDIM samplers that yield between steps.
+ * variational bound in nats and bits per dimension, samplers that yield between steps (DDPM, DDIM, DPM-Solver++,
+ * Euler / Heun / Euler ancestral on Karras σ grids), classifier-free guidance, and flow matching (the loss with
+ * OT coupling, ODE samplers, exact log-likelihoods).
  *
  * Needs `@tensorflow/tfjs-core` (peer) with a backend and gradients registered by the app
  * (importing the @tensorflow/tfjs umbrella in the app does both).
