@@ -63,7 +63,8 @@ export interface SamplerOptions {
  * Runs a sampler's iteration to the end and returns the sample (the caller owns it); `onStep` sees each
  * step (its tensors are valid during the call only, clone what you keep).
  *
- * @param iteration the async iteration of {@link ddpmSample} or {@link ddimSample}
+ * @param iteration the async iteration of any sampler ({@link ddpmSample}, {@link ddimSample}, {@link dpmSolverSample},
+ *   {@link eulerSample}, … and {@link flowSample}, whose {@link FlowStep}s `onStep` then sees with their `t` and `evaluations`)
  * @returns the final x₀, float32 of the requested shape
  * @example
  * ```ts
@@ -73,8 +74,8 @@ export interface SamplerOptions {
  * ```
  * @since 0.1.0
  */
-export async function finalSample(iteration: AsyncIterable<SamplerStep>, onStep?: (step: SamplerStep) => void): Promise<Tensor> {
-  let last: SamplerStep | undefined;
+export async function finalSample<S extends SamplerStep>(iteration: AsyncIterable<S>, onStep?: (step: S) => void): Promise<Tensor> {
+  let last: S | undefined;
   for await (const s of iteration) {
     onStep?.(s);
     last = s;
