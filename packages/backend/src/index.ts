@@ -20,3 +20,6 @@ export {
 } from './choose-backend.js';
 export { enableFastMatMulGradient, type FastMatMulGradientOptions } from './matmul-gradient.js';
 export { enableHigherOrderGradients, disableHigherOrderGradients, higherOrderGradientsEnabled, higherOrderGradientKernels } from './higher-order-gradients.js';
+export { enableFusedReluGradients, type FusedReluGradientOptions } from './relu-gradient.js';
+export { enableFastColumnSum, type FastColumnSumOptions } from './overrides-sum.js';
+export { enableZeroCopyIdentity } from './overrides-identity.js';

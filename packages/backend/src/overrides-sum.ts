@@ -1,0 +1,157 @@
+/**
+ * Sums over the leading axes (column sums, the reduction behind every bias gradient) without a transpose.
+ *
+ * tfjs's Sum kernels reduce innermost axes only: for sum(x, 0) of x [n, m] the cpu and wasm backends first
+ * transpose x to [m, n] (a strided copy), then sum rows. Every `tf.add(tf.matMul(h, w), b)` pays for it in
+ * its backward pass: the Add gradient is sum(dy, 0). {@link enableFastColumnSum} re-registers the Sum
+ * kernel so that a float32 sum over leading axes is, on wasm, one product with a cached row of ones
+ * (1ₙᵀ·X, XNNPACK's GEMM) and, on cpu, one pass over the rows accumulating in float64.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { checkBackendList, checkOptionsBag, swapKernels, type CpuBackendLike, type WasmBackendLike } from './overrides.js';
+
+const KERNEL_BACKENDS = ['cpu', 'wasm'] as const;
+
+/** Rows of ones [1, n] on the wasm heap, one per backend instance and length, made once. */
+const onesCache = new WeakMap<object, Map<number, TensorInfo>>();
+/** The backends holding cached rows, to free them on restore. */
+const cacheOwners = new Set<WasmBackendLike>();
+
+function onesRow(backend: WasmBackendLike, n: number): TensorInfo {
+  let rows = onesCache.get(backend);
+  if (rows === undefined) {
+    rows = new Map();
+    onesCache.set(backend, rows);
+  }
+  let row = rows.get(n);
+  if (row === undefined) {
+    row = backend.makeOutput([1, n], 'float32');
+    (backend.typedArrayFromHeap(row) as Float32Array).fill(1);
+    rows.set(n, row);
+    cacheOwners.add(backend);
+  }
+  return row;
+}
+
+function freeOnesRows(): void {
+  for (const backend of cacheOwners) {
+    const rows = onesCache.get(backend);
+    if (rows) for (const row of rows.values()) backend.disposeData(row.dataId, true);
+    onesCache.delete(backend);
+  }
+  cacheOwners.clear();
+}
+
+/**
+ * The rows of ones cached for `backend` (tests: one upload per length, none per call).
+ * @internal
+ */
+export function cachedOnesLengths(backend: object): number[] {
+  return [...(onesCache.get(backend)?.keys() ?? [])];
+}
+
+/** For sum(x, axes) that reduces the leading k < rank axes of a float32 x: [n, m] and the output shape. */
+function leadingSplit(x: TensorInfo, axis: number | number[], keepDims: boolean): { n: number; m: number; outShape: number[] } | undefined {
+  if (x.dtype !== 'float32' || x.shape.length < 2) return undefined;
+  const axes = [...tf.util.parseAxisParam(axis, x.shape)].sort((a, b) => a - b);
+  const k = axes.length;
+  if (k === 0 || k >= x.shape.length || axes.some((a, i) => a !== i)) return undefined;
+  const n = tf.util.sizeFromShape(x.shape.slice(0, k));
+  const rest = x.shape.slice(k);
+  const m = tf.util.sizeFromShape(rest);
+  if (n === 0 || m === 0) return undefined;
+  return { n, m, outShape: keepDims ? [...axes.map(() => 1), ...rest] : rest };
+}
+
+function kernelFor(backendName: 'cpu' | 'wasm', previous: KernelConfig): KernelConfig {
+  const fallback = previous.kernelFunc;
+  const kernelFunc: KernelFunc = (args) => {
+    const { inputs, backend, attrs } = args;
+    const { x } = inputs as { x: TensorInfo };
+    const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const split = leadingSplit(x, axis, keepDims);
+    if (split === undefined) return fallback(args);
+    const { n, m, outShape } = split;
+    if (backendName === 'wasm') {
+      const b = backend as unknown as WasmBackendLike;
+      const matMul = tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc;
+      // 1ₙᵀ·X: X [n, m] is x's own buffer viewed as a matrix (no copy)
+      const out = matMul({ inputs: { a: onesRow(b, n), b: { dataId: x.dataId, shape: [n, m], dtype: 'float32' } }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+      out.shape = outShape;
+      return out;
+    }
+    // cpu: out_j = Σᵢ x_ij accumulated in float64 in increasing i, the order (and precision) of tfjs's own
+    // sum after its transpose, so the results are the same bits
+    const b = backend as unknown as CpuBackendLike;
+    const values = b.data.get(x.dataId).values!;
+    const acc = new Float64Array(m);
+    for (let i = 0, o = 0; i < n; i++, o += m) for (let j = 0; j < m; j++) acc[j] = acc[j]! + values[o + j]!;
+    return b.makeTensorInfo(outShape, 'float32', Float32Array.from(acc));
+  };
+  return { kernelName: tf.Sum, backendName, kernelFunc };
+}
+
+let installed: KernelConfig[] | undefined;
+
+/** Options of {@link enableFastColumnSum}. @since 0.1.0 */
+export interface FastColumnSumOptions {
+  /**
+   * The backends whose Sum kernel is replaced, among `'cpu'` and `'wasm'`; default both (the ones registered
+   * when it is called: a backend imported later keeps its own kernel).
+   */
+  backends?: readonly ('cpu' | 'wasm')[];
+}
+
+/**
+ * Replaces the `Sum` kernel of the cpu and wasm backends, for float32 sums over the leading axes of a
+ * tensor (axes 0 … k−1 of a rank > k tensor: tf.sum(x, 0), and the bias gradients of every
+ * `tf.add(tf.matMul(h, w), b)`), by a reduction without the transpose tfjs does first:
+ *
+ *   out_j = Σᵢ x_ij  with x viewed as [n, m], n = ∏ leading dims, m = ∏ the rest
+ *
+ * On wasm out = 1ₙᵀ·X, one matrix product (XNNPACK) with a row of ones cached per backend and length (made
+ * once on the wasm heap, never uploaded again; freed by the restore function); equal to tfjs's sum to
+ * float32 rounding (the summation order differs: |Δ| ≲ n·ε·Σ|x_ij| per column, ε = 2⁻²⁴). On cpu one pass
+ * over the rows accumulating in float64 in the order tfjs uses: the same bits. Every other sum (inner axes,
+ * all axes, int32 and bool inputs, empty tensors) runs tfjs's own kernel. Gradients are unchanged (Sum's
+ * gradient does not depend on the kernel), so first- and higher-order gradients stay correct.
+ *
+ * Idempotent: while it is installed a second call changes nothing and returns a no-op; the restore function
+ * puts tfjs's kernels back (if these are still the registered ones) and frees the cached rows; calling it
+ * twice does nothing. Needs the backend's package imported first. `chooseBackend` installs it where faster.
+ *
+ * @param options `backends`: which backends' Sum kernel to replace (default `['cpu', 'wasm']`)
+ * @returns a function that restores the previous kernels
+ * @see Goto & van de Geijn 2008, "Anatomy of High-Performance Matrix Multiplication", ACM TOMS 34(3)
+ *   (why a GEMM with a ones row beats a transpose and a strided reduction)
+ * @example
+ * ```ts
+ * const restore = enableFastColumnSum();
+ * const db = tf.grad((b) => tf.sum(tf.square(tf.add(tf.ones([3, 2]), b))))(tf.zeros([2]));
+ * console.log(Array.from(db.dataSync())); // [6, 6]: Σ over the 3 rows of 2·(1 + 0)
+ * restore();
+ * ```
+ * @since 0.1.0
+ */
+export function enableFastColumnSum(options?: FastColumnSumOptions): () => void {
+  const fn = 'enableFastColumnSum';
+  const bag = checkOptionsBag(fn, options, ['backends']);
+  const backends = checkBackendList(fn, bag.backends, KERNEL_BACKENDS, KERNEL_BACKENDS) as readonly ('cpu' | 'wasm')[];
+  if (installed !== undefined && installed.every((c) => tf.getKernel(c.kernelName, c.backendName) === c)) return () => {};
+  const configs: KernelConfig[] = [];
+  for (const name of backends) {
+    const previous = tf.getKernel(tf.Sum, name);
+    if (previous !== undefined) configs.push(kernelFor(name, previous));
+  }
+  const restoreKernels = swapKernels(configs);
+  installed = configs;
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    restoreKernels();
+    freeOnesRows();
+    if (installed === configs) installed = undefined;
+  };
+}
