@@ -23,3 +23,4 @@ export { enableHigherOrderGradients, disableHigherOrderGradients, higherOrderGra
 export { enableFusedReluGradients, type FusedReluGradientOptions } from './relu-gradient.js';
 export { enableFastColumnSum, type FastColumnSumOptions } from './overrides-sum.js';
 export { enableZeroCopyIdentity } from './overrides-identity.js';
+export { fusedAdam, fusedAdamW, FusedAdamOptimizer, FusedAdamWOptimizer, type FusedAdamWOptions } from './fused-adam.js';

@@ -1,0 +1,372 @@
+/**
+ * A fused Adam / AdamW optimizer for TensorFlow.js: a drop-in `tf.Optimizer` whose update is one kernel per
+ * variable (tfjs's AdamOptimizer runs ~14), on cpu, wasm, webgl and webgpu.
+ *
+ * References: Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", arXiv:1412.6980 ·
+ * Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization", arXiv:1711.05101.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
+
+/** A named tensor, as tf.Optimizer's getWeights/setWeights take them. */
+type NamedTensor = { name: string; tensor: Tensor };
+import { ADAM_KERNEL, type AdamAttrs, type AdamKernelArgs } from './kernels/adam-common.js';
+import { adamUpdateCpu, isCpuBackend } from './kernels/adam-cpu.js';
+import { adamUpdateWasm, isWasmBackend } from './kernels/adam-wasm.js';
+import { adamUpdateWebGL, isWebGLBackend } from './kernels/adam-webgl.js';
+import { adamUpdateWebGPU, isWebGPUBackend } from './kernels/adam-webgpu.js';
+
+const f32 = Math.fround;
+
+/** `${fn}: ${arg} must be ${expected}, got ${received}` (the message format of @genmod-internal/core's fail). */
+function fail(fn: string, arg: string, expected: string, got: unknown): never {
+  const shown = typeof got === 'string' ? `'${got}'` : got === null ? 'null' : Array.isArray(got) ? 'an array' : typeof got === 'object' ? 'an object' : String(got);
+  throw new Error(`${fn}: ${arg} must be ${expected}, got ${shown}`);
+}
+
+function checkRate(fn: string, arg: string, v: unknown, expected: string, ok: (x: number) => boolean): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) fail(fn, arg, expected, v);
+  return v as number;
+}
+
+const KERNELS: Record<string, { matches: (backend: unknown) => boolean; kernelFunc: (args: AdamKernelArgs) => unknown }> = {
+  cpu: { matches: isCpuBackend, kernelFunc: adamUpdateCpu },
+  wasm: { matches: isWasmBackend, kernelFunc: adamUpdateWasm },
+  webgl: { matches: isWebGLBackend, kernelFunc: adamUpdateWebGL },
+  webgpu: { matches: isWebGPUBackend, kernelFunc: adamUpdateWebGPU },
+};
+
+/**
+ * Registers the fused kernel for the active backend if it has one and it is not registered yet (packages
+ * register nothing at import: this runs on the first update). False where the backend has no fused kernel (e.g.
+ * tfjs-node's 'tensorflow'): the update then runs as tfjs's own ops.
+ */
+function ensureKernel(): boolean {
+  const name = tf.getBackend();
+  if (tf.getKernel(ADAM_KERNEL, name) !== undefined) return true;
+  const impl = KERNELS[name];
+  if (impl === undefined || !impl.matches(tf.backend())) return false;
+  tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: name, kernelFunc: impl.kernelFunc as unknown as tf.KernelFunc });
+  return true;
+}
+
+function registerSerializable(cls: tf.serialization.SerializableConstructor<tf.serialization.Serializable>): void {
+  const map = tf.serialization.SerializationMap.getMap().classNameMap;
+  if (!(cls.className in map)) tf.serialization.registerClass(cls);
+}
+
+interface Slot { originalName: string; variable: Variable }
+
+/**
+ * Adam with one kernel per variable and step (`GenmodAdamUpdate`), a drop-in for `tf.train.adam`: for each
+ * variable p with gradient g, at step t (β₁ᵗ, β₂ᵗ kept as float32 running products, as tfjs keeps them),
+ *
+ *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²
+ *   p ← p − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+ *
+ * in float32 with tfjs's order of operations: on cpu and wasm the values equal tf.train.adam's bit for bit, on
+ * webgl and webgpu to float32 rounding. `applyGradients`, `minimize`, `getWeights`/`setWeights` (tfjs's names
+ * and order: `iter`, then `<variable>/m` for every variable, then `<variable>/v`), `getConfig`/`fromConfig` and
+ * `dispose` behave as tfjs's AdamOptimizer's; the moments are tf.Variables, each replaced (assigned) on every
+ * step. The bias corrections 1 − β₁ᵗ, 1 − β₂ᵗ are host scalars (no kernel); `setWeights` rebuilds them from
+ * `iter` as the same running products, so a restored optimizer continues bit for bit.
+ * Registered with tf.serialization (class name 'GenmodFusedAdam') when the first one is built.
+ *
+ * Valid ranges: η > 0, 0 ≤ β₁, β₂ < 1, ε > 0; variables and gradients float32.
+ *
+ * @see Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", arXiv:1412.6980
+ * @example
+ * ```ts
+ * const w = tf.variable(tf.tensor1d([1, -2]));
+ * const optimizer = new FusedAdamOptimizer(0.1, 0.9, 0.999);
+ * optimizer.minimize(() => tf.sum(tf.square(w)) as tf.Scalar);
+ * w.print(); // [0.9, -1.9]
+ * optimizer.dispose();
+ * w.dispose();
+ * ```
+ * @since 0.1.0
+ */
+export class FusedAdamOptimizer extends tf.Optimizer {
+  /** The name tf.serialization registers this class under. @since 0.1.0 */
+  static get className(): string {
+    return 'GenmodFusedAdam';
+  }
+
+  /** The learning rate η. @since 0.1.0 */
+  readonly learningRate: number;
+  /** The first moment's decay β₁. @since 0.1.0 */
+  readonly beta1: number;
+  /** The second moment's decay β₂. @since 0.1.0 */
+  readonly beta2: number;
+  /** ε, added to √v̂ (default: the backend's epsilon, 1e-7 for float32, as tf.train.adam). @since 0.1.0 */
+  readonly epsilon: number;
+  /** The decoupled weight decay λ (0 for Adam). */
+  protected weightDecay: number;
+  /** β₁ᵗ⁺¹ and β₂ᵗ⁺¹ as float32 running products (tfjs's accBeta1/accBeta2, kept on the host). */
+  private beta1Power: number;
+  private beta2Power: number;
+  private firstMoments: Slot[] = [];
+  private secondMoments: Slot[] = [];
+
+  /**
+   * @param learningRate η > 0
+   * @param beta1 β₁ in [0, 1) (default 0.9)
+   * @param beta2 β₂ in [0, 1) (default 0.999)
+   * @param epsilon ε > 0 (default: the backend's epsilon, as tfjs)
+   */
+  constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon?: number | null) {
+    super();
+    const fn = new.target.className === 'GenmodFusedAdamW' ? 'fusedAdamW' : 'fusedAdam';
+    this.learningRate = checkRate(fn, 'learningRate', learningRate, 'a finite number > 0', (x) => x > 0);
+    this.beta1 = checkRate(fn, 'beta1', beta1, 'a finite number ≥ 0 and < 1', (x) => x >= 0 && x < 1);
+    this.beta2 = checkRate(fn, 'beta2', beta2, 'a finite number ≥ 0 and < 1', (x) => x >= 0 && x < 1);
+    this.epsilon = epsilon == null ? tf.backend().epsilon() : checkRate(fn, 'epsilon', epsilon, 'a finite number > 0', (x) => x > 0);
+    this.weightDecay = 0;
+    this.beta1Power = f32(this.beta1);
+    this.beta2Power = f32(this.beta2);
+    registerSerializable(new.target as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  }
+
+  /**
+   * Applies one Adam step to the named variables: one `GenmodAdamUpdate` kernel per variable with a gradient,
+   * whose outputs are assigned to the variable and its two moments (the old tensors are released).
+   *
+   * @param variableGradients gradients by variable name (as `tf.variableGrads` returns them), or `{ name, tensor }`
+   *   pairs; each gradient has its variable's shape; a missing (null) gradient skips its variable
+   */
+  override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
+    const fn = this.weightDecay === 0 ? 'fusedAdam' : 'fusedAdamW';
+    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+    const gradients = names.map((name, i) => (Array.isArray(variableGradients) ? variableGradients[i]!.tensor : variableGradients[name]));
+    const variables = names.map((name) => tf.engine().registeredVariables[name]);
+    names.forEach((name, i) => {
+      const value = variables[i];
+      const g = gradients[i];
+      if (value === undefined) fail(fn, 'variableGradients', 'gradients of registered variables', `'${name}' (no such variable)`);
+      if (value.dtype !== 'float32') fail(fn, `the variable '${name}'`, 'float32', value.dtype);
+      if (g == null) return;
+      if (g.dtype !== 'float32' || !tf.util.arraysEqual(g.shape, value.shape)) {
+        fail(fn, `the gradient of '${name}'`, `float32 [${value.shape.join(', ')}]`, `${g.dtype} [${g.shape.join(', ')}]`);
+      }
+    });
+    const fused = ensureKernel();
+    const attrs: AdamAttrs = {
+      beta1: f32(this.beta1),
+      beta2: f32(this.beta2),
+      oneMinusBeta1: f32(1 - this.beta1),
+      oneMinusBeta2: f32(1 - this.beta2),
+      c1: f32(1 - this.beta1Power),
+      c2: f32(1 - this.beta2Power),
+      epsilon: f32(this.epsilon),
+      negLr: f32(-this.learningRate),
+      decay: f32(1 - this.learningRate * this.weightDecay),
+    };
+    tf.tidy(() => {
+      names.forEach((name, i) => {
+        const value = variables[i]!;
+        if (this.firstMoments[i] == null) {
+          this.firstMoments[i] = { originalName: `${name}/m`, variable: tf.tidy(() => tf.variable(tf.zerosLike(value), false)) };
+        }
+        if (this.secondMoments[i] == null) {
+          this.secondMoments[i] = { originalName: `${name}/v`, variable: tf.tidy(() => tf.variable(tf.zerosLike(value), false)) };
+        }
+        const g = gradients[i];
+        if (g == null) return;
+        const m = this.firstMoments[i]!.variable;
+        const v = this.secondMoments[i]!.variable;
+        const [p1, m1, v1] = fused
+          ? (tf.engine().runKernel(ADAM_KERNEL, { param: value, m, v, g }, attrs) as Tensor[])
+          : adamOps(value, m, v, g, attrs);
+        value.assign(p1!);
+        m.assign(m1!);
+        v.assign(v1!);
+      });
+    });
+    this.beta1Power = f32(this.beta1Power * f32(this.beta1));
+    this.beta2Power = f32(this.beta2Power * f32(this.beta2));
+    this.incrementIterations();
+  }
+
+  /** Releases the moments (the variables being trained are the caller's). */
+  override dispose(): void {
+    super.dispose();
+    tf.dispose([...this.firstMoments, ...this.secondMoments].map((s) => s.variable));
+    this.firstMoments = [];
+    this.secondMoments = [];
+  }
+
+  /**
+   * The optimizer's state as tfjs's AdamOptimizer names and orders it: `iter` (a new int32 scalar, the caller's),
+   * then `<variable>/m` for every variable, then `<variable>/v` (the live moment variables).
+   */
+  override async getWeights(): Promise<NamedTensor[]> {
+    const slots = [...this.firstMoments, ...this.secondMoments];
+    return [await this.saveIterations()].concat(slots.map((s) => ({ name: s.originalName, tensor: s.variable })));
+  }
+
+  /**
+   * Restores a state from getWeights (this optimizer's or a tf.train.adam's): the moments become new variables
+   * holding copies of the given tensors (the previous ones are not disposed, as in tfjs), and the running
+   * products β₁ᵗ, β₂ᵗ are rebuilt from `iter`.
+   */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    weightValues = await this.extractIterations(weightValues);
+    let p1 = f32(this.beta1);
+    let p2 = f32(this.beta2);
+    for (let t = 0; t < this.iterations_; t++) {
+      p1 = f32(p1 * f32(this.beta1));
+      p2 = f32(p2 * f32(this.beta2));
+    }
+    this.beta1Power = p1;
+    this.beta2Power = p2;
+    const count = weightValues.length / 2;
+    const slot = (w: NamedTensor): Slot => ({ originalName: w.name, variable: tf.variable(w.tensor, false) });
+    this.firstMoments = weightValues.slice(0, count).map(slot);
+    this.secondMoments = weightValues.slice(count, 2 * count).map(slot);
+  }
+
+  /** `{ learningRate, beta1, beta2, epsilon }`, as tfjs's Adam. */
+  override getConfig(): tf.serialization.ConfigDict {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+
+  /** Builds an optimizer from getConfig's dictionary. */
+  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    return new (cls as unknown as new (...args: unknown[]) => T)(config['learningRate'], config['beta1'], config['beta2'], config['epsilon']);
+  }
+}
+
+/** The same update as tfjs ops, where the backend has no fused kernel. */
+function adamOps(p: Tensor, m: Tensor, v: Tensor, g: Tensor, a: AdamAttrs): Tensor[] {
+  const m1 = tf.add(tf.mul(m, a.beta1), tf.mul(g, a.oneMinusBeta1));
+  const v1 = tf.add(tf.mul(v, a.beta2), tf.mul(tf.square(g), a.oneMinusBeta2));
+  const step = tf.mul(tf.div(tf.div(m1, a.c1), tf.add(tf.sqrt(tf.div(v1, a.c2)), a.epsilon)), a.negLr);
+  return [tf.add(step, a.decay === 1 ? p : tf.mul(p, a.decay)), m1, v1];
+}
+
+/** Options of {@link fusedAdamW} (and of the {@link FusedAdamWOptimizer} constructor). @since 0.1.0 */
+export interface FusedAdamWOptions {
+  /** β₁ in [0, 1), the first moment's decay (default 0.9) @since 0.1.0 */
+  beta1?: number;
+  /** β₂ in [0, 1), the second moment's decay (default 0.999) @since 0.1.0 */
+  beta2?: number;
+  /** ε > 0 (default: the backend's epsilon, 1e-7 for float32, as tf.train.adam; torch's AdamW uses 1e-8) @since 0.1.0 */
+  epsilon?: number;
+  /** λ ≥ 0 with η·λ < 1, the decoupled weight decay (default 0.01, as torch.optim.AdamW) @since 0.1.0 */
+  weightDecay?: number;
+}
+
+/**
+ * AdamW (decoupled weight decay) with one kernel per variable and step, as torch.optim.AdamW:
+ *
+ *   p ← p·(1 − η·λ)   (the decay, before the Adam step, applied to the parameter and not to the gradient)
+ *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²
+ *   p ← p − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+ *
+ * Everything else as {@link FusedAdamOptimizer}; λ = 0 is Adam. Registered with tf.serialization (class name
+ * 'GenmodFusedAdamW') when the first one is built; getConfig adds `weightDecay`.
+ *
+ * @see Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization", arXiv:1711.05101
+ * @see Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", arXiv:1412.6980
+ * @example
+ * ```ts
+ * const w = tf.variable(tf.tensor1d([1, -2]));
+ * const optimizer = new FusedAdamWOptimizer(0.1, { weightDecay: 0.5 });
+ * optimizer.minimize(() => tf.sum(tf.square(w)) as tf.Scalar);
+ * w.print(); // [0.85, -1.8] (decayed by 1 − 0.1·0.5, then one Adam step of 0.1)
+ * optimizer.dispose();
+ * w.dispose();
+ * ```
+ * @since 0.1.0
+ */
+export class FusedAdamWOptimizer extends FusedAdamOptimizer {
+  /** The name tf.serialization registers this class under. @since 0.1.0 */
+  static get className(): string {
+    return 'GenmodFusedAdamW';
+  }
+
+  /**
+   * @param learningRate η > 0
+   * @param options β₁, β₂, ε and the weight decay λ (see {@link FusedAdamWOptions})
+   */
+  constructor(learningRate: number, options: FusedAdamWOptions = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('fusedAdamW', 'options', 'an object', options);
+    const keys = ['beta1', 'beta2', 'epsilon', 'weightDecay'];
+    for (const key of Object.keys(options)) if (!keys.includes(key)) fail('fusedAdamW', 'options', `an object with keys among ${keys.join(', ')}`, `an object with '${key}'`);
+    const { beta1 = 0.9, beta2 = 0.999, epsilon, weightDecay = 0.01 } = options;
+    super(learningRate, beta1, beta2, epsilon);
+    checkRate('fusedAdamW', 'weightDecay', weightDecay, `a finite number ≥ 0 with learningRate·weightDecay < 1`, (x) => x >= 0 && learningRate * x < 1);
+    this.weightDecay = weightDecay;
+  }
+
+  /** `{ learningRate, beta1, beta2, epsilon, weightDecay }`. */
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), weightDecay: this.weightDecay };
+  }
+
+  /** Builds an optimizer from getConfig's dictionary. */
+  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    const { learningRate, ...options } = config as unknown as { learningRate: number } & FusedAdamWOptions;
+    return new (cls as unknown as new (...args: unknown[]) => T)(learningRate, options);
+  }
+}
+
+/**
+ * A fused Adam optimizer, with tf.train.adam's signature: `fusedAdam(η, β₁, β₂, ε)` updates each variable with
+ *
+ *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²,   p ← p − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+ *
+ * in one kernel per variable (see {@link FusedAdamOptimizer}): swap it in where an app calls tf.train.adam.
+ *
+ * @param learningRate η > 0
+ * @param beta1 β₁ in [0, 1) (default 0.9)
+ * @param beta2 β₂ in [0, 1) (default 0.999)
+ * @param epsilon ε > 0 (default: the backend's epsilon, 1e-7 for float32, as tf.train.adam)
+ * @returns a FusedAdamOptimizer (dispose it when done: it owns the moments)
+ * @see Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", arXiv:1412.6980
+ * @example
+ * ```ts
+ * const w = tf.variable(tf.zeros([3]));
+ * const target = tf.tensor1d([1, 2, 3]);
+ * const optimizer = fusedAdam(0.1); // instead of tf.train.adam(0.1)
+ * for (let step = 0; step < 100; step++) {
+ *   optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, target))) as tf.Scalar);
+ * }
+ * console.log(tf.profile(() => optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, target))) as tf.Scalar))
+ *   .then((info) => info.kernelNames.filter((k) => k === 'GenmodAdamUpdate').length)); // 1 kernel for w
+ * optimizer.dispose();
+ * tf.dispose([w, target]);
+ * ```
+ * @since 0.1.0
+ */
+export function fusedAdam(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon?: number): FusedAdamOptimizer {
+  return new FusedAdamOptimizer(learningRate, beta1, beta2, epsilon);
+}
+
+/**
+ * A fused AdamW optimizer (decoupled weight decay, as torch.optim.AdamW): each step multiplies p by 1 − η·λ,
+ * then applies the Adam update
+ *
+ *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²,   p ← p·(1 − η·λ) − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+ *
+ * in one kernel per variable (see {@link FusedAdamWOptimizer}).
+ *
+ * @param learningRate η > 0
+ * @param options `{ beta1 = 0.9, beta2 = 0.999, epsilon = backend epsilon, weightDecay = 0.01 }`
+ * @returns a FusedAdamWOptimizer (dispose it when done: it owns the moments)
+ * @see Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization", arXiv:1711.05101
+ * @see Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", arXiv:1412.6980
+ * @example
+ * ```ts
+ * const w = tf.variable(tf.ones([2, 2]));
+ * const optimizer = fusedAdamW(1e-3, { weightDecay: 0.1 });
+ * optimizer.minimize(() => tf.mean(tf.square(w)) as tf.Scalar);
+ * console.log(optimizer.getConfig()); // { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.1 }
+ * optimizer.dispose();
+ * w.dispose();
+ * ```
+ * @since 0.1.0
+ */
+export function fusedAdamW(learningRate: number, options: FusedAdamWOptions = {}): FusedAdamWOptimizer {
+  return new FusedAdamWOptimizer(learningRate, options);
+}
