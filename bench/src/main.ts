@@ -3,7 +3,7 @@
  * peer (../shared/peer/bench_torch.py), in the same run, printing median ms/step and the ratio to PyTorch.
  *
  *   npm run bench -- [--backends=wasm,cpu | --backend=NAME] [--iters=50] [--warmup=10] [--budget=30] [--only=gumbel]
- *                    [--matmul-gradient=both|fast|tfjs]
+ *                    [--matmul-gradient=both|fast|tfjs] [--probes=true|false]
  *
  * Each workload runs up to `warmup` untimed steps (at least 2, at most a third of the budget), then timed steps until `iters` are done or `budget` seconds have
  * passed (at least 5): the cpu backend is slow enough on the larger workloads to need the cap.
@@ -13,6 +13,13 @@
  * (the default) times each wasm workload both ways in one process, alternating steps between the two so that
  * machine noise hits both alike: row `wasm` (as apps run) and row `wasm/tfjs-grad` (tfjs's own gradient).
  * `fast` or `tfjs` times one way only. On cpu the two are the same computation, so cpu gets one row.
+ *
+ * Beside the times, each row gives what one warm step of that row runs (counts.ts, measured with tf.profile after
+ * the timed steps): kernels, GPU dispatches (kernels minus the free Reshape, Identity and loss-free Cast: what a
+ * WebGPU backend would issue), device → host reads and host → device uploads. The `wasm` row runs the
+ * explicit-transpose matMul gradient (its Transposes are kernels and dispatches); GPU backends run tfjs's own
+ * gradient, so the GPU proxy of a workload is the dispatch count of its `wasm/tfjs-grad` (or `cpu`) row.
+ * Then the probes (probes.ts: one DDPM sampler step, its denoiser, the gumbelSoftmax forward) are counted, not timed.
  *
  * GENMOD_TORCH_PEER: path of the peer script (default ../shared/peer/bench_torch.py beside the checkout).
  * GENMOD_PYTHON: the interpreter (default /usr/bin/python3, Debian's, which sees Debian's python3-torch).
@@ -24,6 +31,8 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { backendListFromArgs, chooseNodeBackend, enableFastMatMulGradient, type NodeBackendName as BackendName } from '@genmod/backend/node';
 import type { Workload } from './workload.js';
+import { countStep, FREE_KERNELS, type StepCounts } from './counts.js';
+import { probes } from './probes.js';
 import { diffusionWorkloads } from './workloads/diffusion.js';
 import { flowsWorkloads } from './workloads/flows.js';
 import { gumbelWorkloads } from './workloads/gumbel.js';
@@ -40,6 +49,7 @@ const budgetMs = 1000 * Number(arg('budget', '30'));
 // --backends=wasm,cpu, or the single --backend=NAME / GENMOD_BACKEND every app takes
 const backends = backendListFromArgs();
 const matMulGradient = arg('matmul-gradient', 'both');
+const runProbes = arg('probes', 'true') !== 'false';
 if (!['both', 'fast', 'tfjs'].includes(matMulGradient)) throw new Error(`--matmul-gradient must be both, fast or tfjs, got "${matMulGradient}"`);
 const selected = workloads.filter((w) => !only || only.split(',').some((p) => w.name.startsWith(p)));
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -49,6 +59,8 @@ interface Timing {
   p10: number;
   p90: number;
   iterations?: number;
+  /** what one warm step of this row runs (absent for the peer) */
+  counts?: StepCounts;
 }
 
 function quantiles(times: number[]): Timing {
@@ -126,11 +138,44 @@ async function timeOurs(backend: BackendName): Promise<Map<string, Map<string, T
         });
       }
     }
+    // one more (warm, untimed) step per variant, profiled: kernels, dispatches, reads, uploads
+    const counts: StepCounts[] = [];
+    for (const [j, v] of variants.entries()) {
+      const restore = v.fast ? enableFastMatMulGradient() : () => {};
+      try {
+        counts.push(await countStep(() => states[j]!.step(warmup + iters)));
+      } finally {
+        restore();
+      }
+    }
     states.forEach((s) => s.dispose());
-    variants.forEach((v, j) => out.get(v.label)!.set(w.name, quantiles(times[j]!)));
+    variants.forEach((v, j) => out.get(v.label)!.set(w.name, { ...quantiles(times[j]!), counts: counts[j] }));
   }
   await chooseNodeBackend(backend); // leave the backend as apps run it
   return out;
+}
+
+/** Each probe's counts on a backend (one call after a warm-up call). */
+async function countProbes(backend: BackendName): Promise<Map<string, StepCounts>> {
+  await chooseNodeBackend(backend);
+  const out = new Map<string, StepCounts>();
+  for (const p of probes) {
+    const state = await p.setup();
+    try {
+      out.set(p.name, await countStep(() => state.run()));
+    } finally {
+      await state.dispose();
+    }
+  }
+  return out;
+}
+
+function printTable(rows: string[][]) {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const [i, r] of rows.entries()) {
+    console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+    if (i === 0) console.log(widths.map((n) => '-'.repeat(n)).join('  '));
+  }
 }
 
 async function main() {
@@ -139,10 +184,12 @@ async function main() {
   console.log(peer.note);
   const ours = new Map<string, Map<string, Timing>>();
   for (const b of backends) for (const [label, m] of await timeOurs(b)) ours.set(label, m);
+  const probeCounts = new Map<string, Map<string, StepCounts>>();
+  if (runProbes) for (const b of backends) probeCounts.set(b, await countProbes(b));
   // the peer once more after ours, so that a drift of the machine's speed shows
   const peerAfter = peer.results.size ? runPeer().results : new Map<string, Timing>();
 
-  const rows: string[][] = [['workload', 'backend', 'median ms', 'p10-p90 ms', 'timed steps', 'torch median ms', 'ratio (ours / torch)']];
+  const rows: string[][] = [['workload', 'backend', 'median ms', 'p10-p90 ms', 'timed steps', 'torch median ms', 'ratio (ours / torch)', 'kernels', 'dispatches', 'reads', 'uploads']];
   const records: unknown[] = [];
   for (const w of selected) {
     const t = peer.results.get(w.name);
@@ -151,19 +198,33 @@ async function main() {
     for (const [b, m] of ours) {
       const o = m.get(w.name)!;
       const ratio = torchMedian ? o.median / torchMedian : undefined;
-      rows.push([w.name, b, o.median.toFixed(2), `${o.p10.toFixed(2)}-${o.p90.toFixed(2)}`, String(o.iterations), torchMedian ? torchMedian.toFixed(2) : 'n/a', ratio ? `${ratio.toFixed(2)}x` : 'n/a']);
+      const c = o.counts!;
+      rows.push([w.name, b, o.median.toFixed(2), `${o.p10.toFixed(2)}-${o.p90.toFixed(2)}`, String(o.iterations), torchMedian ? torchMedian.toFixed(2) : 'n/a', ratio ? `${ratio.toFixed(2)}x` : 'n/a', String(c.kernels), String(c.dispatches), String(c.reads), `${c.uploads} (${(c.uploadBytes / 1024).toFixed(0)} KiB)`]);
       records.push({ workload: w.name, backend: b, ...o, torchMedian, torchBefore: t?.median, torchAfter: t2?.median, ratio });
     }
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const [i, r] of rows.entries()) {
-    console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
-    if (i === 0) console.log(widths.map((n) => '-'.repeat(n)).join('  '));
-  }
+  printTable(rows);
   console.log('ratio > 1: slower than PyTorch on the same machine in the same run (torch median = mean of its runs before and after ours).');
+  console.log(`kernels, dispatches, reads, uploads: one warm step of that row (tf.profile). dispatches = kernels − free ones (${FREE_KERNELS.join(', ')}): what a WebGPU backend would issue.`);
+  console.log('The wasm row runs the explicit-transpose matMul gradient (its Transposes count); GPU backends run tfjs\'s own: read the GPU proxy from the wasm/tfjs-grad or cpu row.');
+  const probeRecords: unknown[] = [];
+  if (probeCounts.size) {
+    const prow: string[][] = [['probe (counted, not timed)', 'backend', 'kernels', 'dispatches', 'reads', 'uploads']];
+    for (const p of probes) {
+      for (const [b, m] of probeCounts) {
+        const c = m.get(p.name)!;
+        prow.push([p.name, b, String(c.kernels), String(c.dispatches), String(c.reads), `${c.uploads} (${(c.uploadBytes / 1024).toFixed(0)} KiB)`]);
+        probeRecords.push({ probe: p.name, description: p.description, backend: b, counts: c });
+      }
+    }
+    console.log('');
+    printTable(prow);
+  }
+  const readSites = [...new Set([...ours.values()].flatMap((m) => [...m.values()].flatMap((o) => o.counts?.readSites ?? [])))];
+  if (readSites.length) console.log(`\nreads came from:\n  ${readSites.join('\n  ')}`);
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), iters, warmup, tfjs: tf.version.tfjs, records }, null, 2));
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), iters, warmup, tfjs: tf.version.tfjs, freeKernels: FREE_KERNELS, records, probes: probeRecords }, null, 2));
 }
 
 main().catch((e) => {

@@ -26,6 +26,32 @@ function linear(fanIn: number, fanOut: number, seed: number): { w: tf.Variable; 
 const silu = (x: tf.Tensor) => tf.mul(x, tf.sigmoid(x));
 const apply = (l: { w: tf.Variable; b: tf.Variable }, x: tf.Tensor) => tf.add(tf.matMul(x, l.w), l.b);
 
+/**
+ * The workload's denoiser, also used by the sampler-step probe (probes.ts): ε̂ = f(x_t, t) over tf.Variables,
+ * PyTorch's default init with fixed seeds.
+ */
+export function ddpmDenoiser(): { denoiser: (xt: tf.Tensor, t: tf.Tensor) => tf.Tensor; vars: tf.Variable[]; dispose(): void } {
+  const layers = {
+    t1: linear(32, 128, 1),
+    t2: linear(128, 128, 2),
+    inp: linear(2, 128, 3),
+    l1: linear(128, 128, 4),
+    l2: linear(128, 128, 5),
+    l3: linear(128, 128, 6),
+    out: linear(128, 2, 7),
+  };
+  const vars = Object.values(layers).flatMap((l) => [l.w, l.b]);
+  const denoiser = (xt: tf.Tensor, t: tf.Tensor) => {
+    const e = apply(layers.t2, silu(apply(layers.t1, sinusoidalTimestepEmbedding(t, 32))));
+    let h = tf.add(apply(layers.inp, xt), e);
+    h = silu(apply(layers.l1, silu(h)));
+    h = silu(apply(layers.l2, h));
+    h = silu(apply(layers.l3, h));
+    return apply(layers.out, h);
+  };
+  return { denoiser, vars, dispose: () => tf.dispose(vars) };
+}
+
 export function ddpmTrainStep(): Workload {
   return {
     name: 'ddpm_2d_train_step',
@@ -38,24 +64,7 @@ export function ddpmTrainStep(): Workload {
       const data = tf.tensor2d(twoMoons(batch * nBatches), [batch * nBatches, 2]);
       const batches = tf.split(data, nBatches, 0);
       data.dispose();
-      const layers = {
-        t1: linear(32, 128, 1),
-        t2: linear(128, 128, 2),
-        inp: linear(2, 128, 3),
-        l1: linear(128, 128, 4),
-        l2: linear(128, 128, 5),
-        l3: linear(128, 128, 6),
-        out: linear(128, 2, 7),
-      };
-      const vars = Object.values(layers).flatMap((l) => [l.w, l.b]);
-      const denoiser = (xt: tf.Tensor, t: tf.Tensor) => {
-        const e = apply(layers.t2, silu(apply(layers.t1, sinusoidalTimestepEmbedding(t, 32))));
-        let h = tf.add(apply(layers.inp, xt), e);
-        h = silu(apply(layers.l1, silu(h)));
-        h = silu(apply(layers.l2, h));
-        h = silu(apply(layers.l3, h));
-        return apply(layers.out, h);
-      };
+      const { denoiser, vars } = ddpmDenoiser();
       const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
       return {
         step(iteration: number) {
