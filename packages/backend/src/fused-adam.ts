@@ -18,10 +18,20 @@ import { adamUpdateWebGPU, isWebGPUBackend } from './kernels/adam-webgpu.js';
 
 const f32 = Math.fround;
 
-/** `${fn}: ${arg} must be ${expected}, got ${received}` (the message format of @genmod-internal/core's fail). */
+/** How a received value reads in a message (as @genmod-internal/core's `show`). */
+function show(value: unknown): string {
+  if (value instanceof tf.Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
+  if (typeof value === 'string') return value === '' ? '""' : value;
+  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
+  return String(value);
+}
+
+/**
+ * `${fn}: ${arg} must be ${expected}, got ${received}`: the message of @genmod-internal/core's `fail` (this package
+ * does not depend on the internal core, so the two lines are repeated here).
+ */
 function fail(fn: string, arg: string, expected: string, got: unknown): never {
-  const shown = typeof got === 'string' ? `'${got}'` : got === null ? 'null' : Array.isArray(got) ? 'an array' : typeof got === 'object' ? 'an object' : String(got);
-  throw new Error(`${fn}: ${arg} must be ${expected}, got ${shown}`);
+  throw new Error(`${fn}: ${arg} must be ${expected}, got ${show(got)}`);
 }
 
 function checkRate(fn: string, arg: string, v: unknown, expected: string, ok: (x: number) => boolean): number {
@@ -236,8 +246,11 @@ export class FusedAdamOptimizer extends tf.Optimizer {
   }
 }
 
-/** The same update as tfjs ops, where the backend has no fused kernel. */
-function adamOps(p: Tensor, m: Tensor, v: Tensor, g: Tensor, a: AdamAttrs): Tensor[] {
+/**
+ * The same update as tfjs ops (p′, m′, v′), where the backend has no fused kernel (e.g. tfjs-node's).
+ * @internal exported for the tests
+ */
+export function adamOps(p: Tensor, m: Tensor, v: Tensor, g: Tensor, a: AdamAttrs): Tensor[] {
   const m1 = tf.add(tf.mul(m, a.beta1), tf.mul(g, a.oneMinusBeta1));
   const v1 = tf.add(tf.mul(v, a.beta2), tf.mul(tf.square(g), a.oneMinusBeta2));
   const step = tf.mul(tf.div(tf.div(m1, a.c1), tf.add(tf.sqrt(tf.div(v1, a.c2)), a.epsilon)), a.negLr);
@@ -292,7 +305,9 @@ export class FusedAdamWOptimizer extends FusedAdamOptimizer {
   constructor(learningRate: number, options: FusedAdamWOptions = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('fusedAdamW', 'options', 'an object', options);
     const keys = ['beta1', 'beta2', 'epsilon', 'weightDecay'];
-    for (const key of Object.keys(options)) if (!keys.includes(key)) fail('fusedAdamW', 'options', `an object with keys among ${keys.join(', ')}`, `an object with '${key}'`);
+    for (const key of Object.keys(options)) {
+      if (!keys.includes(key)) throw new Error(`fusedAdamW: unknown option '${key}' (valid: ${keys.map((k) => `'${k}'`).join(', ')})`);
+    }
     const { beta1 = 0.9, beta2 = 0.999, epsilon, weightDecay = 0.01 } = options;
     super(learningRate, beta1, beta2, epsilon);
     checkRate('fusedAdamW', 'weightDecay', weightDecay, `a finite number ≥ 0 with learningRate·weightDecay < 1`, (x) => x >= 0 && learningRate * x < 1);

@@ -49,7 +49,7 @@ export function adamLoop(p: F32, m: F32, v: F32, g: F32, outP: F32, outM: F32, o
       const vi = f(f(v[i]! * beta2) + f(f(gi * gi) * oneMinusBeta2));
       const mh = f(mi / c1);
       const vh = f(vi / c2);
-      outP[i] = f(f(f(mh / f(Math.sqrt(vh) + epsilon)) * negLr) + p[i]!);
+      outP[i] = f(f(f(mh / f(f(Math.sqrt(vh)) + epsilon)) * negLr) + p[i]!);
       outM[i] = mi;
       outV[i] = vi;
     }
@@ -60,7 +60,7 @@ export function adamLoop(p: F32, m: F32, v: F32, g: F32, outP: F32, outM: F32, o
       const vi = f(f(v[i]! * beta2) + f(f(gi * gi) * oneMinusBeta2));
       const mh = f(mi / c1);
       const vh = f(vi / c2);
-      outP[i] = f(f(f(mh / f(Math.sqrt(vh) + epsilon)) * negLr) + f(p[i]! * decay));
+      outP[i] = f(f(f(mh / f(f(Math.sqrt(vh)) + epsilon)) * negLr) + f(p[i]! * decay));
       outM[i] = mi;
       outV[i] = vi;
     }
