@@ -14,6 +14,7 @@ import { flowDemo, type FlowDemo } from './demos/flow.js';
 import { diffusionDemo, type DiffusionDemo } from './demos/diffusion.js';
 import { modesDemo, type ModesDemo } from './demos/modes.js';
 import { pretrainedDemo, type PretrainedDemo } from './demos/pretrained.js';
+import { digitsDemo, type DigitsDemo } from './demos/digits.js';
 import { canvasHash } from './draw.js';
 import './style.css';
 
@@ -36,6 +37,8 @@ export interface GenmodPage {
   modes?: ModesDemo;
   /** the flow trained in Node (examples/flows-2d), loaded from public/models; and the IndexedDB round trip */
   pretrained?: PretrainedDemo;
+  /** class-conditional MNIST digits from the denoiser examples/diffusion-mnist trained, loaded from public/models */
+  digits?: DigitsDemo;
   /** uncaught errors seen by the page */
   errors: string[];
 }
@@ -87,8 +90,8 @@ function caseRow(r: CaseResult): HTMLTableRowElement {
 
 /** Pauses the demos and waits until none of them has work on the device (the golden cases count tensors). */
 async function quiesce(): Promise<void> {
-  const { gumbel, flow, diffusion, modes, pretrained } = window.genmod;
-  await Promise.all([flow?.stop(), modes?.stop(), diffusion?.stop(), gumbel?.idle(), pretrained?.idle()]);
+  const { gumbel, flow, diffusion, modes, pretrained, digits } = window.genmod;
+  await Promise.all([flow?.stop(), modes?.stop(), diffusion?.stop(), gumbel?.idle(), pretrained?.idle(), digits?.stop()]);
 }
 
 async function runGolden(filter?: string): Promise<GoldenReport> {
@@ -126,10 +129,15 @@ async function main(): Promise<BackendReport> {
   const d = diffusionDemo($('#diffusion'));
   const m = modesDemo($('#modes'));
   const p = pretrainedDemo($('#pretrained'));
-  Object.assign(window.genmod, { gumbel: g, flow: f, diffusion: d, modes: m, pretrained: p });
+  const digits = digitsDemo($('#digits'));
+  Object.assign(window.genmod, { gumbel: g, flow: f, diffusion: d, modes: m, pretrained: p, digits });
   $<HTMLButtonElement>('#golden-run').addEventListener('click', () => void runGolden());
   // a model that cannot be loaded is shown on the page and counted as an error, without stopping the other demos
-  await Promise.all([g.idle(), f.idle(), m.idle(), p.loaded.catch((e: Error) => void errors.push(`pretrained model: ${e.message}`))]);
+  await Promise.all([
+    g.idle(), f.idle(), m.idle(),
+    p.loaded.catch((e: Error) => void errors.push(`pretrained model: ${e.message}`)),
+    digits.loaded.catch((e: Error) => void errors.push(`digits model: ${e.message}`)),
+  ]);
   if (autostart) {
     m.start();
     f.start();

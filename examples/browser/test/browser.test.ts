@@ -10,6 +10,9 @@
  *     the logProb its reference.json recorded, on webgpu and webgl; a flow with ActNorm, BatchNorm, couplings
  *     and a spline saved to IndexedDB with its Adam state and loaded into a fresh flow gives bit-identical
  *     logProb, samples and next losses, and mismatched checkpoints are refused;
+ *   - the class-conditional MNIST denoiser trained in Node by examples/diffusion-mnist loads, samples the digits
+ *     Node recorded in reference.json (same classifier readings), its digit, steps and guidance controls work and
+ *     Stop aborts its sampler, on webgpu and webgl;
  *   - the backend matrix in README.md is what this run measured (GENMOD_UPDATE_MATRIX=1 rewrites it).
  * Screenshots go to out/. Without Chromium the test fails under CI=true and is skipped (saying so) otherwise.
  */
@@ -29,6 +32,10 @@ import { missingKernels, recordKernels } from '../src/kernels.js';
 import { demoWorkloads } from './workloads.js';
 import { BROWSER_ATOL, BROWSER_RTOL, reference } from './pretrained.js';
 import { SHIPPED_ARCHITECTURE } from '@genmod-examples/flows-2d/models';
+import { DENOISER_ARCHITECTURE } from '@genmod-examples/diffusion-mnist/models';
+import { BROWSER_PIXEL_ATOL, maxPixelDiff, reference as digitsReference } from './digits.js';
+
+const DENOISER_ARCHITECTURE_JSON = { ...DENOISER_ARCHITECTURE };
 
 // scripts/test.mjs (npm test) installs Chromium where it can and otherwise sets GENMOD_BROWSER_TESTS=skip and says
 // so loudly; run on its own under CI=true, a missing Chromium fails instead of skipping.
@@ -167,6 +174,45 @@ describe.skipIf(!haveChromium && !CI)('the page in headless Chromium', () => {
       const ratio = Math.max(...err.map((e, i) => e / (BROWSER_ATOL + BROWSER_RTOL * Math.abs(reference.logProb[i]!))));
       console.log(`${b}: logProb of the shipped flow vs Node (${reference.backend}): max |Δ| ${Math.max(...err).toExponential(2)}, error ratio ${ratio.toFixed(3)} (≤ 1 passes)`);
       err.forEach((e, i) => expect(e, `${b}, point ${i}`).toBeLessThanOrEqual(BROWSER_ATOL + BROWSER_RTOL * Math.abs(reference.logProb[i]!)));
+    }
+  });
+
+  it('samples MNIST digits from the denoiser trained in Node (public/models/mnist-cfg): the reference digits of Node, the sliders, Stop', async () => {
+    for (const b of BROWSER_BACKENDS) {
+      const page = pages[b];
+      await page.evaluate(() => window.genmod.digits!.loaded);
+      expect(await page.evaluate(() => window.genmod.digits!.metadata())).toMatchObject({ model: 'denoiser', architecture: DENOISER_ARCHITECTURE_JSON, quantization: 'float16' });
+      // the digits Node sampled at export time, from the same files: the same pixels within float32 drift, the same readings
+      const grid = await page.evaluate((r) => window.genmod.digits!.sampleLabels(r.labels, r.steps, r.guidance, r.seed), digitsReference);
+      const diff = maxPixelDiff(Object.values(grid.pixels));
+      console.log(`${b}: the reference digits vs Node (${digitsReference.backend}): max |Δpixel| ${diff.toExponential(2)} (≤ ${BROWSER_PIXEL_ATOL} passes); classifier reads ${grid.predicted.join('')} (Node: ${digitsReference.predicted.join('')})`);
+      expect(diff, b).toBeLessThanOrEqual(BROWSER_PIXEL_ATOL);
+      expect(grid.predicted, b).toEqual(digitsReference.predicted);
+      // through the page's controls: digit 7, 10 steps, guidance 3
+      const before = await page.evaluate(() => window.genmod.canvasHash('digits-canvas'));
+      await page.selectOption('#digits-digit', '7');
+      await page.fill('#digits-steps', '10');
+      await page.fill('#digits-guidance', '3');
+      expect(await page.textContent('#digits-steps-value')).toBe('10');
+      expect(await page.textContent('#digits-guidance-value')).toBe('3.0');
+      await page.click('#digits-sample');
+      await expect.poll(() => page.evaluate(() => window.genmod.digits!.state().status), { timeout: 120_000 }).toBe('done');
+      const done = await page.evaluate(() => window.genmod.digits!.state());
+      expect(done.step).toBe(10);
+      expect(done.predicted.filter((p) => p === 7).length, b).toBeGreaterThanOrEqual(12);
+      expect(await page.textContent('#digits-status')).toMatch(/^done: 10 network evaluations; the classifier reads \d+ of 16 as 7$/);
+      expect(await page.evaluate(() => window.genmod.canvasHash('digits-canvas'))).not.toBe(before);
+      // Stop aborts a 100-step run mid-way
+      await page.fill('#digits-steps', '100');
+      await page.click('#digits-sample');
+      await page.waitForFunction(() => window.genmod.digits!.state().step >= 3, null, { timeout: 60_000 });
+      await page.click('#digits-stop');
+      await expect.poll(() => page.evaluate(() => window.genmod.digits!.state().status), { timeout: 30_000 }).toBe('stopped');
+      const stopped = await page.evaluate(() => window.genmod.digits!.state());
+      expect(stopped.step).toBeLessThan(100);
+      expect(await page.textContent('#digits-status')).toBe(`stopped at step ${stopped.step} of 100`);
+      expect(await page.isEnabled('#digits-sample')).toBe(true);
+      expect(await page.evaluate(() => window.genmod.errors)).toEqual([]);
     }
   });
 

@@ -8,6 +8,7 @@ import { ddpmSample, finalSample } from '@genmod/diffusion';
 import { createFlowModel } from '../src/demos/flow-model.js';
 import { createRingModel } from '../src/demos/diffusion-model.js';
 import { createFits } from '../src/demos/modes-model.js';
+import { DENOISER_ARCHITECTURE, classConditionalNet, mnistClassifier, sampleDigits } from '@genmod-examples/diffusion-mnist/models';
 
 export async function demoWorkloads(): Promise<void> {
   // Gumbel-softmax figure: the density on simplex points and relaxed samples
@@ -23,6 +24,12 @@ export async function demoWorkloads(): Promise<void> {
   const ring = createRingModel(5);
   (await finalSample(ddpmSample(ring.denoiser, [16, 2], ring.schedule, { seed: 1 }))).dispose();
   ring.dispose();
+  // digits: 2 guided DPM-Solver++(2M) steps of the MNIST denoiser's architecture (random weights) and the classifier
+  const net = classConditionalNet(DENOISER_ARCHITECTURE, 1);
+  const clf = mnistClassifier(1);
+  for await (const s of sampleDigits(net, { labels: [3, 7], steps: 2, guidance: 3, seed: 1 })) if (s.final) tf.dispose([s.x, tf.tidy(() => tf.argMax(clf.logits(s.x), 1))]);
+  net.dispose();
+  clf.dispose();
   // the two KL fits: one step each
   const fits = createFits(64);
   for (const f of fits) {

@@ -138,14 +138,21 @@ export function mnistClassifier(seed = 7): MnistClassifier {
   };
 }
 
-/** Exponential moving average of variables (the weights diffusion models are sampled with). */
-export function ema(variables: Record<string, tf.Variable>, decay: number): { update(): void; shadow: Record<string, tf.Variable>; dispose(): void } {
+/**
+ * Exponential moving average of variables (the weights diffusion models are sampled with): after each step,
+ * shadow ← d·shadow + (1 − d)·w with d = min(decay, (1 + n)/(10 + n)) at update n (counted from `start`), the warm-up
+ * that keeps the initial weights from lingering in the average.
+ */
+export function ema(variables: Record<string, tf.Variable>, decay: number, start = 0): { update(): void; shadow: Record<string, tf.Variable>; dispose(): void } {
+  let n = start;
   const shadow = Object.fromEntries(Object.entries(variables).map(([n, v]) => [n, tf.variable(tf.clone(v), false)])) as Record<string, tf.Variable>;
   return {
     shadow,
     update: () =>
       tf.tidy(() => {
-        for (const [n, v] of Object.entries(variables)) shadow[n]!.assign(tf.add(tf.mul(shadow[n]!, decay), tf.mul(v, 1 - decay)));
+        const d = Math.min(decay, (1 + n) / (10 + n));
+        n++;
+        for (const [name, v] of Object.entries(variables)) shadow[name]!.assign(tf.add(tf.mul(shadow[name]!, d), tf.mul(v, 1 - d)));
       }),
     dispose: () => Object.values(shadow).forEach((v) => v.dispose()),
   };

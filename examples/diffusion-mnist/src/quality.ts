@@ -4,6 +4,7 @@
  * samples (classes balanced: sample i has class i mod 10) with classifier-free guidance at a fixed scale, then
  * compares the classifier's 128-d penultimate features of the samples with those of N test images:
  *
+ * (the features multiplied by one constant, which makes the reference features' root mean square 1)
  * - FD: the Fréchet distance between Gaussian fits of the two feature sets (the FID formula, `frechetDistance`),
  * - KID: the unbiased MMD² with the cubic polynomial kernel over 100 random subsets of 500 (`kernelDistance`),
  *   with its standard error,
@@ -106,11 +107,13 @@ async function main(): Promise<void> {
   const velocity = await loadNet('velocity');
   const clf = mnistClassifier();
   const clfMeta = await loadState(variablesState(clf.variables), `file://${join(MODEL_DIR, 'classifier')}`);
-  const features = (x: tf.Tensor) => tf.tidy(() => clf.features(x));
-
   const testIdx = permutation(test.n, mulberry32(2026)).subarray(0, N);
   const trainIdx = permutation(train.n, mulberry32(2027)).subarray(0, N);
   const refImages = tf.tensor2d(batchOf(test, testIdx).x, [N, 784]);
+  // one fixed rescaling of the feature space: the reference features' root mean square becomes 1, so the cubic
+  // kernel (xᵀy/d + 1)³ of KID sees O(1) values, as with Inception's pooled features
+  const featureScale = tf.tidy(() => 1 / Math.sqrt(tf.mean(tf.square(clf.features(refImages))).dataSync()[0]!));
+  const features = (x: tf.Tensor) => tf.tidy(() => tf.mul(clf.features(x), featureScale));
   const refFeatures = features(refImages);
   const labelsHost = Int32Array.from({ length: N }, (_, i) => i % 10);
   const labels = tf.tensor1d(labelsHost, 'int32');
@@ -139,33 +142,27 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const grids: Record<number, Record<string, Float32Array>> = { 10: {}, 50: {} };
   const models = { diffusion: guided(denoiser.net, labels), flow: guided(velocity.net, labels) };
-  for (const sampler of SAMPLERS) {
-    if (only && !only.some((o) => sampler.name.toLowerCase().startsWith(o.toLowerCase()))) continue;
-    for (const target of NFES) {
+  const meta = { denoiser: denoiser.metadata, velocity: velocity.metadata, classifier: clfMeta };
+  // NFE outermost: the cheap cells first (the 1000-NFE ones take most of the time); the files are rewritten after each cell
+  for (const target of NFES) {
+    for (const sampler of SAMPLERS) {
+      if (only && !only.some((o) => sampler.name.toLowerCase().startsWith(o.toLowerCase()))) continue;
       if (target >= 1000 && bigOnly && !bigOnly.some((o) => sampler.name.toLowerCase().startsWith(o.toLowerCase()))) continue;
       const { steps, nfe } = sampler.plan(target);
       const t0 = performance.now();
-      let x: tf.Tensor;
-      try {
-        x = await sampler.run(models[sampler.kind], steps);
-      } catch (e) {
-        console.log(`${sampler.name} at NFE ${nfe}: ${(e as Error).message.split('\n')[0]}`);
-        break;
-      }
+      const x = await sampler.run(models[sampler.kind], steps);
       const seconds = (performance.now() - t0) / 1000;
       const m = await measure(x);
       rows.push({ sampler: sampler.name, nfe, steps, ...m, seconds });
       if (target === 10 || target === 50) grids[target]![sampler.name] = (await x.data()).slice(0, 784 * 20) as Float32Array;
       x.dispose();
       console.log(`${sampler.name.padEnd(22)} NFE ${String(nfe).padStart(4)} (${steps} steps): FD ${m.fd.toFixed(3)}, KID ${m.kid.toExponential(2)} ± ${m.kidSe.toExponential(1)}, acc ${(100 * m.accuracy).toFixed(1)} %, ${seconds.toFixed(1)} s, tensors ${tf.memory().numTensors}`);
-      writeFileSync(join(OUT, 'quality.json'), JSON.stringify({ n: N, guidance: GUIDANCE, floor: floorM, rows, backend: tf.getBackend(), date: new Date().toISOString() }, null, 2));
+      writeFileSync(join(OUT, 'quality.json'), JSON.stringify({ n: N, guidance: GUIDANCE, floor: floorM, rows, meta, backend: tf.getBackend(), date: new Date().toISOString() }, null, 2));
+      writeFileSync(join(OUT, 'quality.md'), markdown(rows, floorM, meta));
+      plot(rows, floorM);
+      if (target === 10 || target === 50) digitsGrid(grids[target]!, target);
     }
   }
-
-  const meta = { denoiser: denoiser.metadata, velocity: velocity.metadata, classifier: clfMeta };
-  writeFileSync(join(OUT, 'quality.md'), markdown(rows, floorM, meta));
-  plot(rows, floorM);
-  for (const nfe of [10, 50] as const) digitsGrid(grids[nfe]!, nfe);
   console.log(`wrote ${join(OUT, 'quality.md')}, quality.json, quality.png, grid-10.png, grid-50.png`);
   tf.dispose([refImages, refFeatures, labels]);
   denoiser.net.dispose();

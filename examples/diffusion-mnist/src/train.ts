@@ -12,14 +12,16 @@
  *   space of the Fréchet distance and KID (src/quality.ts). Its test accuracy is printed and stored.
  *
  * Run: npm run train  (flags: --minutes=8 per generative model, --classifier-minutes=1.5,
- *      --only=denoiser|velocity|classifier, --backend=wasm|cpu)
+ *      --only=denoiser|velocity|classifier, --resume (the generative models continue from their saved weights,
+ *      with a fresh Adam; the metadata adds up the steps and seconds), --total-steps=N (stop a generative model
+ *      at N steps in all, if that comes before the time budget), --backend=wasm|cpu)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackendFromArgs } from '@genmod/backend/node';
 import { mulberry32 } from '@genmod-internal/core';
-import { diffusionLoss, dropCondition, flowMatchingLoss, linearSchedule, saveState } from '@genmod/diffusion';
+import { diffusionLoss, dropCondition, flowMatchingLoss, linearSchedule, loadState, saveState } from '@genmod/diffusion';
 import { DENOISER_ARCHITECTURE, NULL_CLASS, VELOCITY_ARCHITECTURE, classConditionalNet, ema, mnistClassifier, variablesState } from './models.js';
 import { batchOf, loadMnist, permutation, type MnistSplit } from './mnist.js';
 import { MODEL_DIR } from './paths.js';
@@ -28,6 +30,8 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const MINUTES = Number(arg('minutes') ?? 8);
 const CLASSIFIER_MINUTES = Number(arg('classifier-minutes') ?? 1.5);
 const ONLY = arg('only');
+const RESUME = process.argv.includes('--resume');
+const TOTAL_STEPS = arg('total-steps') === undefined ? Infinity : Number(arg('total-steps'));
 const BATCH = 128;
 const P_UNCOND = 0.1;
 const LR = 1e-3;
@@ -52,13 +56,13 @@ function batches(split: MnistSplit, seed: number): () => { x: Float32Array; y: I
 }
 
 /** Runs `step` for `seconds`, printing the running loss every 15 s; returns steps, seconds and the last running loss. */
-async function timed(name: string, seconds: number, step: (i: number) => tf.Scalar): Promise<{ steps: number; seconds: number; loss: number; curve: number[] }> {
+async function timed(name: string, seconds: number, step: (i: number) => tf.Scalar, maxSteps = Infinity): Promise<{ steps: number; seconds: number; loss: number; curve: number[] }> {
   const start = performance.now();
   let i = 0;
   let running = NaN;
   let lastPrint = start;
   const curve: number[] = [];
-  while ((performance.now() - start) / 1000 < seconds) {
+  while ((performance.now() - start) / 1000 < seconds && i < maxSteps) {
     const loss = step(i);
     if (i % 25 === 0) {
       const v = (await loss.data())[0]!;
@@ -80,32 +84,37 @@ async function timed(name: string, seconds: number, step: (i: number) => tf.Scal
 async function trainGenerative(kind: 'denoiser' | 'velocity', train: MnistSplit): Promise<void> {
   const architecture = kind === 'denoiser' ? DENOISER_ARCHITECTURE : VELOCITY_ARCHITECTURE;
   const net = classConditionalNet(architecture, kind === 'denoiser' ? 1 : 2);
+  const dir = join(MODEL_DIR, kind);
+  const previous = RESUME ? ((await loadState(variablesState(net.variables), `file://${dir}`)) as { steps?: number; seconds?: number } | undefined) ?? {} : {};
+  if (RESUME) console.log(`${kind}: resuming from ${dir} (${previous.steps} steps, ${previous.seconds} s)`);
   const vars = Object.values(net.variables);
-  const average = ema(net.variables, EMA_DECAY);
+  const average = ema(net.variables, EMA_DECAY, previous.steps ?? 0);
   const optimizer = tf.train.adam(LR);
   const schedule = linearSchedule(1000);
-  const next = batches(train, kind === 'denoiser' ? 11 : 12);
+  const start = previous.steps ?? 0; // a resumed run continues the per-step seeds
+  const next = batches(train, (kind === 'denoiser' ? 11 : 12) + 100 * start);
   const r = await timed(kind, MINUTES * 60, (i) =>
     tf.tidy(() => {
       const { x, y } = next();
       const x1 = tf.tensor2d(x, [BATCH, 784]);
-      const c = dropCondition(tf.tensor1d(y, 'int32'), NULL_CLASS, P_UNCOND, { seed: 2 * i + 1 });
+      const c = dropCondition(tf.tensor1d(y, 'int32'), NULL_CLASS, P_UNCOND, { seed: 2 * (start + i) + 1 });
       const model = (xt: tf.Tensor, t: tf.Tensor) => net.apply(xt, t, c);
       const loss = optimizer.minimize(() =>
-        kind === 'denoiser' ? diffusionLoss(model, x1, schedule, { seed: 2 * i }) : flowMatchingLoss(model, x1, { seed: 2 * i }),
+        kind === 'denoiser' ? diffusionLoss(model, x1, schedule, { seed: 2 * (start + i) }) : flowMatchingLoss(model, x1, { seed: 2 * (start + i) }),
       true, vars)!;
       average.update();
       return loss;
     }),
-  );
+  TOTAL_STEPS - start);
   console.log(`${kind}: ${r.steps} steps (${((r.steps * BATCH) / train.n).toFixed(1)} epochs) in ${r.seconds.toFixed(0)} s on ${tf.getBackend()}, running loss ${r.loss.toFixed(4)}`);
-  const dir = join(MODEL_DIR, kind);
+  const steps = start + r.steps;
+  const seconds = (previous.seconds ?? 0) + Math.round(r.seconds);
   mkdirSync(dir, { recursive: true });
   await saveState(variablesState(average.shadow), `file://${dir}`, {
     metadata: {
       model: kind, architecture, objective: kind === 'denoiser' ? SCHEDULE_NOTE : 'rectified flow (flow matching, σ_min = 0), N(0, I) source, t ~ U(0, 1)',
       conditionDropout: P_UNCOND, nullClass: NULL_CLASS, weights: `EMA ${EMA_DECAY}`, batch: BATCH, learningRate: LR,
-      steps: r.steps, seconds: Math.round(r.seconds), finalLoss: r.loss, backend: tf.getBackend(), date: new Date().toISOString(),
+      steps, seconds, finalLoss: r.loss, backend: tf.getBackend(), date: new Date().toISOString(),
     },
   });
   writeFileSync(join(dir, 'curve.json'), JSON.stringify(r.curve));

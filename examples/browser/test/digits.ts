@@ -1,0 +1,40 @@
+/**
+ * The MNIST denoiser and classifier the page ships (public/models/mnist-cfg, written by examples/diffusion-mnist's
+ * `npm run export-model`): their files, the reference digits computed in Node at export time, and the agreement
+ * asked of other backends.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+
+export const modelDir = fileURLToPath(new URL('../public/models/mnist-cfg', import.meta.url));
+export const reference = JSON.parse(readFileSync(join(modelDir, 'reference.json'), 'utf8')) as {
+  backend: string; labels: number[]; steps: number; guidance: number; seed: number; predicted: number[]; correct: number; firstDigits: number; pixels: number[];
+};
+
+/** model.json + weights.bin of a folder from disk, as tf.io.http would fetch them. */
+export function files(dir: string): tf.io.IOHandler {
+  return {
+    load: async () => {
+      const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+        const b = readFileSync(join(dir, manifest[0]!.paths[0]!));
+        return [manifest.flatMap((g) => g.weights), b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer];
+      });
+    },
+  };
+}
+
+/** The largest |Δ| between the first reference digits and `pixels`. */
+export function maxPixelDiff(pixels: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < reference.pixels.length; i++) m = Math.max(m, Math.abs(pixels[i]! - reference.pixels[i]!));
+  return m;
+}
+
+/** Pixel agreement (values in [−1, 1]) asked of a backend: PIXEL_ATOL_SAME on the exporting one, PIXEL_ATOL elsewhere. */
+export const PIXEL_ATOL_SAME = 1e-5; // the reference is rounded to 1e-5 (measured: 5.0e-6 on wasm, which exported)
+export const PIXEL_ATOL = 1e-3; // measured: cpu 8.4e-6 from the wasm reference
+/** In Chromium (WebGPU, WebGL on SwiftShader): measured by the browser test, see there. */
+export const BROWSER_PIXEL_ATOL = 2e-2;
