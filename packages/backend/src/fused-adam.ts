@@ -294,7 +294,7 @@ export interface FusedAdamWOptions {
  */
 export class FusedAdamWOptimizer extends FusedAdamOptimizer {
   /** The name tf.serialization registers this class under. @since 0.1.0 */
-  static get className(): string {
+  static override get className(): string {
     return 'GenmodFusedAdamW';
   }
 
