@@ -15,30 +15,28 @@ import { checkBackendList, checkOptionsBag, swapKernels, type CpuBackendLike, ty
 /** The kernel's name in the tfjs registry (and in `tf.profile`). */
 const STEP_MUL = 'GenmodStepMul';
 
-/** Attributes of `GenmodStepMul`: the slope for x ≤ 0, and whether a NaN input gives NaN (Relu) or α·dy (LeakyRelu). */
+/** Attributes of `GenmodStepMul`: the slope for x ≤ 0. */
 interface StepMulAttrs {
   alpha: number;
-  nanPropagates: boolean;
 }
 
 /** The backends with a `GenmodStepMul` implementation. */
 const KERNEL_BACKENDS = ['cpu', 'wasm'] as const;
 
 /**
- * dx_i = dy_i·s(x_i), s(x) = 1 for x > 0, NaN for NaN x when `nanPropagates`, else α: written so that every
- * element is the float32 product tfjs computes (α rounded to float32 first, as tfjs does when it makes α a
- * tensor; the product of two float32 numbers is exact in a double, so storing it rounds once).
+ * cpu: dx_i = dy_i·s(x_i), s = tf.step(·, α): 1 for x > 0, α for x ≤ 0, NaN for NaN x; one pass.
+ * Every element is the float32 product tfjs computes: α is rounded to float32 first (as tfjs does when it
+ * makes α a tensor), the product of two float32 numbers is exact in a double so storing it rounds once, and
+ * α + (1 − α)·[x > 0] is exactly 1 or α (branch-free: a data-dependent branch costs more than the product).
  */
 function stepMulLoop(dy: ArrayLike<number>, x: ArrayLike<number>, out: Float32Array, attrs: StepMulAttrs): void {
   const a = Math.fround(attrs.alpha);
+  const b = 1 - a;
   const n = out.length;
-  if (attrs.nanPropagates) {
-    for (let i = 0; i < n; i++) {
-      const v = x[i]!;
-      out[i] = v > 0 ? dy[i]! : v !== v ? NaN : dy[i]! * a;
-    }
-  } else {
-    for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? dy[i]! : dy[i]! * a;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    out[i] = dy[i]! * (a + b * +(v > 0));
+    if (v !== v) out[i] = NaN;
   }
 }
 
@@ -57,12 +55,15 @@ const kernelConfigs: KernelConfig[] = [
   {
     kernelName: STEP_MUL,
     backendName: 'wasm',
+    // wasm: the backend's own SIMD Step and Multiply, called back to back inside one kernel (one dispatch,
+    // one short-lived buffer, no Cast copy, no Greater/Select); a JS pass over the heap is slower than these
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
+      const { alpha } = attrs as unknown as StepMulAttrs;
       const b = backend as unknown as WasmBackendLike;
-      // allocate first: a malloc that grows the heap detaches views taken before it
-      const out = b.makeOutput(dy.shape, 'float32');
-      stepMulLoop(b.typedArrayFromHeap(dy), b.typedArrayFromHeap(x), b.typedArrayFromHeap(out) as Float32Array, attrs as unknown as StepMulAttrs);
+      const s = tf.getKernel(tf.Step, 'wasm')!.kernelFunc({ inputs: { x }, backend, attrs: { alpha } }) as TensorInfo;
+      const out = tf.getKernel(tf.Multiply, 'wasm')!.kernelFunc({ inputs: { a: dy, b: s }, backend, attrs: {} }) as TensorInfo;
+      b.disposeData(s.dataId);
       return out;
     },
   },
@@ -75,7 +76,7 @@ function fusedHere(dy: Tensor, x: Tensor, backends: readonly string[]): boolean 
     backends.includes(name) &&
     tf.getKernel(STEP_MUL, name) !== undefined &&
     dy.dtype === 'float32' &&
-    (x.dtype === 'float32' || x.dtype === 'int32') &&
+    (x.dtype === 'float32' || (x.dtype === 'int32' && name === 'cpu')) &&
     dy.size === x.size
   );
 }
@@ -101,7 +102,7 @@ export interface FusedReluGradientOptions {
   /**
    * The backends (as `tf.getBackend()` names them when the gradient runs) on which the one-kernel gradient
    * is used, among `'cpu'` and `'wasm'` (the backends with an implementation). Default: both. Elsewhere,
-   * and for dtypes other than float32 dy with float32 or int32 x, tfjs's own formula runs.
+   * and for other dtypes (dy must be float32; x float32, or int32 on cpu), tfjs's own formula runs.
    */
   backends?: readonly ('cpu' | 'wasm')[];
 }
@@ -110,11 +111,13 @@ export interface FusedReluGradientOptions {
  * Replaces the gradients of `Relu` (tf.relu) and `LeakyRelu` (tf.leakyRelu) by one kernel each on the cpu
  * and wasm backends:
  *
- *   relu:       dx = dy·s₀(x),  s₀(x) = 1 if x > 0, 0 if x ≤ 0, NaN if x is NaN
- *   leakyRelu:  dx = dy·s_α(x), s_α(x) = 1 if x > 0, α otherwise (NaN included)
+ *   dx = dy·s_α(x),  s_α(x) = tf.step(x, α) = 1 if x > 0, α if x ≤ 0, NaN if x is NaN  (relu: α = 0)
  *
  * element by element the float32 values tfjs's own gradients give (`dy·cast(step(x))` and
- * `where(x > 0, dy, α·dy)`, which take three kernels each; the fused one is one pass over dy and x). The
+ * `where(x > 0, dy, α·dy)`, three kernels each), with one exception: where x is NaN, leakyRelu's gradient
+ * is NaN (tfjs's Greater says NaN ≤ 0 and gives α·dy; relu's gradient is NaN in both). On cpu the kernel is
+ * one pass over dy and x; on wasm it calls the backend's SIMD Step and Multiply back to back (one dispatch,
+ * no Greater, Select or Cast copy). The
  * kernel, `GenmodStepMul`, has a gradient of its own, so second-order gradients (gradient penalties) work:
  * dx is linear in dy with coefficient s(x), so ∂dx/∂dy·g = g·s(x) (the same kernel again), and ∂dx/∂x = 0
  * (s is piecewise constant: the derivative is 0 almost everywhere and undefined at x = 0, where tfjs also
@@ -152,7 +155,7 @@ export function enableFusedReluGradients(options?: FusedReluGradientOptions): ()
       const dy = dys as Tensor;
       const [x] = saved as [Tensor];
       return {
-        x: () => (fusedHere(dy, x, backends) ? stepMul(dy, x, { alpha: 0, nanPropagates: true }) : tf.mul(dy, tf.cast(tf.step(x), 'float32'))),
+        x: () => (fusedHere(dy, x, backends) ? stepMul(dy, x, { alpha: 0 }) : tf.mul(dy, tf.cast(tf.step(x), 'float32'))),
       };
     },
   };
@@ -164,7 +167,7 @@ export function enableFusedReluGradients(options?: FusedReluGradientOptions): ()
       const [x] = saved as [Tensor];
       const { alpha } = attrs as unknown as { alpha: number };
       return {
-        x: () => (fusedHere(dy, x, backends) ? stepMul(dy, x, { alpha, nanPropagates: false }) : tf.where(tf.greater(x, 0), dy, tf.mul(dy, alpha))),
+        x: () => (fusedHere(dy, x, backends) ? stepMul(dy, x, { alpha }) : tf.where(tf.greater(x, 0), dy, tf.mul(dy, alpha))),
       };
     },
   };
