@@ -60,7 +60,7 @@ function leadingSplit(x: TensorInfo, axis: number | number[], keepDims: boolean)
   const n = tf.util.sizeFromShape(x.shape.slice(0, k));
   const rest = x.shape.slice(k);
   const m = tf.util.sizeFromShape(rest);
-  if (n === 0 || m === 0) return undefined;
+  if (m === 0) return undefined;
   return { n, m, outShape: keepDims ? [...axes.map(() => 1), ...rest] : rest };
 }
 
@@ -75,6 +75,12 @@ function kernelFor(backendName: 'cpu' | 'wasm', previous: KernelConfig): KernelC
     const { n, m, outShape } = split;
     if (backendName === 'wasm') {
       const b = backend as unknown as WasmBackendLike;
+      if (n === 0) {
+        // an empty sum is 0 (tfjs-backend-wasm 4.22 leaves the output buffer uninitialised here)
+        const zeros = b.makeOutput(outShape, 'float32');
+        (b.typedArrayFromHeap(zeros) as Float32Array).fill(0);
+        return zeros;
+      }
       const matMul = tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc;
       // 1ₙᵀ·X: X [n, m] is x's own buffer viewed as a matrix (no copy)
       const out = matMul({ inputs: { a: onesRow(b, n), b: { dataId: x.dataId, shape: [n, m], dtype: 'float32' } }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
@@ -113,8 +119,9 @@ export interface FastColumnSumOptions {
  * On wasm out = 1ₙᵀ·X, one matrix product (XNNPACK) with a row of ones cached per backend and length (made
  * once on the wasm heap, never uploaded again; freed by the restore function); equal to tfjs's sum to
  * float32 rounding (the summation order differs: |Δ| ≲ n·ε·Σ|x_ij| per column, ε = 2⁻²⁴). On cpu one pass
- * over the rows accumulating in float64 in the order tfjs uses: the same bits. Every other sum (inner axes,
- * all axes, int32 and bool inputs, empty tensors) runs tfjs's own kernel. Gradients are unchanged (Sum's
+ * over the rows accumulating in float64 in the order tfjs uses: the same bits. A sum over an empty leading
+ * axis is 0 (tfjs's wasm kernel returns uninitialised memory there). Every other sum (inner axes, all axes,
+ * int32 and bool inputs) runs tfjs's own kernel. Gradients are unchanged (Sum's
  * gradient does not depend on the kernel), so first- and higher-order gradients stay correct.
  *
  * Idempotent: while it is installed a second call changes nothing and returns a no-op; the restore function
