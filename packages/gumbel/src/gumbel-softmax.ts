@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
-import { checkNoiseOptions, gumbelNoise, NOISE_KEYS, oneHotArgmax, softmaxAlong, type NoiseOptions } from './internal/perturb.js';
+import { checkNoiseOptions, NOISE_KEYS, oneHotArgmax, softmaxAlong, type NoiseOptions } from './internal/perturb.js';
+import { addStandardGumbel } from './internal/noise.js';
 import { checkBoolean, checkLogits, checkOptions, checkTemperature, toFloat } from '@genmod-internal/core';
 
 const KEYS = [...NOISE_KEYS, 'temperature', 'hard', 'axis'] as const;
@@ -42,7 +43,9 @@ export interface GumbelSoftmaxOptions extends NoiseOptions {
  * sample) and the gradient is that of the soft y: the straight-through Gumbel-softmax estimator, whose
  * gradient equals PyTorch's `y_hard − y_soft.detach() + y_soft` (one class, K = 1, gives [1]).
  *
- * The noise is seeded by `deriveSeed(seed)` (the same noise as {@link gumbelMax} with the same seed);
+ * The noise is seeded by `deriveSeed(seed)` (the same noise as {@link gumbelMax} with the same seed) and
+ * drawn inside the op's forward pass, so a gradient tape keeps only y (one saved tensor), not the noise;
+ * a forward pass is ClipByValue, Log, Neg, Log, Sub, (RealDiv unless τ = 1), Softmax.
  * unknown option keys throw (`temprature` → "did you mean 'temperature'?").
  *
  * @param logits float32 `[...batch, K]` unnormalized log-probabilities (classes on `axis`); −Infinity masks a class
@@ -63,23 +66,29 @@ export function gumbelSoftmax(logits: Tensor | TensorLike, options?: GumbelSoftm
   const hard = opts.hard === undefined ? false : checkBoolean(fn, 'options.hard', opts.hard);
   const { shape, axis } = checkLogits(fn, logits, opts.axis ?? -1);
   const seed = checkNoiseOptions(fn, opts, shape);
+  const given = opts.noise !== undefined;
   return tf.tidy(fn, () => {
     const l = toFloat(fn, 'logits', logits);
-    const g = gumbelNoise(fn, opts, shape, seed);
+    // A drawn g is made inside the custom op's forward, where tfjs records no tape: the tape keeps neither
+    // the noise nor copies of its intermediates, and the backward has one input (the logits). Caller noise
+    // stays an input, so its gradient (equal to the logits') is still there for whoever asks.
     const relax = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
-      const [lt, gt, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
-      const y = softmaxAlong(tf.div(tf.add(lt, gt), tau), axis);
+      const lt = args[0] as Tensor;
+      const save = args[args.length - 1] as tf.GradSaveFunc;
+      const perturbed = given ? tf.add(lt, args[1] as Tensor) : addStandardGumbel(lt, shape, seed);
+      const y = softmaxAlong(tau === 1 ? perturbed : tf.div(perturbed, tau), axis);
       save([y]);
       return {
         value: hard ? oneHotArgmax(y, axis) : y,
-        // d y / d logits = (diag(y) − y yᵀ)/τ: dlogits = y ⊙ (dy − Σ dy ⊙ y)/τ; the same for the noise.
+        // d y / d logits = (diag(y) − y yᵀ)/τ: dlogits = y ⊙ (dy − Σ dy ⊙ y)/τ; the same for a given noise.
         gradFunc: (dy: Tensor, saved: Tensor[]) => {
           const ys = saved[0]!;
-          const d = tf.div(tf.mul(ys, tf.sub(dy, tf.sum(tf.mul(dy, ys), axis, true))), tau);
-          return [d, tf.clone(d)];
+          const p = tf.mul(ys, tf.sub(dy, tf.sum(tf.mul(dy, ys), axis, true)));
+          const d = tau === 1 ? p : tf.div(p, tau);
+          return given ? [d, tf.clone(d)] : [d];
         },
       };
     });
-    return relax(l, g);
+    return given ? relax(l, toFloat(fn, 'options.noise', opts.noise!)) : relax(l);
   });
 }

@@ -12,7 +12,21 @@ export function gumbelFromUniform(u: Tensor): Tensor {
  * finite), seeded through the one seed scheme: deriveSeed(seed, ...streams).
  */
 export function standardGumbelNoise(shape: number[], seed: Seed | undefined, ...streams: Seed[]): Tensor {
-  return tf.tidy(() => gumbelFromUniform(clampedUniform(shape, seed, ...streams)));
+  // clampedUniform is already clamped: no second clip (one kernel fewer than gumbelFromUniform)
+  return tf.tidy(() => tf.neg(logMinusLog(clampedUniform(shape, seed, ...streams))));
+}
+
+/** log(−log u), the Gumbel transform without its sign: g = −log(−log u). Two logs and one negation. */
+export function logMinusLog(u: Tensor): Tensor {
+  return tf.log(tf.neg(tf.log(u)));
+}
+
+/**
+ * logits + g with g = −log(−log u) drawn here (u = core's clampedUniform on deriveSeed(seed, ...streams)),
+ * written l − log(−log u): the same float32 value as l + g, one negation fewer (ClipByValue, Log, Neg, Log, Sub).
+ */
+export function addStandardGumbel(logits: Tensor, shape: number[], seed: Seed | undefined, ...streams: Seed[]): Tensor {
+  return tf.tidy(() => tf.sub(logits, logMinusLog(clampedUniform(shape, seed, ...streams))));
 }
 
 /** Standard logistic noise l = log u − log(1 − u), u = core's clampedUniform (same seed scheme). */

@@ -67,5 +67,8 @@ export function softmaxAlong(z: Tensor, axis: number): Tensor {
 
 /** one_hot(argmax y) along `axis`, float32 (core's oneHotFloat: wasm-safe, and valid for one class). */
 export function oneHotArgmax(y: Tensor, axis: number): Tensor {
-  return moveAxis(oneHotFloat(tf.argMax(y, axis), y.shape[axis]!), y.rank - 1, axis);
+  const depth = y.shape[axis]!;
+  // argMax is int32 already: tf.oneHot on it directly (int32, then one cast), no same-dtype Cast of the indices
+  const hot = depth === 1 ? oneHotFloat(tf.argMax(y, axis), 1) : tf.cast(tf.oneHot(tf.argMax(y, axis), depth), 'float32');
+  return moveAxis(hot, y.rank - 1, axis);
 }
