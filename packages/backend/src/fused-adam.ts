@@ -90,7 +90,7 @@ interface Slot { originalName: string; variable: Variable }
  * const w = tf.variable(tf.tensor1d([1, -2]));
  * const optimizer = new FusedAdamOptimizer(0.1, 0.9, 0.999);
  * optimizer.minimize(() => tf.sum(tf.square(w)) as tf.Scalar);
- * w.print(); // [0.9, -1.9]
+ * w.print(); // [0.9000007, -1.9000007]: the first step moves each coordinate by η against its gradient's sign
  * optimizer.dispose();
  * w.dispose();
  * ```
@@ -286,7 +286,7 @@ export interface FusedAdamWOptions {
  * const w = tf.variable(tf.tensor1d([1, -2]));
  * const optimizer = new FusedAdamWOptimizer(0.1, { weightDecay: 0.5 });
  * optimizer.minimize(() => tf.sum(tf.square(w)) as tf.Scalar);
- * w.print(); // [0.85, -1.8] (decayed by 1 − 0.1·0.5, then one Adam step of 0.1)
+ * w.print(); // [0.8500007, -1.8000007]: decayed by 1 − 0.1·0.5, then one Adam step of 0.1
  * optimizer.dispose();
  * w.dispose();
  * ```
@@ -347,8 +347,10 @@ export class FusedAdamWOptimizer extends FusedAdamOptimizer {
  * for (let step = 0; step < 100; step++) {
  *   optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, target))) as tf.Scalar);
  * }
- * console.log(tf.profile(() => optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, target))) as tf.Scalar))
- *   .then((info) => info.kernelNames.filter((k) => k === 'GenmodAdamUpdate').length)); // 1 kernel for w
+ * const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(tf.sub(w, target))) as tf.Scalar);
+ * const info = await tf.profile(() => optimizer.applyGradients(grads));
+ * console.log(info.kernels.map((k) => k.name)); // ['GenmodAdamUpdate']: one kernel for w (tf.train.adam: 14)
+ * tf.dispose([value, grads]);
  * optimizer.dispose();
  * tf.dispose([w, target]);
  * ```
