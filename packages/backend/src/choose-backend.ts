@@ -13,6 +13,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { enableFastMatMulGradient } from './matmul-gradient.js';
+import { enableFusedReluGradients } from './relu-gradient.js';
+import { enableFastColumnSum } from './overrides-sum.js';
+import { enableZeroCopyIdentity } from './overrides-identity.js';
 
 /** The backends a Node process can choose. */
 export const NODE_BACKENDS = Object.freeze(['cuda', 'native', 'wasm', 'cpu'] as const);
@@ -72,6 +75,13 @@ export interface ChooseBackendOptions {
    * puts tfjs's own gradient back if an earlier chooseBackend installed it
    */
   fastMatMulGradient?: boolean;
+  /**
+   * install the kernel overrides on the active backend where they are faster (default true): on wasm
+   * {@link enableFusedReluGradients}, {@link enableFastColumnSum} and {@link enableZeroCopyIdentity}; on cpu
+   * the first two; elsewhere none. `false` puts tfjs's own kernels back if an earlier chooseBackend
+   * installed them.
+   */
+  kernelOverrides?: boolean;
   /** default: 'node' where `process.versions.node` exists, else 'browser' */
   platform?: Platform;
   /**
@@ -227,6 +237,24 @@ function setFastMatMulGradient(on: boolean): void {
 }
 
 /**
+ * The overrides chooseBackend installs, per backend: those that won on it in interleaved A/B timings
+ * (medians, tfjs 4.22, 2-core machine; see the package README for the numbers).
+ */
+const OVERRIDES: Readonly<Record<string, readonly ((backend: 'cpu' | 'wasm') => () => void)[]>> = {
+  wasm: [(b) => enableFusedReluGradients({ backends: [b] }), (b) => enableFastColumnSum({ backends: [b] }), () => enableZeroCopyIdentity()],
+  cpu: [(b) => enableFusedReluGradients({ backends: [b] }), (b) => enableFastColumnSum({ backends: [b] })],
+};
+
+let restoreOverrides: (() => void)[] = [];
+
+function setKernelOverrides(on: boolean, active: string): void {
+  // undo an earlier choice first: the new one may be another backend
+  for (const restore of restoreOverrides.reverse()) restore();
+  restoreOverrides = [];
+  if (on) restoreOverrides = (OVERRIDES[active] ?? []).map((install) => install(active as 'cpu' | 'wasm'));
+}
+
+/**
  * The backends {@link chooseBackend} tries, in order: the requested one, then (with `fallback`) the platform's
  * fallbacks after it — Node: wasm → cpu; browser: webgpu → webgl → wasm → cpu. With nothing requested: the
  * browser's whole order, or wasm → cpu in Node.
@@ -251,7 +279,8 @@ const list = (names: readonly string[]) => (names.length > 1 ? `${names.slice(0,
  * Activates a TensorFlow.js backend and says why any other was not used. Without `fallback`, a requested
  * backend that cannot start throws an Error saying what is missing and how to fix it; with it (the default
  * when nothing is requested), the next of {@link backendOrder} is tried and the reason recorded. Also
- * installs {@link enableFastMatMulGradient} unless `fastMatMulGradient: false`.
+ * installs {@link enableFastMatMulGradient} unless `fastMatMulGradient: false`, and the kernel overrides that
+ * are faster on the chosen backend unless `kernelOverrides: false`.
  *
  * @param requested the backend asked for; Node's default order is wasm → cpu, the browser's
  *   webgpu → webgl → wasm → cpu
@@ -281,6 +310,7 @@ export async function chooseBackend(requested?: BackendName, options: ChooseBack
     if (failure === undefined) {
       await tf.ready();
       setFastMatMulGradient(options.fastMatMulGradient ?? true);
+      setKernelOverrides(options.kernelOverrides ?? true, tf.getBackend());
       return { requested, active: tf.getBackend(), reasons, ...(reasons.length ? { reason: reasons.join('; ') } : {}), details };
     }
     reasons.push(`${name}: ${failure}`);
