@@ -83,9 +83,7 @@ export const SAMPLERS: Sampler[] = [
 async function flowFinal(model: Denoiser, steps: number, method: 'euler' | 'heun' | 'midpoint'): Promise<tf.Tensor> {
   let x: tf.Tensor | undefined;
   for await (const s of flowSample(model, shape, { steps, method, seed: SEED })) if (s.final) x = s.x;
-  const clipped = tf.clipByValue(x!, -1, 1);
-  x!.dispose();
-  return clipped;
+  return x!;
 }
 
 async function loadNet(name: string): Promise<{ net: ClassConditionalNet; metadata: Record<string, unknown> }> {
@@ -150,8 +148,10 @@ async function main(): Promise<void> {
       if (target >= 1000 && bigOnly && !bigOnly.some((o) => sampler.name.toLowerCase().startsWith(o.toLowerCase()))) continue;
       const { steps, nfe } = sampler.plan(target);
       const t0 = performance.now();
-      const x = await sampler.run(models[sampler.kind], steps);
+      const raw = await sampler.run(models[sampler.kind], steps);
       const seconds = (performance.now() - t0) / 1000;
+      const x = tf.clipByValue(raw, -1, 1); // every sampler's output is measured as an image in [−1, 1]
+      raw.dispose();
       const m = await measure(x);
       rows.push({ sampler: sampler.name, nfe, steps, ...m, seconds });
       if (target === 10 || target === 50) grids[target]![sampler.name] = (await x.data()).slice(0, 784 * 20) as Float32Array;
@@ -208,6 +208,9 @@ function markdown(rows: Row[], floor: { fd: number; kid: number; kidSe: number; 
   ].join('\n');
 }
 
+/** The plot font has ASCII capitals only. */
+const ascii = (s: string) => s.toUpperCase().replace(/Σ/g, 'SIGMA');
+
 const COLORS: RGB[] = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189], [140, 86, 75], [227, 119, 194]];
 
 function plot(rows: Row[], floor: { fd: number; kid: number }): void {
@@ -252,7 +255,7 @@ function plot(rows: Row[], floor: { fd: number; kid: number }): void {
   }
   samplers.forEach((s, k) => {
     fig.rect(60 + (k % 4) * 260, 420 + Math.floor(k / 4) * 18, 12, 8, COLORS[k % COLORS.length]!);
-    fig.text(78 + (k % 4) * 260, 420 + Math.floor(k / 4) * 18, s.toUpperCase());
+    fig.text(78 + (k % 4) * 260, 420 + Math.floor(k / 4) * 18, ascii(s));
   });
   fig.save(join(OUT, 'quality.png'));
 }
@@ -265,7 +268,7 @@ function digitsGrid(samples: Record<string, Float32Array>, nfe: number): void {
   const fig = new Figure(200 + 20 * cell, 30 + names.length * cell);
   fig.text(10, 8, `SAMPLES AT ABOUT ${nfe} NFE, GUIDANCE ${GUIDANCE}`, [30, 30, 30], 1);
   names.forEach((name, r) => {
-    fig.text(6, 30 + r * cell + 24, name.toUpperCase());
+    fig.text(6, 30 + r * cell + 24, ascii(name));
     const x = samples[name]!;
     for (let k = 0; k < 20; k++) {
       for (let p = 0; p < 784; p++) {
