@@ -2,11 +2,10 @@
  * @see Song, Meng & Ermon 2021, "Denoising Diffusion Implicit Models", ICLR, arXiv:2010.02502, eq. (12) and eq. (16).
  * @see Lin, Liu, Li & Yang 2024, arXiv:2305.08891 (trailing timesteps, zero terminal SNR).
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Denoiser } from './denoiser.js';
 import { checkNumber } from '@genmod-internal/core';
-import { checkSamplerArgs, predictAt, samplerLoop } from './internal/sampler-loop.js';
+import { checkSamplerArgs, linearCombination, predictAt, samplerLoop, type Term } from './internal/sampler-loop.js';
 import type { SamplerOptions, SamplerStep } from './sampler.js';
 import type { Schedule } from './schedule.js';
 
@@ -51,13 +50,14 @@ export function ddimSample(denoiser: Denoiser, shape: number[], schedule: Schedu
   const o = checkSamplerArgs(fn, denoiser, shape, schedule, options, ['eta']);
   const eta = checkNumber(fn, 'options.eta', options.eta ?? 0, { min: 0 });
   return samplerLoop(fn, shape, schedule, options, o, (x, k, noise) => {
-    const { x0, eps } = predictAt(fn, denoiser, schedule, o, x, k);
+    const { x0, epsTerms } = predictAt(fn, denoiser, schedule, o, x, k);
     const a = schedule.alphasCumprod[k]!;
     const aPrev = schedule.alphasCumprodPrev[k]!;
     const sigma = eta * Math.sqrt((1 - aPrev) / (1 - a)) * Math.sqrt(1 - a / aPrev);
     const dir = Math.sqrt(Math.max(1 - aPrev - sigma * sigma, 0));
-    let next = tf.add(tf.mul(Math.sqrt(aPrev), x0), tf.mul(dir, eps));
-    if (sigma > 0) next = tf.add(next, tf.mul(sigma, noise()));
-    return { x: next, predX0: x0 };
+    // √ᾱ'·x̂₀ + dir·ε̂ + σ·z in one expression, ε̂ folded in as its terms (over x_t, x̂₀ or the model output)
+    const terms: Term[] = [[Math.sqrt(aPrev), x0], ...epsTerms.map(([c, v]): Term => [dir * c, v])];
+    if (sigma > 0) terms.push([sigma, noise()]);
+    return { x: linearCombination(terms), predX0: x0 };
   });
 }

@@ -3,11 +3,10 @@
  * @see Nichol & Dhariwal 2021, "Improved Denoising Diffusion Probabilistic Models", ICML, arXiv:2102.09672, §4 (sampling a respaced schedule).
  * @see Saharia et al. 2022, arXiv:2205.11487, §2.3 (dynamic thresholding).
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Denoiser } from './denoiser.js';
 import { modelLogVariances, type ModelVariance } from './internal/variance.js';
-import { checkSamplerArgs, predictAt, samplerLoop } from './internal/sampler-loop.js';
+import { checkSamplerArgs, linearCombination, predictAt, samplerLoop, type Term } from './internal/sampler-loop.js';
 import type { SamplerOptions, SamplerStep } from './sampler.js';
 import type { Schedule } from './schedule.js';
 
@@ -58,8 +57,9 @@ export function ddpmSample(denoiser: Denoiser, shape: number[], schedule: Schedu
   const sigma = Float64Array.from(logVar, (l) => Math.exp(0.5 * l));
   return samplerLoop(fn, shape, schedule, options, o, (x, k, noise) => {
     const { x0 } = predictAt(fn, denoiser, schedule, o, x, k);
-    const mean = tf.add(tf.mul(schedule.posteriorMeanCoef1[k]!, x0), tf.mul(schedule.posteriorMeanCoef2[k]!, x));
-    const next = k > 0 ? tf.add(mean, tf.mul(sigma[k]!, noise())) : mean;
-    return { x: next, predX0: x0 === next ? tf.clone(x0) : x0 };
+    // μ̃ + σ·z in one expression: c₁·x̂₀ + c₂·x_t + σ·z as three products and one AddN
+    const terms: Term[] = [[schedule.posteriorMeanCoef1[k]!, x0], [schedule.posteriorMeanCoef2[k]!, x]];
+    if (k > 0) terms.push([sigma[k]!, noise()]);
+    return { x: linearCombination(terms), predX0: x0 };
   });
 }

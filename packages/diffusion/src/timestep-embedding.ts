@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorLike } from '@tensorflow/tfjs-core';
 import { checkInteger, checkNumber, checkOptions, fail, inferShape, showShape } from '@genmod-internal/core';
+import { knownTimesteps } from './internal/timesteps.js';
 
 /**
  * Options of {@link sinusoidalTimestepEmbedding}.
@@ -22,7 +23,10 @@ export interface TimestepEmbeddingOptions {
  *   f_j = exp(−ln(maxPeriod)·j/h),   e(t) = [cos(t·f_0) … cos(t·f_{h−1}), sin(t·f_0) … sin(t·f_{h−1})],   h = ⌊dim/2⌋
  *
  * with a zero column appended when `dim` is odd. Timesteps given as numbers are embedded on the host in
- * float64 and rounded once; a tensor `t` is embedded on the device in float32 (differentiable with respect
+ * float64 and rounded once, and so is the int32 `t` that this package's samplers (DDPM, DDIM, DPM-Solver)
+ * hand a denoiser: they build it from host numbers and record them, so a sampler step runs no kernel here
+ * (one upload of `[B, dim]`). Any other tensor `t` is embedded on the device in float32 (Cast, Multiply,
+ * Cos, Sin, Concat) (differentiable with respect
  * to a float32 `t`, for continuous-time models). Valid range of a tensor `t`: the float32 phase t·f_j is off by
  * up to |t|·2⁻²⁴ rad, so past |t| ≈ 10⁶ (0.06 rad) the device embedding drifts and from 2²⁴ ≈ 1.7·10⁷ on it is
  * meaningless; pass such timesteps as numbers (exact to float32 at any t).
@@ -50,9 +54,11 @@ export function sinusoidalTimestepEmbedding(t: Tensor | TensorLike, dim: number,
   const maxPeriod = checkNumber(fn, 'options.maxPeriod', options.maxPeriod ?? 10000, { above: 0 });
   const half = Math.floor(dim / 2);
   const freqs64 = Float64Array.from({ length: half }, (_, j) => Math.exp((-Math.log(maxPeriod) * j) / half));
-  if (!(t instanceof tf.Tensor)) {
+  // a sampler's timestep tensor carries its host numbers: embedded like numbers, no kernel at all
+  const known = t instanceof tf.Tensor ? knownTimesteps(t) : undefined;
+  if (!(t instanceof tf.Tensor) || known !== undefined) {
     // numbers on the host: the whole embedding in float64, rounded once
-    const ts = shape.length === 0 ? [Number(t)] : Array.from(t as ArrayLike<number>, Number);
+    const ts = known !== undefined ? Array.from(known) : shape.length === 0 ? [Number(t)] : Array.from(t as ArrayLike<number>, Number);
     const out = new Float32Array(ts.length * dim);
     ts.forEach((v, r) => {
       for (let j = 0; j < half; j++) {

@@ -10,10 +10,10 @@ import type { Prediction } from '../parameterization.js';
 import type { SamplerOptions, SamplerStep } from '../sampler.js';
 import type { Schedule } from '../schedule.js';
 import { abortReason, checkDenoiser, checkDenoiserOutput, checkSameShape, checkSignal, nextMacrotask } from './check.js';
-import { checkPrediction, epsFromX0, x0AndEps } from './predictions.js';
+import { checkPrediction, epsFromV, epsFromX0, x0FromEps, x0FromV } from './predictions.js';
 import { checkSchedule } from './schedule-check.js';
 import { checkDynamicThreshold, thresholdTensor } from './threshold.js';
-import type { CheckedTimesteps } from './timesteps.js';
+import { hostTimestepTensor, type CheckedTimesteps } from './timesteps.js';
 import { checkClip } from './variance.js';
 
 /** The keys of {@link SamplerOptions}. */
@@ -48,15 +48,73 @@ export function checkSamplerArgs(fn: string, denoiser: unknown, shape: unknown, 
   return { prediction, threshold, seed: checkSeed(fn, options.seed), signal: checkSignal(fn, options.signal) };
 }
 
-/** x̂₀ and ε̂ at schedule index k, after clipping / thresholding (ε̂ recomputed from the clipped x̂₀). Inside a tidy. */
-export function predictAt(fn: string, denoiser: Denoiser, schedule: Schedule, o: CheckedSamplerOptions, x: Tensor, k: number): { x0: Tensor; eps: Tensor } {
+/** A term c·x of a linear combination: a host coefficient (float64) and a tensor. */
+export type Term = readonly [number, Tensor];
+
+/**
+ * Σ_i c_i·x_i as one expression: the products then one AddN (a term with c = 1 used as it is, c = 0
+ * dropped, the terms of one tensor merged by adding their coefficients in float64). Two terms cost three
+ * kernels, three terms four. Always a new tensor (never one of the x_i). Inside a tidy.
+ */
+export function linearCombination(terms: readonly Term[]): Tensor {
+  const merged: Array<[number, Tensor]> = [];
+  for (const [c, x] of terms) {
+    const same = merged.find((m) => m[1] === x);
+    if (same) same[0] += c;
+    else merged.push([c, x]);
+  }
+  const kept = merged.filter(([c]) => c !== 0);
+  if (kept.length === 0) return tf.zerosLike(terms[0]![1]);
+  if (kept.length === 1) return kept[0]![0] === 1 ? tf.clone(kept[0]![1]) : tf.mul(kept[0]![0], kept[0]![1]);
+  return tf.addN(kept.map(([c, x]) => (c === 1 ? x : tf.mul(c, x))));
+}
+
+/** x̂₀ at a step, and ε̂ both as a tensor (computed on first use) and as terms over x_t, x̂₀ or the model output. */
+export interface Prediction0 {
+  x0: Tensor;
+  /** ε̂ as a tensor, computed when first read (a sampler that needs only x̂₀ pays nothing for it) */
+  readonly eps: Tensor;
+  /** ε̂ = Σ c·x over x_t, x̂₀ or the model output, host coefficients: to fold into a sampler's update */
+  epsTerms: Term[];
+}
+
+/**
+ * x̂₀ and ε̂ at schedule index k, after clipping / thresholding (ε̂ recomputed from the clipped x̂₀). The
+ * denoiser gets the timestep as an uploaded host tensor (no Fill kernel) that the embedding recognizes.
+ * Inside a tidy.
+ */
+export function predictAt(fn: string, denoiser: Denoiser, schedule: Schedule, o: CheckedSamplerOptions, x: Tensor, k: number): Prediction0 {
   const ts: CheckedTimesteps = { scalar: true, length: 1, host: Int32Array.of(k) };
   const batch = x.shape[0]!;
-  const out = checkDenoiserOutput(fn, denoiser(x, tf.fill([batch], schedule.timesteps[k]!, 'int32')), x.shape);
-  const r = x0AndEps(schedule, ts, x.rank, o.prediction, x, out);
-  if (o.threshold === undefined) return r;
-  const x0 = o.threshold(r.x0);
-  return { x0, eps: epsFromX0(schedule, ts, x.rank, x, x0) };
+  const out = checkDenoiserOutput(fn, denoiser(x, hostTimestepTensor(new Int32Array(batch).fill(schedule.timesteps[k]!))), x.shape);
+  const a = schedule.sqrtAlphasCumprod[k]!;
+  const b = schedule.sqrtOneMinusAlphasCumprod[k]!;
+  let x0: Tensor;
+  let epsTerms: Term[];
+  let eps: (() => Tensor) | undefined;
+  if (o.threshold === undefined && o.prediction === 'epsilon') {
+    x0 = x0FromEps(schedule, ts, x.rank, x, out);
+    epsTerms = [[1, out]];
+    eps = () => out;
+  } else if (o.threshold === undefined && o.prediction === 'v') {
+    x0 = x0FromV(schedule, ts, x.rank, x, out);
+    epsTerms = [[b, x], [a, out]]; // ε = √(1 − ᾱ)·x_t + √ᾱ·v
+    eps = () => epsFromV(schedule, ts, x.rank, x, out);
+  } else {
+    const raw = o.prediction === 'x0' ? out : o.prediction === 'epsilon' ? x0FromEps(schedule, ts, x.rank, x, out) : x0FromV(schedule, ts, x.rank, x, out);
+    x0 = o.threshold === undefined ? raw : o.threshold(raw);
+    epsTerms = [[1 / b, x], [-a / b, x0]]; // ε = (x_t − √ᾱ·x̂₀)/√(1 − ᾱ)
+    eps = () => epsFromX0(schedule, ts, x.rank, x, x0);
+  }
+  let epsTensor: Tensor | undefined;
+  return {
+    x0,
+    epsTerms,
+    get eps() {
+      epsTensor ??= eps!();
+      return epsTensor;
+    },
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
  * Timestep arguments: a number, an array of integers or an int32 tensor, each index in [0, T). Host values
- * are checked on the host; a tensor is read once (`dataSync`) for the range check.
+ * are checked on the host; a tensor is read once (`dataSync`) for the range check, unless the caller built
+ * it itself and says so (`read: false`). The timestep tensors this package builds from host numbers for a
+ * denoiser are recorded ({@link hostTimestepTensor}), so that the embedding can use the numbers instead.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -28,7 +30,7 @@ export interface CheckedTimesteps {
  * Checks `t` against the schedule's range and, when `batch` is given, against the batch size (a `[B]`
  * argument must have B = batch).
  */
-export function checkTimesteps(fn: string, t: unknown, T: number, batch?: number, arg = 't'): CheckedTimesteps {
+export function checkTimesteps(fn: string, t: unknown, T: number, batch?: number, arg = 't', read = true): CheckedTimesteps {
   const range = `[0, ${T})`;
   let out: CheckedTimesteps;
   if (typeof t === 'number') {
@@ -36,7 +38,8 @@ export function checkTimesteps(fn: string, t: unknown, T: number, batch?: number
     out = { scalar: true, length: 1, host: Int32Array.of(t) };
   } else if (t instanceof tf.Tensor) {
     if (t.dtype !== 'int32' || t.rank > 1) fail(fn, arg, 'an int32 tensor of shape [] or [B]', t);
-    if (t.size > 0) {
+    // the range check reads the tensor back (a sync on a GPU): skipped where the caller built t (read = false)
+    if (read && t.size > 0) {
       let lo = Infinity;
       let hi = -Infinity;
       for (const v of t.dataSync() as Int32Array) {
@@ -62,6 +65,24 @@ export function checkTimesteps(fn: string, t: unknown, T: number, batch?: number
   return out;
 }
 
+/** The host values of the timestep tensors built by {@link hostTimestepTensor}, by tensor (weakly held). */
+const hostValues = new WeakMap<Tensor, Int32Array>();
+
+/**
+ * An int32 tensor `[n]` of host timesteps for a denoiser, uploaded (no kernel, unlike `tf.fill`) and recorded,
+ * so that {@link knownTimesteps} gives its values back without reading the device. Call inside a tidy.
+ */
+export function hostTimestepTensor(values: Int32Array): Tensor {
+  const t = tf.tensor1d(values, 'int32');
+  hostValues.set(t, values);
+  return t;
+}
+
+/** The host values of a timestep tensor made by {@link hostTimestepTensor}, or undefined for any other tensor. */
+export function knownTimesteps(t: Tensor): Int32Array | undefined {
+  return hostValues.get(t);
+}
+
 /** The int32 timestep indices as a tensor (`[]` or `[B]`). Call inside a tidy. */
 export function timestepTensor(t: CheckedTimesteps): Tensor {
   if (t.tensor) return t.tensor;
@@ -75,9 +96,10 @@ export function timestepTensor(t: CheckedTimesteps): Tensor {
 export function modelTimesteps(schedule: Schedule, t: CheckedTimesteps, batch: number): Tensor {
   if (t.host) {
     const v = t.scalar ? new Int32Array(batch).fill(schedule.timesteps[t.host[0]!]!) : Int32Array.from(t.host, (i) => schedule.timesteps[i]!);
-    return tf.tensor1d(v, 'int32');
+    return hostTimestepTensor(v);
   }
-  const idx = t.scalar ? tf.fill([batch], t.tensor!.dataSync()[0]!, 'int32') : t.tensor!;
+  // a scalar tensor is broadcast on the device (no read back)
+  const idx = t.scalar ? tf.broadcastTo(t.tensor!, [batch]) : t.tensor!;
   if (!schedule.isRespaced) return t.scalar ? idx : tf.clone(idx);
   return tf.gather(tf.tensor1d(schedule.timesteps, 'int32'), idx);
 }

@@ -1,0 +1,120 @@
+// Kernel counts of a DDPM / DDIM sampler step and of the timestep embedding inside a denoiser (issue 17,
+// "fewer kernels in our own code"), pinned on the cpu backend's tf.profile kernel list with the before/after
+// in each comment; counts, never times. The denoiser here is one Multiply, so a step's list is that Multiply
+// plus the sampler's own kernels. Also: no read back from the device anywhere in a sampling run.
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { expectClose } from '@genmod-internal/testing';
+import { ddimSample, ddpmSample, finalSample, linearSchedule, linspaceTimesteps, respace, sinusoidalTimestepEmbedding, type SamplerStep } from './index.js';
+
+const base = linearSchedule(1000);
+const schedule = respace(base, linspaceTimesteps(1000, 10));
+afterAll(() => {
+  base.dispose();
+  schedule.dispose();
+});
+const half = (x: tf.Tensor) => tf.mul(x, 0.5);
+const onCpu = tf.getBackend() === 'cpu';
+
+/** The kernel names of the second step of a sampler (the first also draws x_T). */
+async function stepKernels(gen: AsyncGenerator<SamplerStep, tf.Tensor, void>): Promise<string[]> {
+  await gen.next();
+  const names = (await tf.profile(async () => void (await gen.next()))).kernels.map((k) => k.name);
+  let r = await gen.next();
+  while (!r.done) r = await gen.next();
+  r.value.dispose();
+  return names;
+}
+
+describe('sampler step kernels (cpu profile)', () => {
+  it.runIf(onCpu)('DDPM, ε-prediction: x̂₀ in three, c₁·x̂₀ + c₂·x_t + σ·z in four (three products, one AddN), no Fill', async () => {
+    // before: Fill, [denoiser], Multiply, Sub, Multiply, Multiply, Multiply, Add, Multiply, Add (9 + denoiser)
+    expect(await stepKernels(ddpmSample(half, [4, 2], schedule, { seed: 1 }))).toEqual(['Multiply', 'Multiply', 'Sub', 'Multiply', 'Multiply', 'Multiply', 'Multiply', 'AddN']);
+  });
+
+  it.runIf(onCpu)('DDPM with clipping or v-prediction: ε̂ is not computed (DDPM needs x̂₀ only)', async () => {
+    // clipX0, before: 13 + denoiser (Fill, x̂₀ 3, Clip, ε̂ 3, mean 3, noise 2); after 8 + denoiser
+    expect(await stepKernels(ddpmSample(half, [4, 2], schedule, { seed: 1, clipX0: 1 }))).toHaveLength(9);
+    // v, before: 12 + denoiser (Fill, x̂₀ 3, ε̂ 3, mean 3, noise 2); after 7 + denoiser
+    expect(await stepKernels(ddpmSample(half, [4, 2], schedule, { seed: 1, prediction: 'v' }))).toHaveLength(8);
+  });
+
+  it.runIf(onCpu)('DDIM: √ᾱ′·x̂₀ + dir·ε̂ + σ·z as one AddN, ε̂ folded in as terms', async () => {
+    // η = 0, before: Fill + 6 + denoiser; after 6 + denoiser
+    expect(await stepKernels(ddimSample(half, [4, 2], schedule, { seed: 1 }))).toEqual(['Multiply', 'Multiply', 'Sub', 'Multiply', 'Multiply', 'Multiply', 'AddN']);
+    // η = 1, before: Fill + 8 + denoiser; after 7 + denoiser
+    expect(await stepKernels(ddimSample(half, [4, 2], schedule, { seed: 1, eta: 1 }))).toHaveLength(8);
+    // x̂₀-prediction with clipping, before: Fill, Clip, ε̂ 3 (Multiply, Sub, RealDiv), 5 + denoiser (11);
+    // after: Clip, Multiply ×3, AddN + denoiser (6): ε̂ = (x_t − √ᾱ·x̂₀)/√(1 − ᾱ) merged into the x̂₀ and x_t terms
+    expect(await stepKernels(ddimSample(half, [4, 2], schedule, { seed: 1, eta: 1, prediction: 'x0', clipX0: 1 }))).toEqual(['Multiply', 'ClipByValue', 'Multiply', 'Multiply', 'Multiply', 'AddN']);
+  });
+
+  it.runIf(onCpu)("the embedding of a sampler's timestep runs no kernel (was Fill, Cast, Reshape, Multiply, Cos, Sin, Concat)", async () => {
+    let names: string[] = [];
+    const denoiser = (x: tf.Tensor, t: tf.Tensor) => {
+      const e = sinusoidalTimestepEmbedding(t, 8);
+      return tf.add(x, tf.mul(tf.slice(e, [0, 0], [-1, 2]), 0));
+    };
+    const gen = ddimSample(denoiser, [4, 2], schedule, { seed: 1 });
+    await gen.next();
+    names = (await tf.profile(async () => void (await gen.next()))).kernels.map((k) => k.name);
+    // the denoiser's own Slice, Multiply, Add, then the sampler's 6
+    expect(names).toEqual(['Slice', 'Multiply', 'Add', 'Multiply', 'Sub', 'Multiply', 'Multiply', 'Multiply', 'AddN']);
+    let r = await gen.next();
+    while (!r.done) r = await gen.next();
+    r.value.dispose();
+  });
+});
+
+describe('values', () => {
+  it("embeds a sampler's timestep tensor like the host numbers, other int32 tensors on the device", async () => {
+    const seen: Array<{ e: number[][]; host: number[][]; device: number[][] }> = [];
+    const denoiser = (x: tf.Tensor, t: tf.Tensor) => {
+      const values = Array.from(t.dataSync());
+      const same = tf.tensor1d(values, 'int32'); // equal values, not built by a sampler
+      seen.push({ e: sinusoidalTimestepEmbedding(t, 6).arraySync() as number[][], host: sinusoidalTimestepEmbedding(values, 6).arraySync() as number[][], device: sinusoidalTimestepEmbedding(same, 6).arraySync() as number[][] });
+      same.dispose();
+      return tf.zerosLike(x);
+    };
+    (await finalSample(ddpmSample(denoiser, [3, 2], schedule, { seed: 2 }))).dispose();
+    expect(seen).toHaveLength(10);
+    for (const s of seen) {
+      expect(s.e).toEqual(s.host); // bit for bit: the float64 host embedding
+      expectClose(s.device, s.host, { rtol: 0, atol: 1e-4 }); // the float32 device embedding (|t·f| ≤ 999)
+    }
+  });
+
+  it('a DDIM step equals the step written out tensor by tensor, to float32 rounding', async () => {
+    // x̂₀-prediction with clipping: ε̂ recomputed from the clipped x̂₀, then √ᾱ′·x̂₀ + dir·ε̂ + σ·z
+    const xT = tf.randomNormal([64, 3], 0, 1, 'float32', 5);
+    const denoiser = (x: tf.Tensor) => tf.mul(x, 0.9);
+    const gen = ddimSample(denoiser, [64, 3], schedule, { xT, prediction: 'x0', clipX0: 0.5 });
+    const first = (await gen.next()).value as SamplerStep;
+    const k = schedule.T - 1;
+    const a = schedule.alphasCumprod[k]!;
+    const aPrev = schedule.alphasCumprodPrev[k]!;
+    const ref = tf.tidy(() => {
+      const x0 = tf.clipByValue(tf.mul(xT, 0.9), -0.5, 0.5);
+      const eps = tf.div(tf.sub(xT, tf.mul(Math.sqrt(a), x0)), Math.sqrt(1 - a));
+      return tf.add(tf.mul(Math.sqrt(aPrev), x0), tf.mul(Math.sqrt(1 - aPrev), eps));
+    });
+    expectClose(first.x, ref, { rtol: 1e-6, atol: 1e-6 });
+    ref.dispose();
+    await gen.return(tf.scalar(0));
+    xT.dispose();
+  });
+
+  it('reads nothing back from the device while sampling (DDPM, DDIM, thresholded, embedding inside)', async () => {
+    const engine = tf.engine();
+    const denoiser = (x: tf.Tensor, t: tf.Tensor) => tf.add(x, tf.mul(tf.slice(sinusoidalTimestepEmbedding(t, 4), [0, 0], [-1, 2]), 0.01));
+    const spies = [vi.spyOn(engine, 'readSync'), vi.spyOn(engine, 'read')];
+    try {
+      for (const gen of [ddpmSample(denoiser, [3, 2], schedule, { seed: 3, clipX0: 1 }), ddimSample(denoiser, [3, 2], schedule, { seed: 3, eta: 0.5, prediction: 'v' })]) {
+        (await finalSample(gen)).dispose();
+      }
+      expect(spies.map((s) => s.mock.calls.length)).toEqual([0, 0]);
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+  });
+});
