@@ -1,9 +1,9 @@
 // Pins what one warm step of each bench workload runs: kernels, GPU dispatches, device → host reads and
-// host → device uploads (never times). Kernel lists are the engine's, the same on cpu and wasm (checked by hand
-// on 2026-12-06: every number below is also what `npm run bench` prints on wasm), so this runs on cpu.
+// host → device uploads (never times). Kernel lists are the engine's, the same on cpu and wasm without kernel
+// overrides (checked on 2026-12-06: these are the `GPU kernels` / `GPU dispatches` columns of
+// `npm run bench -- --backends=wasm`), so this runs on cpu only.
 // A count that changes fails here: update the pinned count if the change is an intended fusion, and say so.
 import * as tf from '@tensorflow/tfjs';
-import { enableFastMatMulGradient } from '@genmod/backend';
 import { linearSchedule, qSample, diffusionLoss, sinusoidalTimestepEmbedding } from '@genmod/diffusion';
 import { MultivariateNormalTriL, Uniform } from '@genmod/reparam';
 import { describe, expect, it } from 'vitest';
@@ -27,35 +27,25 @@ interface Pinned {
 }
 
 /**
- * With tfjs's own matMul gradient (what cpu, webgl and webgpu run): the dispatches are the GPU proxy.
+ * One warm step as a GPU backend runs it: tfjs's own matMul gradient, no kernel overrides (the test setup
+ * installs none; chooseBackend installs none on webgl / webgpu). `dispatches` is the bench's GPU proxy.
  * The one read per step is the workload's own loss readout (`loss.dataSync()` in workloads/*.ts).
  */
-const PINNED_TFJS_GRADIENT: Record<string, Pinned> = {
-  gumbel_softmax_fwd_bwd_soft: { kernels: 29, dispatches: 18, reads: 1, uploads: 5, uploadBytes: 4194316 },
-  gumbel_softmax_fwd_bwd_hard: { kernels: 33, dispatches: 20, reads: 1, uploads: 5, uploadBytes: 4194316 },
+const PINNED: Record<string, Pinned> = {
+  gumbel_softmax_fwd_bwd_soft: { kernels: 20, dispatches: 14, reads: 1, uploads: 3, uploadBytes: 4194308 },
+  gumbel_softmax_fwd_bwd_hard: { kernels: 23, dispatches: 16, reads: 1, uploads: 3, uploadBytes: 4194308 },
   vae_gaussian_train_step: { kernels: 464, dispatches: 296, reads: 1, uploads: 89, uploadBytes: 423756 },
-  vae_gumbel_softmax_train_step: { kernels: 420, dispatches: 307, reads: 1, uploads: 90, uploadBytes: 725328 },
-  realnvp_2d_train_step: { kernels: 2664, dispatches: 1964, reads: 1, uploads: 668, uploadBytes: 43588 },
+  vae_gumbel_softmax_train_step: { kernels: 411, dispatches: 303, reads: 1, uploads: 88, uploadBytes: 725320 },
+  realnvp_2d_train_step: { kernels: 2578, dispatches: 1933, reads: 1, uploads: 668, uploadBytes: 43588 },
   ddpm_2d_train_step: { kernels: 402, dispatches: 297, reads: 1, uploads: 104, uploadBytes: 12748 },
   wgan_gp_critic_step: { kernels: 434, dispatches: 250, reads: 1, uploads: 75, uploadBytes: 271624 },
 };
 
-/** With enableFastMatMulGradient (what wasm apps run: chooseBackend installs it there): explicit Transposes. */
-const PINNED_FAST_GRADIENT: Record<string, Pick<Pinned, 'kernels' | 'dispatches'>> = {
-  gumbel_softmax_fwd_bwd_soft: { kernels: 29, dispatches: 18 },
-  gumbel_softmax_fwd_bwd_hard: { kernels: 33, dispatches: 20 },
-  vae_gaussian_train_step: { kernels: 473, dispatches: 305 },
-  vae_gumbel_softmax_train_step: { kernels: 431, dispatches: 318 },
-  realnvp_2d_train_step: { kernels: 2758, dispatches: 2058 },
-  ddpm_2d_train_step: { kernels: 414, dispatches: 309 },
-  wgan_gp_critic_step: { kernels: 458, dispatches: 274 },
-};
-
 /** The probes (probes.ts): one sampler step, the denoiser it calls, the gumbelSoftmax forward. No reads. */
 const PINNED_PROBES: Record<string, Pinned> = {
-  ddpm_sampler_step: { kernels: 40, dispatches: 38, reads: 0, uploads: 7, uploadBytes: 4180 },
+  ddpm_sampler_step: { kernels: 32, dispatches: 32, reads: 0, uploads: 8, uploadBytes: 71700 },
   ddpm_denoiser: { kernels: 31, dispatches: 29, reads: 0, uploads: 1, uploadBytes: 64 },
-  gumbel_softmax_forward: { kernels: 9, dispatches: 9, reads: 0, uploads: 2, uploadBytes: 2097156 },
+  gumbel_softmax_forward: { kernels: 6, dispatches: 6, reads: 0, uploads: 1, uploadBytes: 2097152 },
 };
 
 const pick = <K extends keyof Pinned>(c: StepCounts, keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, c[k]])) as Pick<Pinned, K>;
@@ -69,18 +59,13 @@ function explain(what: string, pinned: object, got: StepCounts): string {
 }
 
 /** Counts one warm step of a workload (setup, one warm-up step, one counted step, dispose). */
-async function countWorkload(w: Workload, fast: boolean): Promise<StepCounts> {
-  const restore = fast ? enableFastMatMulGradient({ backends: 'all' }) : () => {};
+async function countWorkload(w: Workload): Promise<StepCounts> {
+  const state = w.setup();
   try {
-    const state = w.setup();
-    try {
-      state.step(0);
-      return await countStep(() => state.step(1));
-    } finally {
-      state.dispose();
-    }
+    state.step(0);
+    return await countStep(() => state.step(1));
   } finally {
-    restore();
+    state.dispose();
   }
 }
 
@@ -153,20 +138,16 @@ describe('countStep', () => {
 
 describe('pinned counts per workload step (cpu; the same kernel lists as wasm)', () => {
   it('pins every workload the bench runs, and nothing else', () => {
-    expect(Object.keys(PINNED_TFJS_GRADIENT).sort()).toEqual(workloads.map((w) => w.name).sort());
-    expect(Object.keys(PINNED_FAST_GRADIENT).sort()).toEqual(workloads.map((w) => w.name).sort());
+    expect(Object.keys(PINNED).sort()).toEqual(workloads.map((w) => w.name).sort());
     expect(Object.keys(PINNED_PROBES).sort()).toEqual(probes.map((p) => p.name).sort());
   });
 
   it.each(workloads.map((w) => [w.name, w] as const))('%s: kernels, dispatches, reads and uploads of one step', async (name, w) => {
-    const tfjsGradient = await countWorkload(w, false);
-    const pinned = PINNED_TFJS_GRADIENT[name]!;
-    expect(pick(tfjsGradient, ['kernels', 'dispatches', 'reads', 'uploads', 'uploadBytes']), explain(`${name} (tfjs matMul gradient: cpu, GPU backends)`, pinned, tfjsGradient)).toEqual(pinned);
+    const c = await countWorkload(w);
+    const pinned = PINNED[name]!;
+    expect(pick(c, ['kernels', 'dispatches', 'reads', 'uploads', 'uploadBytes']), explain(name, pinned, c)).toEqual(pinned);
     // every read is the workload's own loss readout, none comes from a package
-    for (const site of tfjsGradient.readSites) expect(site).toMatch(/^Object\.step \(bench\/src\/workloads\//);
-    const fastGradient = await countWorkload(w, true);
-    const pinnedFast = PINNED_FAST_GRADIENT[name]!;
-    expect(pick(fastGradient, ['kernels', 'dispatches']), explain(`${name} (fast matMul gradient, as wasm apps run)`, pinnedFast, fastGradient)).toEqual(pinnedFast);
+    for (const site of c.readSites) expect(site).toMatch(/^Object\.step \(bench\/src\/workloads\//);
   });
 
   it.each(probes.map((p) => [p.name, p] as const))('probe %s: kernels, dispatches, reads and uploads of one call', async (name, p) => {

@@ -15,10 +15,11 @@
  * `fast` or `tfjs` times one way only. On cpu the two are the same computation, so cpu gets one row.
  *
  * Beside the times, each row gives what one warm step of that row runs (counts.ts, measured with tf.profile after
- * the timed steps): kernels, GPU dispatches (kernels minus the free Reshape, Identity and loss-free Cast: what a
- * WebGPU backend would issue), device → host reads and host → device uploads. The `wasm` row runs the
- * explicit-transpose matMul gradient (its Transposes are kernels and dispatches); GPU backends run tfjs's own
- * gradient, so the GPU proxy of a workload is the dispatch count of its `wasm/tfjs-grad` (or `cpu`) row.
+ * the timed steps): kernels, device → host reads and host → device uploads, as the row ran them (with the kernel
+ * overrides chooseBackend installs on that backend). `GPU dispatches` is the GPU proxy of the workload, the same
+ * for its rows: one more warm step run as a GPU backend runs it (tfjs's own matMul gradient, no kernel overrides:
+ * chooseBackend installs none on webgl / webgpu), its kernels minus the free Reshape, Identity and loss-free Cast
+ * (counts.ts, FREE_KERNELS): the dispatches a WebGPU backend would issue.
  * Then the probes (probes.ts: one DDPM sampler step, its denoiser, the gumbelSoftmax forward) are counted, not timed.
  *
  * GENMOD_TORCH_PEER: path of the peer script (default ../shared/peer/bench_torch.py beside the checkout).
@@ -155,17 +156,44 @@ async function timeOurs(backend: BackendName): Promise<Map<string, Map<string, T
   return out;
 }
 
-/** Each probe's counts on a backend (one call after a warm-up call). */
-async function countProbes(backend: BackendName): Promise<Map<string, StepCounts>> {
-  await chooseNodeBackend(backend);
+/**
+ * The GPU proxy of each selected workload on a backend: one warm step with tfjs's own matMul gradient and
+ * without kernel overrides (as chooseBackend sets up webgl / webgpu), counted.
+ */
+async function countGpuProxy(backend: BackendName): Promise<Map<string, StepCounts>> {
+  await chooseNodeBackend(backend, { fastMatMulGradient: false, kernelOverrides: false });
   const out = new Map<string, StepCounts>();
-  for (const p of probes) {
-    const state = await p.setup();
-    try {
-      out.set(p.name, await countStep(() => state.run()));
-    } finally {
-      await state.dispose();
+  try {
+    for (const w of selected) {
+      const state = w.setup();
+      try {
+        state.step(0);
+        out.set(w.name, await countStep(() => state.step(1)));
+      } finally {
+        state.dispose();
+      }
     }
+  } finally {
+    await chooseNodeBackend(backend); // leave the backend as apps run it
+  }
+  return out;
+}
+
+/** Each probe's counts on a backend (one call after a warm-up call), set up as a GPU backend runs (no overrides). */
+async function countProbes(backend: BackendName): Promise<Map<string, StepCounts>> {
+  await chooseNodeBackend(backend, { fastMatMulGradient: false, kernelOverrides: false });
+  const out = new Map<string, StepCounts>();
+  try {
+    for (const p of probes) {
+      const state = await p.setup();
+      try {
+        out.set(p.name, await countStep(() => state.run()));
+      } finally {
+        await state.dispose();
+      }
+    }
+  } finally {
+    await chooseNodeBackend(backend);
   }
   return out;
 }
@@ -184,12 +212,14 @@ async function main() {
   console.log(peer.note);
   const ours = new Map<string, Map<string, Timing>>();
   for (const b of backends) for (const [label, m] of await timeOurs(b)) ours.set(label, m);
+  const gpuProxy = new Map<string, Map<string, StepCounts>>();
+  for (const b of backends) gpuProxy.set(b, await countGpuProxy(b));
   const probeCounts = new Map<string, Map<string, StepCounts>>();
   if (runProbes) for (const b of backends) probeCounts.set(b, await countProbes(b));
   // the peer once more after ours, so that a drift of the machine's speed shows
   const peerAfter = peer.results.size ? runPeer().results : new Map<string, Timing>();
 
-  const rows: string[][] = [['workload', 'backend', 'median ms', 'p10-p90 ms', 'timed steps', 'torch median ms', 'ratio (ours / torch)', 'kernels', 'dispatches', 'reads', 'uploads']];
+  const rows: string[][] = [['workload', 'backend', 'median ms', 'p10-p90 ms', 'timed steps', 'torch median ms', 'ratio (ours / torch)', 'kernels', 'reads', 'uploads', 'GPU kernels', 'GPU dispatches']];
   const records: unknown[] = [];
   for (const w of selected) {
     const t = peer.results.get(w.name);
@@ -199,14 +229,15 @@ async function main() {
       const o = m.get(w.name)!;
       const ratio = torchMedian ? o.median / torchMedian : undefined;
       const c = o.counts!;
-      rows.push([w.name, b, o.median.toFixed(2), `${o.p10.toFixed(2)}-${o.p90.toFixed(2)}`, String(o.iterations), torchMedian ? torchMedian.toFixed(2) : 'n/a', ratio ? `${ratio.toFixed(2)}x` : 'n/a', String(c.kernels), String(c.dispatches), String(c.reads), `${c.uploads} (${(c.uploadBytes / 1024).toFixed(0)} KiB)`]);
-      records.push({ workload: w.name, backend: b, ...o, torchMedian, torchBefore: t?.median, torchAfter: t2?.median, ratio });
+      const gpu = gpuProxy.get(b.split('/')[0]!)!.get(w.name)!;
+      rows.push([w.name, b, o.median.toFixed(2), `${o.p10.toFixed(2)}-${o.p90.toFixed(2)}`, String(o.iterations), torchMedian ? torchMedian.toFixed(2) : 'n/a', ratio ? `${ratio.toFixed(2)}x` : 'n/a', String(c.kernels), String(c.reads), `${c.uploads} (${(c.uploadBytes / 1024).toFixed(0)} KiB)`, String(gpu.kernels), String(gpu.dispatches)]);
+      records.push({ workload: w.name, backend: b, ...o, torchMedian, torchBefore: t?.median, torchAfter: t2?.median, ratio, gpuProxy: gpu });
     }
   }
   printTable(rows);
   console.log('ratio > 1: slower than PyTorch on the same machine in the same run (torch median = mean of its runs before and after ours).');
-  console.log(`kernels, dispatches, reads, uploads: one warm step of that row (tf.profile). dispatches = kernels − free ones (${FREE_KERNELS.join(', ')}): what a WebGPU backend would issue.`);
-  console.log('The wasm row runs the explicit-transpose matMul gradient (its Transposes count); GPU backends run tfjs\'s own: read the GPU proxy from the wasm/tfjs-grad or cpu row.');
+  console.log('kernels, reads, uploads: one warm step of that row as it ran (tf.profile; the wasm row with the explicit-transpose matMul gradient and the overrides chooseBackend installs).');
+  console.log(`GPU kernels / dispatches: one warm step as a GPU backend runs it (tfjs's matMul gradient, no overrides); dispatches = kernels − free ones (${FREE_KERNELS.join(', ')}).`);
   const probeRecords: unknown[] = [];
   if (probeCounts.size) {
     const prow: string[][] = [['probe (counted, not timed)', 'backend', 'kernels', 'dispatches', 'reads', 'uploads']];
