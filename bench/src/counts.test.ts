@@ -1,7 +1,7 @@
 // Pins what one warm step of each bench workload runs: kernels, GPU dispatches, device → host reads and
 // host → device uploads (never times). Kernel lists are the engine's, the same on cpu and wasm without kernel
 // overrides (checked on 2026-12-06: these are the `GPU kernels` / `GPU dispatches` columns of
-// `npm run bench -- --backends=wasm`), so this runs on cpu only.
+// `npm run bench -- --backends=wasm`). The test script runs it on cpu and on wasm against the same numbers.
 // A count that changes fails here: update the pinned count if the change is an intended fusion, and say so.
 import * as tf from '@tensorflow/tfjs';
 import { linearSchedule, qSample, diffusionLoss, sinusoidalTimestepEmbedding } from '@genmod/diffusion';
