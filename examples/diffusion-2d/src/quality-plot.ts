@@ -32,9 +32,14 @@ function chart(fig: Figure, box: ChartBox, res: DatasetResult, key: 'sw2' | 'mmd
   // log axis: MMD² (unbiased) can dip below 0 near the floor; those points sit on the bottom edge
   const positive = [...lows, ...highs].filter((v) => v > 0);
   const yMin = Math.log10(Math.max(Math.min(...positive), Math.max(...highs) * 1e-4, 1e-12)) - 0.05;
-  const yMax = Math.log10(Math.max(...highs)) + 0.05;
-  const xMin = Math.log10(Math.min(...nfes)) - 0.1;
-  const xMax = Math.log10(Math.max(...nfes)) + 0.1;
+  // a sampler that blows up at few steps would squash the rest: the axis stops at 10× the median, and the points
+  // above it sit on the top edge with their value written beside them
+  const sorted = res.rows.flatMap((r) => r.cells.map((c) => c[key].mean)).filter(Number.isFinite).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? floor.mean;
+  const yMax = Math.log10(Math.min(Math.max(...highs), 10 * Math.abs(median))) + 0.05;
+  const measured = res.rows.flatMap((r) => r.cells.map((c) => c.nfe));
+  const xMin = Math.log10(Math.min(...nfes, ...measured)) - 0.1;
+  const xMax = Math.log10(Math.max(...nfes, ...measured)) + 0.1;
   const X = (nfe: number) => x + ((Math.log10(nfe) - xMin) / (xMax - xMin)) * w;
   const Y = (v: number) => y + h - ((Math.min(Math.max(Math.log10(Math.max(v, 10 ** yMin)), yMin), yMax) - yMin) / (yMax - yMin)) * h;
   const axis: RGB = [60, 60, 60];
@@ -63,6 +68,7 @@ function chart(fig: Figure, box: ChartBox, res: DatasetResult, key: 'sw2' | 'mmd
       if (k > 0) fig.line(pts[k - 1]![0], Y(pts[k - 1]![1].mean), px, Y(e.mean), color);
       fig.line(px, Y(e.mean - e.se), px, Y(e.mean + e.se), color);
       fig.dot(px, Y(e.mean), color, 1, row.model === 'flow' ? 2 : 3);
+      if (Math.log10(e.mean) > yMax) fig.text(px + 6, Y(e.mean) + 2, `${e.mean.toPrecision(2)} (OFF SCALE)`, color);
     });
   });
 }

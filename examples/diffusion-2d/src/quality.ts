@@ -15,12 +15,13 @@
  *
  * Writes out/quality.md (the tables), out/quality.json (every number) and out/quality.png (the plot).
  * Run: npm run quality  (flags: --backend=wasm|cpu, --quick for a smoke run, --steps=N training steps,
- *   --repeats=R, --datasets=moons,checkerboard, --nfe=5,10,20)
+ *   --repeats=R, --datasets=moons,checkerboard, --nfe=5,10,20, --all-at-1000 every sampler at NFE 1000,
+ *   --readme to write the tables into README.md)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackendFromArgs } from '@genmod/backend/node';
 import { normalNoise } from '@genmod-internal/core';
@@ -218,7 +219,7 @@ async function main() {
   const elapsed = (performance.now() - t0) / 1000;
   const meta = {
     date: new Date().toISOString().slice(0, 10),
-    machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'} (Node ${process.versions.node})`,
+    machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'} (Node ${process.versions.node}; load average ${loadavg()[2]!.toFixed(1)} over the last 15 min: other jobs share the cores when it exceeds ${cpus().length})`,
     backend: choice.active,
     elapsed: `${(elapsed / 60).toFixed(1)} min in all${quick ? ' (--quick: a smoke run, not the measurement)' : ''}`,
   };
@@ -231,6 +232,17 @@ async function main() {
   writeFileSync(join(outDir, 'quality.json'), `${JSON.stringify({ meta, nfe: NFES, n: N, repeats: R, trainSteps: TRAIN_STEPS, projections: PROJECTIONS, bandwidth: BANDWIDTH, mmdPoints: MMD_POINTS, results: json }, null, 1)}\n`);
   const png = join(outDir, 'quality.png');
   plotQuality(png, results, { nfes: NFES, bandwidth: BANDWIDTH, subtitle: `${meta.date}, ${choice.active}, N = ${N}, R = ${R}, ${TRAIN_STEPS} TRAINING STEPS EACH` });
+  if (args.includes('--readme')) {
+    // the measured tables into README.md, between its quality:start / quality:end markers
+    const readme = join(outDir, '..', 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    const [start, end] = ['<!-- quality:start -->', '<!-- quality:end -->'];
+    const a = text.indexOf(start);
+    const b = text.indexOf(end);
+    if (a < 0 || b < a) throw new Error(`--readme: no ${start} … ${end} section in ${readme}`);
+    writeFileSync(readme, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
+    console.log(`tables written into ${readme}`);
+  }
   console.log(`time: ${timing.sampling.toFixed(0)} s sampling, ${timing.metrics.toFixed(0)} s distances, ${elapsed.toFixed(0)} s in all`);
   console.log(`tensors alive at exit: ${tf.memory().numTensors}`);
   console.log(`wrote ${join(outDir, 'quality.md')}, quality.json, quality.png (${meta.elapsed})`);

@@ -101,20 +101,12 @@ export const SAMPLERS: SamplerSpec[] = [
     label: 'Flow matching, Euler',
     model: 'flow',
     nfeOf: one,
-    run: (m, n, noise) => flowFinal(flowSample(m.velocity, noise.shape, { x0: noise, steps: n, method: 'euler' })),
+    run: (m, n, noise) => finalSample(flowSample(m.velocity, noise.shape, { x0: noise, steps: n, method: 'euler' })),
   },
   {
     label: 'Flow matching, Heun',
     model: 'flow',
     nfeOf: (n) => 2 * n,
-    run: (m, n, noise) => flowFinal(flowSample(m.velocity, noise.shape, { x0: noise, steps: n, method: 'heun' })),
+    run: (m, n, noise) => finalSample(flowSample(m.velocity, noise.shape, { x0: noise, steps: n, method: 'heun' })),
   },
 ];
-
-/** The last state of a flowSample iteration (the caller's). */
-async function flowFinal(it: AsyncGenerator<{ x: tf.Tensor; final: boolean }, tf.Tensor, void>): Promise<tf.Tensor> {
-  let last: { x: tf.Tensor; final: boolean } | undefined;
-  for await (const s of it) last = s;
-  if (last === undefined || !last.final) throw new Error('flowSample ended before its final step');
-  return last.x;
-}
