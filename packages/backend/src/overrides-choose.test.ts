@@ -1,9 +1,12 @@
 // chooseBackend installs the kernel overrides that win on the chosen backend, and takes them back.
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from './index.js';
 
 const initial = tf.getBackend() as 'cpu' | 'wasm';
+beforeAll(async () => {
+  await chooseBackend(initial, { fastMatMulGradient: false, kernelOverrides: false });
+});
 afterAll(async () => {
   await chooseBackend(initial, { fastMatMulGradient: false, kernelOverrides: false });
 });

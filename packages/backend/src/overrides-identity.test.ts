@@ -1,9 +1,15 @@
 // Zero-copy Identity and same-dtype Cast on wasm: shared buffers, and no aliasing bug whichever side is
 // disposed, assigned or kept. On cpu (which already shares) the same invariants hold and nothing changes.
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeaks } from '@genmod-internal/testing';
-import { enableZeroCopyIdentity } from './index.js';
+import { chooseBackend, enableZeroCopyIdentity } from './index.js';
+
+// the test files of a worker share one engine (isolate: false) and chooseBackend installs these overrides by
+// default: start from tfjs's own kernels and gradients whatever ran before
+beforeAll(async () => {
+  await chooseBackend(tf.getBackend() as 'cpu' | 'wasm', { fastMatMulGradient: false, kernelOverrides: false });
+});
 
 const restores: (() => void)[] = [];
 afterEach(() => {

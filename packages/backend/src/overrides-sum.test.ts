@@ -1,9 +1,15 @@
 // The leading-axes Sum against tfjs's own: the same bits on cpu (same order, float64 accumulation), within
 // the float32 summation bound on wasm (a GEMM sums in another order), every other reduction untouched.
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeaks, expectThrowsClean } from '@genmod-internal/testing';
-import { enableFastColumnSum } from './index.js';
+import { chooseBackend, enableFastColumnSum } from './index.js';
+
+// the test files of a worker share one engine (isolate: false) and chooseBackend installs these overrides by
+// default: start from tfjs's own kernels and gradients whatever ran before
+beforeAll(async () => {
+  await chooseBackend(tf.getBackend() as 'cpu' | 'wasm', { fastMatMulGradient: false, kernelOverrides: false });
+});
 import { cachedOnesLengths } from './overrides-sum.js';
 
 const restores: (() => void)[] = [];

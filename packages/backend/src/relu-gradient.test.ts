@@ -1,9 +1,15 @@
 // The one-kernel Relu/LeakyRelu gradients against tfjs's own, element by element (bits, signs of zero and
 // NaN included), first and second order, on whichever backend the suite runs (cpu, or wasm).
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLeaks, expectThrowsClean } from '@genmod-internal/testing';
-import { enableFusedReluGradients, enableHigherOrderGradients } from './index.js';
+import { chooseBackend, enableFusedReluGradients, enableHigherOrderGradients } from './index.js';
+
+// the test files of a worker share one engine (isolate: false) and chooseBackend installs these overrides by
+// default: start from tfjs's own kernels and gradients whatever ran before
+beforeAll(async () => {
+  await chooseBackend(tf.getBackend() as 'cpu' | 'wasm', { fastMatMulGradient: false, kernelOverrides: false });
+});
 
 const restores: (() => void)[] = [];
 afterEach(() => {
