@@ -7,9 +7,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
-
-/** A named tensor, as tf.Optimizer's getWeights/setWeights take them. */
-type NamedTensor = { name: string; tensor: Tensor };
 import { ADAM_KERNEL, type AdamAttrs, type AdamKernelArgs } from './kernels/adam-common.js';
 import { adamUpdateCpu, isCpuBackend } from './kernels/adam-cpu.js';
 import { adamUpdateWasm, isWasmBackend } from './kernels/adam-wasm.js';
@@ -144,7 +141,7 @@ export class FusedAdamOptimizer extends tf.Optimizer {
    * @param variableGradients gradients by variable name (as `tf.variableGrads` returns them), or `{ name, tensor }`
    *   pairs; each gradient has its variable's shape; a missing (null) gradient skips its variable
    */
-  override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
+  override applyGradients(variableGradients: NamedTensorMap | Array<{ name: string; tensor: Tensor }>): void {
     const fn = this.weightDecay === 0 ? 'fusedAdam' : 'fusedAdamW';
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
     const gradients = names.map((name, i) => (Array.isArray(variableGradients) ? variableGradients[i]!.tensor : variableGradients[name]));
@@ -209,7 +206,7 @@ export class FusedAdamOptimizer extends tf.Optimizer {
    * The optimizer's state as tfjs's AdamOptimizer names and orders it: `iter` (a new int32 scalar, the caller's),
    * then `<variable>/m` for every variable, then `<variable>/v` (the live moment variables).
    */
-  override async getWeights(): Promise<NamedTensor[]> {
+  override async getWeights(): Promise<Array<{ name: string; tensor: Tensor }>> {
     const slots = [...this.firstMoments, ...this.secondMoments];
     return [await this.saveIterations()].concat(slots.map((s) => ({ name: s.originalName, tensor: s.variable })));
   }
@@ -219,7 +216,7 @@ export class FusedAdamOptimizer extends tf.Optimizer {
    * holding copies of the given tensors (the previous ones are not disposed, as in tfjs), and the running
    * products β₁ᵗ, β₂ᵗ are rebuilt from `iter`.
    */
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+  override async setWeights(weightValues: Array<{ name: string; tensor: Tensor }>): Promise<void> {
     weightValues = await this.extractIterations(weightValues);
     let p1 = f32(this.beta1);
     let p2 = f32(this.beta2);
@@ -230,7 +227,7 @@ export class FusedAdamOptimizer extends tf.Optimizer {
     this.beta1Power = p1;
     this.beta2Power = p2;
     const count = weightValues.length / 2;
-    const slot = (w: NamedTensor): Slot => ({ originalName: w.name, variable: tf.variable(w.tensor, false) });
+    const slot = (w: { name: string; tensor: Tensor }): Slot => ({ originalName: w.name, variable: tf.variable(w.tensor, false) });
     this.firstMoments = weightValues.slice(0, count).map(slot);
     this.secondMoments = weightValues.slice(count, 2 * count).map(slot);
   }
