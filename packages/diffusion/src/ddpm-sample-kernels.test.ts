@@ -4,7 +4,9 @@
 // plus the sampler's own kernels. Also: no read back from the device anywhere in a sampling run.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { deriveSeed } from '@genmod-internal/core';
 import { expectClose } from '@genmod-internal/testing';
+import { uniformTimesteps } from './internal/timesteps.js';
 import { ddimSample, ddpmSample, finalSample, linearSchedule, linspaceTimesteps, respace, sinusoidalTimestepEmbedding, type SamplerStep } from './index.js';
 
 const base = linearSchedule(1000);
@@ -115,6 +117,24 @@ describe('values', () => {
       expect(spies.map((s) => s.mock.calls.length)).toEqual([0, 0]);
     } finally {
       spies.forEach((s) => s.mockRestore());
+    }
+  });
+});
+
+describe('training timesteps', () => {
+  it.runIf(onCpu)('are drawn in two kernels: Minimum, Cast (was Floor, Minimum, Add, Cast)', async () => {
+    const names = (await tf.profile(() => uniformTimesteps(64, 0, 1000, 1, 't'))).kernels.map((k) => k.name);
+    expect(names).toEqual(['Minimum', 'Cast']);
+  });
+
+  it('are the floor of the same float draw, on every stream, with and without an offset', () => {
+    for (const [lo, n] of [[0, 1000], [3, 7], [0, 1]] as const) {
+      const u = tf.randomUniform([4096], 0, n, 'float32', deriveSeed(5, 't', lo));
+      const expected = Array.from(u.dataSync(), (v) => lo + Math.min(Math.floor(v), n - 1));
+      const t = uniformTimesteps(4096, lo, n, 5, 't', lo);
+      expect(t.dtype).toBe('int32');
+      expect(Array.from(t.dataSync())).toEqual(expected);
+      tf.dispose([u, t]);
     }
   });
 });

@@ -131,11 +131,16 @@ export function derivedCoefficient(schedule: Schedule, t: CheckedTimesteps, rank
 }
 
 /**
- * t ~ U{lo, …, lo + n − 1}, int32 `[batch]`, on the seed's streams: a float draw floored (tfjs's int32
- * randomUniform rounds, which gives the two ends half weight).
+ * t ~ U{lo, …, lo + n − 1}, int32 `[batch]`, on the seed's streams: a float draw u ∈ [0, n] floored
+ * (tfjs's int32 randomUniform rounds, which gives the two ends half weight). Two kernels (three for
+ * lo ≠ 0): the cast to int32 truncates, which is the floor for u ≥ 0, so ⌊min(u, n − 1)⌋ = cast(min(u, n − 1))
+ * (was Floor, Minimum, Add, Cast; the same integers).
  */
 export function uniformTimesteps(batch: number, lo: number, n: number, seed: Seed | undefined, ...streams: Seed[]): Tensor {
-  return tf.tidy(() => tf.cast(tf.add(lo, tf.minimum(tf.floor(uniformNoise([batch], seed, 0, n, ...streams)), n - 1)), 'int32'));
+  return tf.tidy(() => {
+    const k = tf.cast(tf.minimum(uniformNoise([batch], seed, 0, n, ...streams), n - 1), 'int32');
+    return lo === 0 ? k : tf.add(k, tf.scalar(lo, 'int32'));
+  });
 }
 
 /** Min-SNR-γ weight of one timestep for a prediction type (float64). */
