@@ -141,6 +141,31 @@ describe('fusedAdam', () => {
     tf.dispose([x, y, ...uninterrupted, ...straight, ...viaFused, ...fromFused]);
   });
 
+  it('trains a tfjs-layers model and travels with model.save({ includeOptimizer }) and tf.loadLayersModel', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2] }), tf.layers.dense({ units: 1 })] });
+    model.compile({ optimizer: fusedAdam(0.01), loss: 'meanSquaredError' });
+    const x = tf.randomNormal([16, 2], 0, 1, 'float32', 1);
+    const y = tf.randomNormal([16, 1], 0, 1, 'float32', 2);
+    await model.fit(x, y, { epochs: 3, verbose: 0 });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })), { includeOptimizer: true });
+    expect((saved!.trainingConfig!.optimizer_config as { class_name: string }).class_name).toBe('GenmodFusedAdam');
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const [before, after] = [await (model.optimizer as tf.Optimizer).getWeights(), await (loaded.optimizer as tf.Optimizer).getWeights()];
+    expect(loaded.optimizer).toBeInstanceOf(FusedAdamOptimizer);
+    expect(after.map((w) => w.name)).toEqual(before.map((w) => w.name)); // iter, …/m, …/v
+    expect(maxRelDiff(after.map((w) => w.tensor), before.map((w) => w.tensor))).toBe(0);
+    // both go on identically
+    await model.fit(x, y, { epochs: 1, verbose: 0 });
+    await loaded.fit(x, y, { epochs: 1, verbose: 0 });
+    expect(maxRelDiff(loaded.getWeights(), model.getWeights())).toBe(0);
+    tf.dispose([x, y, before[0]!.tensor, after[0]!.tensor]);
+    model.optimizer.dispose();
+    loaded.optimizer.dispose();
+    model.dispose();
+    loaded.dispose();
+  });
+
   it('round-trips getConfig / fromConfig through tf.serialization under its own class names', () => {
     const a = fusedAdam(0.02, 0.8, 0.99, 1e-6);
     const w = fusedAdamW(0.03, { weightDecay: 0.2 });
