@@ -70,7 +70,7 @@ export function linearCombination(terms: readonly Term[]): Tensor {
 }
 
 /** x̂₀ at a step, and ε̂ both as a tensor (computed on first use) and as terms over x_t, x̂₀ or the model output. */
-export interface Prediction0 {
+export interface StepPrediction {
   x0: Tensor;
   /** ε̂ as a tensor, computed when first read (a sampler that needs only x̂₀ pays nothing for it) */
   readonly eps: Tensor;
@@ -83,7 +83,7 @@ export interface Prediction0 {
  * denoiser gets the timestep as an uploaded host tensor (no Fill kernel) that the embedding recognizes.
  * Inside a tidy.
  */
-export function predictAt(fn: string, denoiser: Denoiser, schedule: Schedule, o: CheckedSamplerOptions, x: Tensor, k: number): Prediction0 {
+export function predictAt(fn: string, denoiser: Denoiser, schedule: Schedule, o: CheckedSamplerOptions, x: Tensor, k: number): StepPrediction {
   const ts: CheckedTimesteps = { scalar: true, length: 1, host: Int32Array.of(k) };
   const batch = x.shape[0]!;
   const out = checkDenoiserOutput(fn, denoiser(x, hostTimestepTensor(new Int32Array(batch).fill(schedule.timesteps[k]!))), x.shape);
