@@ -10,7 +10,7 @@ import { backendFromArgs, backendListFromArgs, chooseBackendFromArgs, chooseNode
 const initial = tf.getBackend();
 afterAll(async () => {
   // leave the engine as the setup made it for the other test files of this worker
-  await chooseBackend(initial as 'cpu' | 'wasm', { fastMatMulGradient: false });
+  await chooseBackend(initial as 'cpu' | 'wasm', { fastMatMulGradient: false, kernelOverrides: false });
 });
 afterEach(() => {
   if (tf.findBackendFactory('tensorflow')) tf.removeBackend('tensorflow');

@@ -224,7 +224,7 @@ describe('chooseBackend and the matMul gradient', () => {
     await chooseBackend(current);
     expect(tf.getGradient(tf.BatchMatMul)).not.toBe(original);
     await chooseBackend(current); // once only
-    await chooseBackend(current, { fastMatMulGradient: false });
+    await chooseBackend(current, { fastMatMulGradient: false, kernelOverrides: false });
     expect(tf.getGradient(tf.BatchMatMul)).toBe(original);
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await chooseBackendFromArgs(['node', 'main.ts', `--backend=${current}`], {});
@@ -235,5 +235,7 @@ describe('chooseBackend and the matMul gradient', () => {
     expect(tf.getGradient(tf.BatchMatMul)).toBe(original);
     expect(tf.getBackend()).toBe(current);
     log.mockRestore();
+    // leave the engine as the other files expect it: tfjs's own kernels (the chooser installs overrides by default)
+    await chooseBackend(current, { fastMatMulGradient: false, kernelOverrides: false });
   });
 });

@@ -8,7 +8,7 @@ import { chooseBackend, disableHigherOrderGradients } from './index.js';
 const initial = tf.getBackend();
 afterAll(async () => {
   disableHigherOrderGradients();
-  await chooseBackend(initial as 'cpu' | 'wasm', { fastMatMulGradient: false });
+  await chooseBackend(initial as 'cpu' | 'wasm', { fastMatMulGradient: false, kernelOverrides: false });
 });
 
 describeReadmeExamples(import.meta.url, {
