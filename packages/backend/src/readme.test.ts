@@ -19,4 +19,5 @@ describeReadmeExamples(import.meta.url, {
     expect(logged[0]).toBeCloseTo(0.5652, 4);
     expect(logged[1]).toBe(true);
   },
+  'example-5.ts': (logged) => expect(logged).toEqual([1, [1, 2, 3]]),
 });
