@@ -50,14 +50,18 @@ export function ddimSample(denoiser: Denoiser, shape: number[], schedule: Schedu
   const o = checkSamplerArgs(fn, denoiser, shape, schedule, options, ['eta']);
   const eta = checkNumber(fn, 'options.eta', options.eta ?? 0, { min: 0 });
   return samplerLoop(fn, shape, schedule, options, o, (x, k, noise) => {
-    const { x0, epsTerms } = predictAt(fn, denoiser, schedule, o, x, k);
+    const p = predictAt(fn, denoiser, schedule, o, x, k);
     const a = schedule.alphasCumprod[k]!;
     const aPrev = schedule.alphasCumprodPrev[k]!;
     const sigma = eta * Math.sqrt((1 - aPrev) / (1 - a)) * Math.sqrt(1 - a / aPrev);
     const dir = Math.sqrt(Math.max(1 - aPrev - sigma * sigma, 0));
-    // √ᾱ'·x̂₀ + dir·ε̂ + σ·z in one expression, ε̂ folded in as its terms (over x_t, x̂₀ or the model output)
-    const terms: Term[] = [[Math.sqrt(aPrev), x0], ...epsTerms.map(([c, v]): Term => [dir * c, v])];
-    if (sigma > 0) terms.push([sigma, noise()]);
-    return { x: linearCombination(terms), predX0: x0 };
+    // √ᾱ'·x̂₀ + dir·ε̂ + σ·z in one expression: x̂₀ and ε̂ folded in as their terms (over x_t and the model
+    // output, or the clipped x̂₀), σ·z drawn scaled
+    const sa = Math.sqrt(aPrev);
+    const terms: Term[] = p.x0Terms ? p.x0Terms.map(([c, v]): Term => [sa * c, v]) : [[sa, p.x0]];
+    terms.push(...p.epsTerms.map(([c, v]): Term => [dir * c, v]));
+    if (sigma > 0) terms.push([1, noise(sigma)]);
+    const next = linearCombination(terms);
+    return p.x0Terms ? { x: next, predX0: () => p.x0, keep: [p.out] } : { x: next, predX0: p.x0 };
   });
 }

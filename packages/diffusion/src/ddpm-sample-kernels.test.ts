@@ -29,26 +29,40 @@ async function stepKernels(gen: AsyncGenerator<SamplerStep, tf.Tensor, void>): P
 }
 
 describe('sampler step kernels (cpu profile)', () => {
-  it.runIf(onCpu)('DDPM, ε-prediction: x̂₀ in three, c₁·x̂₀ + c₂·x_t + σ·z in four (three products, one AddN), no Fill', async () => {
-    // before: Fill, [denoiser], Multiply, Sub, Multiply, Multiply, Multiply, Add, Multiply, Add (9 + denoiser)
-    expect(await stepKernels(ddpmSample(half, [4, 2], schedule, { seed: 1 }))).toEqual(['Multiply', 'Multiply', 'Sub', 'Multiply', 'Multiply', 'Multiply', 'Multiply', 'AddN']);
+  it.runIf(onCpu)('DDPM, ε-prediction: the denoiser plus 3 (two products and one AddN; σ·z drawn scaled, x̂₀ only if read)', async () => {
+    // before: Fill, [denoiser], Multiply, Sub, Multiply (x̂₀), Multiply, Multiply, Add (mean), Multiply, Add (noise):
+    // the denoiser plus 9. After: (c₁/√ᾱ + c₂)·x_t − (c₁·√(1 − ᾱ)/√ᾱ)·ε̂ + σ·z
+    expect(await stepKernels(ddpmSample(half, [4, 2], schedule, { seed: 1 }))).toEqual(['Multiply', 'Multiply', 'Multiply', 'AddN']);
+    // v-prediction, before: the denoiser plus 12 (Fill, x̂₀ 3, ε̂ 3, mean 3, noise 2); after: plus 3
+    expect(await stepKernels(ddpmSample(half, [4, 2], schedule, { seed: 1, prediction: 'v' }))).toEqual(['Multiply', 'Multiply', 'Multiply', 'AddN']);
   });
 
-  it.runIf(onCpu)('DDPM with clipping or v-prediction: ε̂ is not computed (DDPM needs x̂₀ only)', async () => {
-    // clipX0, before: 13 + denoiser (Fill, x̂₀ 3, Clip, ε̂ 3, mean 3, noise 2); after 8 + denoiser
-    expect(await stepKernels(ddpmSample(half, [4, 2], schedule, { seed: 1, clipX0: 1 }))).toHaveLength(9);
-    // v, before: 12 + denoiser (Fill, x̂₀ 3, ε̂ 3, mean 3, noise 2); after 7 + denoiser
-    expect(await stepKernels(ddpmSample(half, [4, 2], schedule, { seed: 1, prediction: 'v' }))).toHaveLength(8);
+  it.runIf(onCpu)('DDPM with clipping: x̂₀ (3), the clip, then c₁·x̂₀ + c₂·x_t + σ·z (3); no ε̂', async () => {
+    // before: the denoiser plus 13 (Fill, x̂₀ 3, Clip, ε̂ 3, mean 3, noise 2); after: plus 7
+    expect(await stepKernels(ddpmSample(half, [4, 2], schedule, { seed: 1, clipX0: 1 }))).toEqual(['Multiply', 'Multiply', 'Sub', 'Multiply', 'ClipByValue', 'Multiply', 'Multiply', 'AddN']);
   });
 
-  it.runIf(onCpu)('DDIM: √ᾱ′·x̂₀ + dir·ε̂ + σ·z as one AddN, ε̂ folded in as terms', async () => {
-    // η = 0, before: Fill + 6 + denoiser; after 6 + denoiser
-    expect(await stepKernels(ddimSample(half, [4, 2], schedule, { seed: 1 }))).toEqual(['Multiply', 'Multiply', 'Sub', 'Multiply', 'Multiply', 'Multiply', 'AddN']);
-    // η = 1, before: Fill + 8 + denoiser; after 7 + denoiser
-    expect(await stepKernels(ddimSample(half, [4, 2], schedule, { seed: 1, eta: 1 }))).toHaveLength(8);
-    // x̂₀-prediction with clipping, before: Fill, Clip, ε̂ 3 (Multiply, Sub, RealDiv), 5 + denoiser (11);
-    // after: Clip, Multiply ×3, AddN + denoiser (6): ε̂ = (x_t − √ᾱ·x̂₀)/√(1 − ᾱ) merged into the x̂₀ and x_t terms
-    expect(await stepKernels(ddimSample(half, [4, 2], schedule, { seed: 1, eta: 1, prediction: 'x0', clipX0: 1 }))).toEqual(['Multiply', 'ClipByValue', 'Multiply', 'Multiply', 'Multiply', 'AddN']);
+  it.runIf(onCpu)('DDIM: √ᾱ′·x̂₀ + dir·ε̂ + σ·z as one AddN, x̂₀ and ε̂ folded in as terms', async () => {
+    // η = 0, before: the denoiser plus 7 (Fill, x̂₀ 3, Multiply, Multiply, Add); after: plus 3
+    expect(await stepKernels(ddimSample(half, [4, 2], schedule, { seed: 1 }))).toEqual(['Multiply', 'Multiply', 'Multiply', 'AddN']);
+    // η = 1, before: the denoiser plus 9; after: plus 3 (σ·z drawn scaled)
+    expect(await stepKernels(ddimSample(half, [4, 2], schedule, { seed: 1, eta: 1 }))).toEqual(['Multiply', 'Multiply', 'Multiply', 'AddN']);
+    // x̂₀-prediction with clipping, before: the denoiser plus 10 (Fill, Clip, ε̂ 3 (Multiply, Sub, RealDiv), 5);
+    // after: plus 4 (Clip, Multiply ×2, AddN): ε̂ = (x_t − √ᾱ·x̂₀)/√(1 − ᾱ) merged into the x̂₀ and x_t terms
+    expect(await stepKernels(ddimSample(half, [4, 2], schedule, { seed: 1, eta: 1, prediction: 'x0', clipX0: 1 }))).toEqual(['Multiply', 'ClipByValue', 'Multiply', 'Multiply', 'AddN']);
+  });
+
+  it.runIf(onCpu)('x̂₀ costs its kernels only when a consumer reads predX0', async () => {
+    const gen = ddpmSample(half, [4, 2], schedule, { seed: 1 });
+    await gen.next();
+    const names = (await tf.profile(async () => {
+      const r = await gen.next();
+      void (r.value as SamplerStep).predX0;
+    })).kernels.map((k) => k.name);
+    expect(names).toEqual(['Multiply', 'Multiply', 'Multiply', 'AddN', 'Multiply', 'Sub', 'Multiply']);
+    const z = tf.scalar(0);
+    await gen.return(z);
+    z.dispose();
   });
 
   it.runIf(onCpu)("the embedding of a sampler's timestep runs no kernel (was Fill, Cast, Reshape, Multiply, Cos, Sin, Concat)", async () => {
@@ -60,8 +74,8 @@ describe('sampler step kernels (cpu profile)', () => {
     const gen = ddimSample(denoiser, [4, 2], schedule, { seed: 1 });
     await gen.next();
     names = (await tf.profile(async () => void (await gen.next()))).kernels.map((k) => k.name);
-    // the denoiser's own Slice, Multiply, Add, then the sampler's 6
-    expect(names).toEqual(['Slice', 'Multiply', 'Add', 'Multiply', 'Sub', 'Multiply', 'Multiply', 'Multiply', 'AddN']);
+    // the denoiser's own Slice, Multiply, Add, then the sampler's 3
+    expect(names).toEqual(['Slice', 'Multiply', 'Add', 'Multiply', 'Multiply', 'AddN']);
     let r = await gen.next();
     while (!r.done) r = await gen.next();
     r.value.dispose();
@@ -102,7 +116,32 @@ describe('values', () => {
     });
     expectClose(first.x, ref, { rtol: 1e-6, atol: 1e-6 });
     ref.dispose();
-    await gen.return(tf.scalar(0));
+    const z = tf.scalar(0);
+    await gen.return(z);
+    tf.dispose([z, xT]);
+  });
+
+  it('a DDPM step equals the step written out tensor by tensor (x̂₀, posterior mean, σ·z), to float32 rounding', async () => {
+    const xT = tf.randomNormal([64, 3], 0, 1, 'float32', 6);
+    for (const prediction of ['epsilon', 'v'] as const) {
+      const gen = ddpmSample(half, [64, 3], schedule, { xT, prediction, seed: 9 });
+      const first = (await gen.next()).value as SamplerStep;
+      const k = schedule.T - 1;
+      const [a, b] = [schedule.sqrtAlphasCumprod[k]!, schedule.sqrtOneMinusAlphasCumprod[k]!];
+      const ref = tf.tidy(() => {
+        const out = tf.mul(xT, 0.5);
+        const x0 = prediction === 'epsilon' ? tf.div(tf.sub(xT, tf.mul(b, out)), a) : tf.sub(tf.mul(a, xT), tf.mul(b, out));
+        const mean = tf.add(tf.mul(schedule.posteriorMeanCoef1[k]!, x0), tf.mul(schedule.posteriorMeanCoef2[k]!, xT));
+        const z = tf.randomNormal([64, 3], 0, 1, 'float32', deriveSeed(9, 'step', k));
+        return [x0, tf.add(mean, tf.mul(Math.sqrt(schedule.posteriorVariance[k]!), z))];
+      });
+      expectClose(first.x, ref[1]!, { rtol: 1e-5, atol: 1e-6, label: `${prediction}: x` });
+      expectClose(first.predX0, ref[0]!, { rtol: 1e-5, atol: 1e-6, label: `${prediction}: x̂₀` });
+      tf.dispose(ref);
+      const z = tf.scalar(0);
+      await gen.return(z);
+      z.dispose();
+    }
     xT.dispose();
   });
 

@@ -56,10 +56,14 @@ export function ddpmSample(denoiser: Denoiser, shape: number[], schedule: Schedu
   const logVar = modelLogVariances(fn, schedule, options.variance ?? 'posterior');
   const sigma = Float64Array.from(logVar, (l) => Math.exp(0.5 * l));
   return samplerLoop(fn, shape, schedule, options, o, (x, k, noise) => {
-    const { x0 } = predictAt(fn, denoiser, schedule, o, x, k);
-    // μ̃ + σ·z in one expression: c₁·x̂₀ + c₂·x_t + σ·z as three products and one AddN
-    const terms: Term[] = [[schedule.posteriorMeanCoef1[k]!, x0], [schedule.posteriorMeanCoef2[k]!, x]];
-    if (k > 0) terms.push([sigma[k]!, noise()]);
-    return { x: linearCombination(terms), predX0: x0 };
+    const p = predictAt(fn, denoiser, schedule, o, x, k);
+    const c1 = schedule.posteriorMeanCoef1[k]!;
+    // μ̃ + σ·z in one expression, σ·z drawn scaled: c₁·x̂₀ + c₂·x_t + σ·z, with x̂₀'s terms folded in where it
+    // is linear in x_t and the model output (then two products and one AddN, and x̂₀ only if read)
+    const terms: Term[] = p.x0Terms ? p.x0Terms.map(([c, v]): Term => [c1 * c, v]) : [[c1, p.x0]];
+    terms.push([schedule.posteriorMeanCoef2[k]!, x]);
+    if (k > 0) terms.push([1, noise(sigma[k]!)]);
+    const next = linearCombination(terms);
+    return p.x0Terms ? { x: next, predX0: () => p.x0, keep: [p.out] } : { x: next, predX0: p.x0 };
   });
 }

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkOptions, checkSeed, checkShape, fail, normalNoise, toFloat, type Seed } from '@genmod-internal/core';
+import { checkOptions, checkSeed, checkShape, deriveSeed, fail, normalNoise, toFloat, type Seed } from '@genmod-internal/core';
 import type { Denoiser } from '../denoiser.js';
 import type { Prediction } from '../parameterization.js';
 import type { SamplerOptions, SamplerStep } from '../sampler.js';
@@ -69,12 +69,23 @@ export function linearCombination(terms: readonly Term[]): Tensor {
   return tf.addN(kept.map(([c, x]) => (c === 1 ? x : tf.mul(c, x))));
 }
 
-/** x̂₀ at a step, and ε̂ both as a tensor (computed on first use) and as terms over x_t, x̂₀ or the model output. */
+/**
+ * What the denoiser said at a step: x̂₀ and ε̂ as tensors (each computed when first read, inside the
+ * caller's tidy) and as terms with host coefficients, to fold into a sampler's update.
+ */
 export interface StepPrediction {
-  x0: Tensor;
-  /** ε̂ as a tensor, computed when first read (a sampler that needs only x̂₀ pays nothing for it) */
+  /** the model output */
+  out: Tensor;
+  /** x̂₀ (after clipping or thresholding), computed when first read */
+  readonly x0: Tensor;
+  /** ε̂, computed when first read (a sampler that needs only x̂₀ pays nothing for it) */
   readonly eps: Tensor;
-  /** ε̂ = Σ c·x over x_t, x̂₀ or the model output, host coefficients: to fold into a sampler's update */
+  /**
+   * x̂₀ = Σ c·v over x_t and the model output, when x̂₀ is linear in them (no clipping or thresholding) with
+   * finite coefficients (not at ᾱ = 0 with ε-prediction); undefined otherwise
+   */
+  x0Terms: Term[] | undefined;
+  /** ε̂ = Σ c·v over x_t, the model output or (clipped) x̂₀ */
   epsTerms: Term[];
 }
 
@@ -89,37 +100,63 @@ export function predictAt(fn: string, denoiser: Denoiser, schedule: Schedule, o:
   const out = checkDenoiserOutput(fn, denoiser(x, hostTimestepTensor(new Int32Array(batch).fill(schedule.timesteps[k]!))), x.shape);
   const a = schedule.sqrtAlphasCumprod[k]!;
   const b = schedule.sqrtOneMinusAlphasCumprod[k]!;
-  let x0: Tensor;
+  let x0: () => Tensor;
+  let x0Terms: Term[] | undefined;
   let epsTerms: Term[];
-  let eps: (() => Tensor) | undefined;
+  let eps: () => Tensor;
   if (o.threshold === undefined && o.prediction === 'epsilon') {
-    x0 = x0FromEps(schedule, ts, x.rank, x, out);
+    x0 = () => x0FromEps(schedule, ts, x.rank, x, out);
+    const r = schedule.sqrtRecipAlphasCumprod[k]!;
+    x0Terms = Number.isFinite(r) ? [[r, x], [-r * b, out]] : undefined; // x̂₀ = (x_t − √(1 − ᾱ)·ε)/√ᾱ
     epsTerms = [[1, out]];
     eps = () => out;
   } else if (o.threshold === undefined && o.prediction === 'v') {
-    x0 = x0FromV(schedule, ts, x.rank, x, out);
+    x0 = () => x0FromV(schedule, ts, x.rank, x, out);
+    x0Terms = [[a, x], [-b, out]]; // x̂₀ = √ᾱ·x_t − √(1 − ᾱ)·v
     epsTerms = [[b, x], [a, out]]; // ε = √(1 − ᾱ)·x_t + √ᾱ·v
     eps = () => epsFromV(schedule, ts, x.rank, x, out);
   } else {
     const raw = o.prediction === 'x0' ? out : o.prediction === 'epsilon' ? x0FromEps(schedule, ts, x.rank, x, out) : x0FromV(schedule, ts, x.rank, x, out);
-    x0 = o.threshold === undefined ? raw : o.threshold(raw);
-    epsTerms = [[1 / b, x], [-a / b, x0]]; // ε = (x_t − √ᾱ·x̂₀)/√(1 − ᾱ)
-    eps = () => epsFromX0(schedule, ts, x.rank, x, x0);
+    const clipped = o.threshold === undefined ? raw : o.threshold(raw);
+    x0 = () => clipped;
+    x0Terms = o.threshold === undefined ? [[1, out]] : undefined;
+    epsTerms = [[1 / b, x], [-a / b, clipped]]; // ε = (x_t − √ᾱ·x̂₀)/√(1 − ᾱ)
+    eps = () => epsFromX0(schedule, ts, x.rank, x, clipped);
   }
+  let x0Tensor: Tensor | undefined;
   let epsTensor: Tensor | undefined;
   return {
-    x0,
+    out,
+    x0Terms,
     epsTerms,
+    get x0() {
+      x0Tensor ??= x0();
+      return x0Tensor;
+    },
     get eps() {
-      epsTensor ??= eps!();
+      epsTensor ??= eps();
       return epsTensor;
     },
   };
 }
 
 /**
+ * What a sampler's step returns: the new x, and x̂₀ either as a tensor or as a function computing it from
+ * tensors of the step (`keep`: they are kept until the iteration moves on), so that a consumer that never
+ * reads `predX0` costs no kernel for it.
+ */
+export interface StepResult {
+  x: Tensor;
+  predX0: Tensor | (() => Tensor);
+  /** the step's tensors a lazy `predX0` reads besides x_t (the model output): freed when the iteration moves on */
+  keep?: Tensor[];
+}
+
+/**
  * The async loop of every sampler: from x_T down through indices T − 1 … 0, one tidy step each, yielding
  * between steps (after handing the event loop a macrotask), freeing each step's tensors when it moves on.
+ * `noise(σ)` is σ·z, z ~ N(0, I) on the step's stream, scaled on the host (no kernel); a lazy `predX0` is
+ * computed, in its own tidy, when the consumer first reads it.
  */
 export async function* samplerLoop(
   fn: string,
@@ -127,12 +164,18 @@ export async function* samplerLoop(
   schedule: Schedule,
   options: SamplerOptions,
   o: CheckedSamplerOptions,
-  step: (x: Tensor, k: number, noise: () => Tensor) => { x: Tensor; predX0: Tensor },
+  step: (x: Tensor, k: number, noise: (std?: number) => Tensor) => StepResult,
 ): AsyncGenerator<SamplerStep, Tensor, void> {
   const given = options.xT instanceof tf.Tensor ? options.xT : undefined;
   let x: Tensor | undefined;
-  let predX0: Tensor | undefined;
+  let held: Tensor[] = []; // the previous step's predX0 and what a lazy one reads
+  let stale = () => {}; // marks the previous step as moved on from
   let completed = false;
+  const release = () => {
+    stale();
+    for (const t of held) if (t !== given && t !== x) t.dispose();
+    held = [];
+  };
   try {
     if (o.signal?.aborted) throw abortReason(o.signal);
     x = options.xT !== undefined ? toFloat(fn, 'options.xT', options.xT) : normalNoise(shape, o.seed, 'xT');
@@ -141,19 +184,43 @@ export async function* samplerLoop(
       await nextMacrotask();
       if (o.signal?.aborted) throw abortReason(o.signal);
       const current: Tensor = x;
-      const next = tf.tidy(fn, () => step(current, k, () => normalNoise(shape, o.seed, 'step', k)));
-      if (current !== given) current.dispose();
-      predX0?.dispose();
+      const noise = (std = 1) => (std === 1 ? normalNoise(shape, o.seed, 'step', k) : tf.randomNormal(shape, 0, std, 'float32', deriveSeed(o.seed, 'step', k)));
+      const next = tf.tidy(fn, () => step(current, k, noise) as unknown as tf.TensorContainer) as unknown as StepResult;
+      release();
       x = next.x;
-      predX0 = next.predX0;
+      const make = next.predX0;
+      let predX0: Tensor | undefined = typeof make === 'function' ? undefined : make;
+      if (typeof make === 'function') held.push(current, ...(next.keep ?? []));
+      else if (current !== given) current.dispose();
+      if (predX0 !== undefined) held.push(predX0);
+      let moved = false;
+      stale = () => void (moved = true);
       const final = k === 0;
       if (final) completed = true;
-      yield { step: T - k, total: T, progress: (T - k) / T, index: k, timestep: schedule.timesteps[k]!, x, predX0, final };
+      yield {
+        step: T - k,
+        total: T,
+        progress: (T - k) / T,
+        index: k,
+        timestep: schedule.timesteps[k]!,
+        x,
+        get predX0(): Tensor {
+          if (predX0 === undefined && moved) {
+            // read after the iteration moved on: freed, like every step's tensors then
+            predX0 = tf.zeros(shape);
+            predX0.dispose();
+          } else if (predX0 === undefined) {
+            predX0 = tf.tidy(make as () => Tensor);
+            held.push(predX0);
+          }
+          return predX0;
+        },
+        final,
+      };
     }
     return x;
   } finally {
-    predX0?.dispose();
+    release();
     if (!completed && x !== undefined && x !== given) x.dispose();
   }
 }
-
