@@ -3,7 +3,7 @@
  * peer (../shared/peer/bench_torch.py), in the same run, printing median ms/step and the ratio to PyTorch.
  *
  *   npm run bench -- [--backends=wasm,cpu | --backend=NAME] [--iters=50] [--warmup=10] [--budget=30] [--only=gumbel]
- *                    [--matmul-gradient=both|fast|tfjs] [--probes=true|false]
+ *                    [--matmul-gradient=both|fast|tfjs] [--probes=true|false] [--tfjs-adam]
  *
  * Each workload runs up to `warmup` untimed steps (at least 2, at most a third of the budget), then timed steps until `iters` are done or `budget` seconds have
  * passed (at least 5): the cpu backend is slow enough on the larger workloads to need the cap.
@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { backendListFromArgs, chooseNodeBackend, enableFastMatMulGradient, type NodeBackendName as BackendName } from '@genmod/backend/node';
 import type { Workload } from './workload.js';
+import { tfjsAdam } from './optimizer.js';
 import { countStep, FREE_KERNELS, type StepCounts } from './counts.js';
 import { probes } from './probes.js';
 import { diffusionWorkloads } from './workloads/diffusion.js';
@@ -208,6 +209,7 @@ function printTable(rows: string[][]) {
 
 async function main() {
   console.log(`genmod bench: ${selected.length} workload(s), ${warmup} warm-up + ${iters} timed iterations each, backends ${backends.join(', ')}`);
+  console.log(`optimizer: ${tfjsAdam ? 'tf.train.adam (--tfjs-adam)' : "@genmod/backend's fusedAdam (one kernel per variable; --tfjs-adam for tf.train.adam)"}`);
   const peer = runPeer();
   console.log(peer.note);
   const ours = new Map<string, Map<string, Timing>>();

@@ -11,6 +11,7 @@
 // gradient and with enableFastMatMulGradient (@genmod/backend), which apps get from chooseBackend on wasm.
 import { deriveSeed } from '@genmod-internal/core';
 import * as tf from '@tensorflow/tfjs';
+import { adam } from '../optimizer.js';
 import { discriminatorStep, enableHigherOrderGradients, gradientPenalty, wassersteinLoss } from '@genmod/adversarial';
 import type { Workload } from '../workload.js';
 import { twoMoons } from '../data.js';
@@ -45,7 +46,7 @@ const wganGpCriticStep: Workload = {
     const data = tf.tensor2d(twoMoons(batch * nBatches, 2), [batch * nBatches, 2]);
     const critic = mlp([2, 128, 128, 1], (h) => tf.leakyRelu(h, 0.2), 300);
     const generator = mlp([2, 128, 128, 2], tf.relu, 400);
-    const optimizer = tf.train.adam(1e-4, 0.5, 0.9);
+    const optimizer = adam(1e-4, 0.5, 0.9);
     return {
       step(iteration: number) {
         const loss = tf.tidy(() => {

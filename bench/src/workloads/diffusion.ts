@@ -7,6 +7,7 @@
 // sinusoidalTimestepEmbedding; the network is plain functions over tf.Variables.
 import { deriveSeed } from '@genmod-internal/core';
 import * as tf from '@tensorflow/tfjs';
+import { adam } from '../optimizer.js';
 import { diffusionLoss, linearSchedule, sinusoidalTimestepEmbedding } from '@genmod/diffusion';
 import type { Workload } from '../workload.js';
 import { twoMoons } from '../data.js';
@@ -65,7 +66,7 @@ export function ddpmTrainStep(): Workload {
       const batches = tf.split(data, nBatches, 0);
       data.dispose();
       const { denoiser, vars } = ddpmDenoiser();
-      const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+      const optimizer = adam(1e-3, 0.9, 0.999, 1e-8);
       return {
         step(iteration: number) {
           const x0 = batches[iteration % nBatches]!;

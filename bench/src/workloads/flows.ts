@@ -4,6 +4,7 @@
 // N(0, I) base; loss −mean log p(x) over a batch of 512; Adam(1e−3). One step = forward + backward + update.
 import { deriveSeed } from '@genmod-internal/core';
 import * as tf from '@tensorflow/tfjs';
+import { adam } from '../optimizer.js';
 import { StandardNormal, TransformedDistribution, affineCoupling, chain, invert, tanhBound, type Network } from '@genmod/flows';
 import type { Workload } from '../workload.js';
 import { twoMoons } from '../data.js';
@@ -53,7 +54,7 @@ const realnvp2dTrainStep: Workload = {
     });
     const bijector = chain(...couplings.map((c) => invert(c)));
     const flow = new TransformedDistribution(new StandardNormal([2]), bijector);
-    const optimizer = tf.train.adam(1e-3);
+    const optimizer = adam(1e-3);
     const varList = flow.trainableVariables;
     return {
       step(iteration: number) {

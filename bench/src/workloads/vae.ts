@@ -7,6 +7,7 @@
 // Layers are initialized as torch.nn.Linear (U(±1/√fan_in) for weights and biases).
 import { deriveSeed } from '@genmod-internal/core';
 import * as tf from '@tensorflow/tfjs';
+import { adam } from '../optimizer.js';
 import { bernoulliLogLikelihood, discreteElbo, elbo } from '@genmod/vae';
 import type { Workload } from '../workload.js';
 
@@ -49,7 +50,7 @@ function trainStep(name: string, description: string, build: () => { layers: Lin
       data.dispose();
       const { layers, loss } = build();
       const vars = layers.flatMap((l) => [l.w, l.b]);
-      const optimizer = tf.train.adam(1e-3, 0.9, 0.999);
+      const optimizer = adam(1e-3, 0.9, 0.999);
       let i = 0;
       return {
         step(iteration: number) {
