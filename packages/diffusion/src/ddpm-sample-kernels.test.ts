@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { deriveSeed } from '@genmod-internal/core';
 import { expectClose } from '@genmod-internal/testing';
 import { uniformTimesteps } from './internal/timesteps.js';
-import { ddimSample, ddpmSample, finalSample, linearSchedule, linspaceTimesteps, respace, sinusoidalTimestepEmbedding, type SamplerStep } from './index.js';
+import { ddimSample, ddpmSample, eulerSample, finalSample, karrasSigmas, linearSchedule, linspaceTimesteps, respace, sinusoidalTimestepEmbedding, type SamplerStep } from './index.js';
 
 const base = linearSchedule(1000);
 const schedule = respace(base, linspaceTimesteps(1000, 10));
@@ -79,6 +79,27 @@ describe('sampler step kernels (cpu profile)', () => {
     let r = await gen.next();
     while (!r.done) r = await gen.next();
     r.value.dispose();
+  });
+  it.runIf(onCpu)("the embedding of an Euler step's fractional timesteps runs no kernel either (was Fill and the 6 of the device embedding)", async () => {
+    const seen: number[][] = [];
+    const denoiser = (x: tf.Tensor, t: tf.Tensor) => {
+      const e = sinusoidalTimestepEmbedding(t, 8);
+      return tf.add(x, tf.mul(tf.slice(e, [0, 0], [-1, 2]), 0));
+    };
+    const gen = eulerSample(denoiser, [4, 2], base, { sigmas: karrasSigmas(base, 6), seed: 1 });
+    await gen.next();
+    const names = (await tf.profile(async () => void (await gen.next()))).kernels.map((k) => k.name);
+    expect(names.filter((n) => ['Fill', 'Cos', 'Sin', 'Concat'].includes(n))).toEqual([]);
+    let r = await gen.next();
+    while (!r.done) r = await gen.next();
+    r.value.dispose();
+    // the timesteps the denoiser sees: one float32 value per step, fractional between the schedule's ends
+    const check = eulerSample((x, t) => (seen.push(Array.from(t.dataSync())), tf.mul(x, 0)), [2, 2], base, { sigmas: karrasSigmas(base, 3), seed: 1 });
+    (await finalSample(check)).dispose();
+    expect(seen.length).toBe(3);
+    expect(seen.every((row) => row.every((v) => v === row[0]))).toBe(true);
+    expect(seen.map((row) => row[0])).toEqual([999, expect.any(Number), 0]); // σ_max and σ_min are the ends of the schedule
+    expect(Number.isInteger(seen[1]![0])).toBe(false); // the middle σ falls between timesteps
   });
 });
 

@@ -13,6 +13,7 @@ import type { Denoiser } from '../denoiser.js';
 import type { SamplerOptions, SamplerStep } from '../sampler.js';
 import { abortReason, checkDenoiserOutput, nextMacrotask } from './check.js';
 import type { CheckedSamplerOptions } from './sampler-loop.js';
+import { hostTimestepTensor } from './timesteps.js';
 
 /** 1/√(1 + σ²), without overflow for large σ. */
 export function latentScale(sigma: number): number {
@@ -33,7 +34,7 @@ export function denoisedAt(fn: string, denoiser: Denoiser, o: CheckedSamplerOpti
   const c = latentScale(sigma);
   const xt = tf.mul(xs, c);
   const batch = xs.shape[0]!;
-  const out = checkDenoiserOutput(fn, denoiser(xt, tf.fill([batch], t, integer ? 'int32' : 'float32')), xs.shape);
+  const out = checkDenoiserOutput(fn, denoiser(xt, hostTimestepTensor(integer ? new Int32Array(batch).fill(t) : new Float32Array(batch).fill(t))), xs.shape);
   let x0: Tensor;
   if (o.prediction === 'epsilon') x0 = tf.sub(xs, tf.mul(sigma, out));
   else if (o.prediction === 'x0') x0 = out;

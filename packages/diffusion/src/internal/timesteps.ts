@@ -66,20 +66,21 @@ export function checkTimesteps(fn: string, t: unknown, T: number, batch?: number
 }
 
 /** The host values of the timestep tensors built by {@link hostTimestepTensor}, by tensor (weakly held). */
-const hostValues = new WeakMap<Tensor, Int32Array>();
+const hostValues = new WeakMap<Tensor, Int32Array | Float32Array>();
 
 /**
- * An int32 tensor `[n]` of host timesteps for a denoiser, uploaded (no kernel, unlike `tf.fill`) and recorded,
- * so that {@link knownTimesteps} gives its values back without reading the device. Call inside a tidy.
+ * A tensor `[n]` of host timesteps for a denoiser (int32 from an Int32Array; float32 from a Float32Array, the
+ * fractional timesteps of the σ samplers), uploaded (no kernel, unlike `tf.fill`) and recorded, so that
+ * {@link knownTimesteps} gives its values back without reading the device. Call inside a tidy.
  */
-export function hostTimestepTensor(values: Int32Array): Tensor {
-  const t = tf.tensor1d(values, 'int32');
+export function hostTimestepTensor(values: Int32Array | Float32Array): Tensor {
+  const t = tf.tensor1d(values, values instanceof Int32Array ? 'int32' : 'float32');
   hostValues.set(t, values);
   return t;
 }
 
 /** The host values of a timestep tensor made by {@link hostTimestepTensor}, or undefined for any other tensor. */
-export function knownTimesteps(t: Tensor): Int32Array | undefined {
+export function knownTimesteps(t: Tensor): Int32Array | Float32Array | undefined {
   return hostValues.get(t);
 }
 
