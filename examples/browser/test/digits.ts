@@ -36,5 +36,5 @@ export function maxPixelDiff(pixels: ArrayLike<number>): number {
 /** Pixel agreement (values in [−1, 1]) asked of a backend: PIXEL_ATOL_SAME on the exporting one, PIXEL_ATOL elsewhere. */
 export const PIXEL_ATOL_SAME = 1e-5; // the reference is rounded to 1e-5 (measured: 5.0e-6 on wasm, which exported)
 export const PIXEL_ATOL = 1e-3; // measured: cpu 8.4e-6 from the wasm reference
-/** In Chromium (WebGPU, WebGL on SwiftShader): measured by the browser test, see there. */
-export const BROWSER_PIXEL_ATOL = 2e-2;
+/** In Chromium on SwiftShader, the browser test measured max |Δpixel| 3.32e-4 (WebGPU) and 3.34e-4 (WebGL). */
+export const BROWSER_PIXEL_ATOL = 5e-3;
