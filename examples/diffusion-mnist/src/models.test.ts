@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeaks, expectNoLeaksAsync, memoryHandler } from '@genmod-internal/testing';
 import { diffusionLoss, dropCondition, finalSample, flowMatchingLoss, linearSchedule, loadState, saveState } from '@genmod/diffusion';
-import { DENOISER_ARCHITECTURE, NULL_CLASS, VELOCITY_ARCHITECTURE, architectureFromMetadata, classConditionalNet, mnistClassifier, sampleDigits, variablesState } from './models.js';
+import { DENOISER_ARCHITECTURE, NULL_CLASS, VELOCITY_ARCHITECTURE, architectureFromMetadata, classConditionalNet, ema, mnistClassifier, sampleDigits, variablesState } from './models.js';
 
 const small = { hidden: 32, blocks: 1, timeEmbedding: 16, timeScale: 1 };
 
@@ -66,6 +66,25 @@ describe('classConditionalNet', () => {
       net.dispose();
     }
     tf.dispose([x0, labels]);
+  });
+});
+
+describe('ema', () => {
+  it('warms up: d = min(decay, (1 + n)/(10 + n)) at update n, so the initial weights fade fast; then the plain decay', () => {
+    const w = tf.variable(tf.scalar(0));
+    const average = ema({ w }, 0.99);
+    w.assign(tf.scalar(1));
+    average.update(); // d = 1/10
+    expect(average.shadow.w!.dataSync()[0]).toBeCloseTo(0.9, 6);
+    average.update(); // d = 2/11
+    expect(average.shadow.w!.dataSync()[0]).toBeCloseTo(1 - 0.1 * (2 / 11), 6);
+    const late = ema({ w }, 0.99, 10_000); // resumed far in: the plain decay
+    w.assign(tf.scalar(2));
+    late.update();
+    expect(late.shadow.w!.dataSync()[0]).toBeCloseTo(0.99 * 1 + 0.01 * 2, 6);
+    average.dispose();
+    late.dispose();
+    w.dispose();
   });
 });
 
