@@ -12,10 +12,7 @@
  * or pass `loaders`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { enableFastMatMulGradient } from './matmul-gradient.js';
-import { enableFusedReluGradients } from './relu-gradient.js';
-import { enableFastColumnSum } from './overrides-sum.js';
-import { enableZeroCopyIdentity } from './overrides-identity.js';
+import { setFastMatMulGradient, setKernelOverrides } from './internal/installs.js';
 
 /** The backends a Node process can choose. */
 export const NODE_BACKENDS = Object.freeze(['cuda', 'native', 'wasm', 'cpu'] as const);
@@ -224,34 +221,6 @@ async function start(name: BackendName, options: ChooseBackendOptions, details: 
   details.push(...attempt);
   if (name === 'webgl') webglDetails(details);
   return undefined;
-}
-
-let restoreMatMulGradient: (() => void) | undefined;
-
-function setFastMatMulGradient(on: boolean): void {
-  if (on && restoreMatMulGradient === undefined) restoreMatMulGradient = enableFastMatMulGradient();
-  else if (!on && restoreMatMulGradient !== undefined) {
-    restoreMatMulGradient();
-    restoreMatMulGradient = undefined;
-  }
-}
-
-/**
- * The overrides chooseBackend installs, per backend: those that won on it in interleaved A/B timings
- * (medians, tfjs 4.22, 2-core machine; see the package README for the numbers).
- */
-const OVERRIDES: Readonly<Record<string, readonly ((backend: 'cpu' | 'wasm') => () => void)[]>> = {
-  wasm: [(b) => enableFusedReluGradients({ backends: [b] }), (b) => enableFastColumnSum({ backends: [b] }), () => enableZeroCopyIdentity()],
-  cpu: [(b) => enableFusedReluGradients({ backends: [b] }), (b) => enableFastColumnSum({ backends: [b] })],
-};
-
-let restoreOverrides: (() => void)[] = [];
-
-function setKernelOverrides(on: boolean, active: string): void {
-  // undo an earlier choice first: the new one may be another backend
-  for (const restore of restoreOverrides.reverse()) restore();
-  restoreOverrides = [];
-  if (on) restoreOverrides = (OVERRIDES[active] ?? []).map((install) => install(active as 'cpu' | 'wasm'));
 }
 
 /**

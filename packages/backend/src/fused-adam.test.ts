@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeaks, expectNoLeaksAsync, expectThrowsClean } from '@genmod-internal/testing';
 import { fusedAdam, fusedAdamW, FusedAdamOptimizer, FusedAdamWOptimizer } from './index.js';
-import { adamOps } from './fused-adam.js';
+import { adamOps } from './kernels/adam-support.js';
 import { ADAM_KERNEL, type AdamAttrs } from './kernels/adam-common.js';
 
 /** A small MLP (2 → 16 → 16 → 1, tanh) as named variables, built from a fixed seed; `prefix` keeps names apart. */

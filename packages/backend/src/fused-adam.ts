@@ -7,60 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
-import { ADAM_KERNEL, type AdamAttrs, type AdamKernelArgs } from './kernels/adam-common.js';
-import { adamUpdateCpu, isCpuBackend } from './kernels/adam-cpu.js';
-import { adamUpdateWasm, isWasmBackend } from './kernels/adam-wasm.js';
-import { adamUpdateWebGL, isWebGLBackend } from './kernels/adam-webgl.js';
-import { adamUpdateWebGPU, isWebGPUBackend } from './kernels/adam-webgpu.js';
-
-const f32 = Math.fround;
-
-/** How a received value reads in a message (as @genmod-internal/core's `show`). */
-function show(value: unknown): string {
-  if (value instanceof tf.Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
-  if (typeof value === 'string') return value === '' ? '""' : value;
-  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
-  return String(value);
-}
-
-/**
- * `${fn}: ${arg} must be ${expected}, got ${received}`: the message of @genmod-internal/core's `fail` (this package
- * does not depend on the internal core, so the two lines are repeated here).
- */
-function fail(fn: string, arg: string, expected: string, got: unknown): never {
-  throw new Error(`${fn}: ${arg} must be ${expected}, got ${show(got)}`);
-}
-
-function checkRate(fn: string, arg: string, v: unknown, expected: string, ok: (x: number) => boolean): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) fail(fn, arg, expected, v);
-  return v as number;
-}
-
-const KERNELS: Record<string, { matches: (backend: unknown) => boolean; kernelFunc: (args: AdamKernelArgs) => unknown }> = {
-  cpu: { matches: isCpuBackend, kernelFunc: adamUpdateCpu },
-  wasm: { matches: isWasmBackend, kernelFunc: adamUpdateWasm },
-  webgl: { matches: isWebGLBackend, kernelFunc: adamUpdateWebGL },
-  webgpu: { matches: isWebGPUBackend, kernelFunc: adamUpdateWebGPU },
-};
-
-/**
- * Registers the fused kernel for the active backend if it has one and it is not registered yet (packages
- * register nothing at import: this runs on the first update). False where the backend has no fused kernel (e.g.
- * tfjs-node's 'tensorflow'): the update then runs as tfjs's own ops.
- */
-function ensureKernel(): boolean {
-  const name = tf.getBackend();
-  if (tf.getKernel(ADAM_KERNEL, name) !== undefined) return true;
-  const impl = KERNELS[name];
-  if (impl === undefined || !impl.matches(tf.backend())) return false;
-  tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: name, kernelFunc: impl.kernelFunc as unknown as tf.KernelFunc });
-  return true;
-}
-
-function registerSerializable(cls: tf.serialization.SerializableConstructor<tf.serialization.Serializable>): void {
-  const map = tf.serialization.SerializationMap.getMap().classNameMap;
-  if (!(cls.className in map)) tf.serialization.registerClass(cls);
-}
+import { ADAM_KERNEL, type AdamAttrs } from './kernels/adam-common.js';
+import { adamOps, checkRate, ensureKernel, f32, fail, registerSerializable } from './kernels/adam-support.js';
 
 interface Slot { originalName: string; variable: Variable }
 
@@ -244,86 +192,6 @@ export class FusedAdamOptimizer extends tf.Optimizer {
 }
 
 /**
- * The same update as tfjs ops (p′, m′, v′), where the backend has no fused kernel (e.g. tfjs-node's).
- * @internal exported for the tests
- */
-export function adamOps(p: Tensor, m: Tensor, v: Tensor, g: Tensor, a: AdamAttrs): Tensor[] {
-  const m1 = tf.add(tf.mul(m, a.beta1), tf.mul(g, a.oneMinusBeta1));
-  const v1 = tf.add(tf.mul(v, a.beta2), tf.mul(tf.square(g), a.oneMinusBeta2));
-  const step = tf.mul(tf.div(tf.div(m1, a.c1), tf.add(tf.sqrt(tf.div(v1, a.c2)), a.epsilon)), a.negLr);
-  return [tf.add(step, a.decay === 1 ? p : tf.mul(p, a.decay)), m1, v1];
-}
-
-/** Options of {@link fusedAdamW} (and of the {@link FusedAdamWOptimizer} constructor). @since 0.1.0 */
-export interface FusedAdamWOptions {
-  /** β₁ in [0, 1), the first moment's decay (default 0.9) @since 0.1.0 */
-  beta1?: number;
-  /** β₂ in [0, 1), the second moment's decay (default 0.999) @since 0.1.0 */
-  beta2?: number;
-  /** ε > 0 (default: the backend's epsilon, 1e-7 for float32, as tf.train.adam; torch's AdamW uses 1e-8) @since 0.1.0 */
-  epsilon?: number;
-  /** λ ≥ 0 with η·λ < 1, the decoupled weight decay (default 0.01, as torch.optim.AdamW) @since 0.1.0 */
-  weightDecay?: number;
-}
-
-/**
- * AdamW (decoupled weight decay) with one kernel per variable and step, as torch.optim.AdamW:
- *
- *   p ← p·(1 − η·λ)   (the decay, before the Adam step, applied to the parameter and not to the gradient)
- *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²
- *   p ← p − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
- *
- * Everything else as {@link FusedAdamOptimizer}; λ = 0 is Adam. Registered with tf.serialization (class name
- * 'GenmodFusedAdamW') when the first one is built; getConfig adds `weightDecay`.
- *
- * @see Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization", arXiv:1711.05101
- * @see Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", arXiv:1412.6980
- * @example
- * ```ts
- * const w = tf.variable(tf.tensor1d([1, -2]));
- * const optimizer = new FusedAdamWOptimizer(0.1, { weightDecay: 0.5 });
- * optimizer.minimize(() => tf.sum(tf.square(w)) as tf.Scalar);
- * w.print(); // [0.8500007, -1.8000007]: decayed by 1 − 0.1·0.5, then one Adam step of 0.1
- * optimizer.dispose();
- * w.dispose();
- * ```
- * @since 0.1.0
- */
-export class FusedAdamWOptimizer extends FusedAdamOptimizer {
-  /** The name tf.serialization registers this class under. @since 0.1.0 */
-  static override get className(): string {
-    return 'GenmodFusedAdamW';
-  }
-
-  /**
-   * @param learningRate η > 0
-   * @param options β₁, β₂, ε and the weight decay λ (see {@link FusedAdamWOptions})
-   */
-  constructor(learningRate: number, options: FusedAdamWOptions = {}) {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('fusedAdamW', 'options', 'an object', options);
-    const keys = ['beta1', 'beta2', 'epsilon', 'weightDecay'];
-    for (const key of Object.keys(options)) {
-      if (!keys.includes(key)) throw new Error(`fusedAdamW: unknown option '${key}' (valid: ${keys.map((k) => `'${k}'`).join(', ')})`);
-    }
-    const { beta1 = 0.9, beta2 = 0.999, epsilon, weightDecay = 0.01 } = options;
-    super(learningRate, beta1, beta2, epsilon);
-    checkRate('fusedAdamW', 'weightDecay', weightDecay, `a finite number ≥ 0 with learningRate·weightDecay < 1`, (x) => x >= 0 && learningRate * x < 1);
-    this.weightDecay = weightDecay;
-  }
-
-  /** `{ learningRate, beta1, beta2, epsilon, weightDecay }`. */
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), weightDecay: this.weightDecay };
-  }
-
-  /** Builds an optimizer from getConfig's dictionary. */
-  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
-    const { learningRate, ...options } = config as unknown as { learningRate: number } & FusedAdamWOptions;
-    return new (cls as unknown as new (...args: unknown[]) => T)(learningRate, options);
-  }
-}
-
-/**
  * A fused Adam optimizer, with tf.train.adam's signature: `fusedAdam(η, β₁, β₂, ε)` updates each variable with
  *
  *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²,   p ← p − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
@@ -357,30 +225,3 @@ export function fusedAdam(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsi
   return new FusedAdamOptimizer(learningRate, beta1, beta2, epsilon);
 }
 
-/**
- * A fused AdamW optimizer (decoupled weight decay, as torch.optim.AdamW): each step multiplies p by 1 − η·λ,
- * then applies the Adam update
- *
- *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²,   p ← p·(1 − η·λ) − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
- *
- * in one kernel per variable (see {@link FusedAdamWOptimizer}).
- *
- * @param learningRate η > 0
- * @param options `{ beta1 = 0.9, beta2 = 0.999, epsilon = backend epsilon, weightDecay = 0.01 }`
- * @returns a FusedAdamWOptimizer (dispose it when done: it owns the moments)
- * @see Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization", arXiv:1711.05101
- * @see Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", arXiv:1412.6980
- * @example
- * ```ts
- * const w = tf.variable(tf.ones([2, 2]));
- * const optimizer = fusedAdamW(1e-3, { weightDecay: 0.1 });
- * optimizer.minimize(() => tf.mean(tf.square(w)) as tf.Scalar);
- * console.log(optimizer.getConfig()); // { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.1 }
- * optimizer.dispose();
- * w.dispose();
- * ```
- * @since 0.1.0
- */
-export function fusedAdamW(learningRate: number, options: FusedAdamWOptions = {}): FusedAdamWOptimizer {
-  return new FusedAdamWOptimizer(learningRate, options);
-}

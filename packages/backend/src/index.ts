@@ -23,4 +23,5 @@ export { enableHigherOrderGradients, disableHigherOrderGradients, higherOrderGra
 export { enableFusedReluGradients, type FusedReluGradientOptions } from './relu-gradient.js';
 export { enableFastColumnSum, type FastColumnSumOptions } from './overrides-sum.js';
 export { enableZeroCopyIdentity } from './overrides-identity.js';
-export { fusedAdam, fusedAdamW, FusedAdamOptimizer, FusedAdamWOptimizer, type FusedAdamWOptions } from './fused-adam.js';
+export { fusedAdam, FusedAdamOptimizer } from './fused-adam.js';
+export { fusedAdamW, FusedAdamWOptimizer, type FusedAdamWOptions } from './fused-adamw.js';

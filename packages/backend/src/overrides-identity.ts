@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { swapKernels, type WasmBackendLike } from './overrides.js';
+import { swapKernels, type WasmBackendLike } from './internal/overrides.js';
 
 /** The input's buffer, shared: one more reference to it (what the cpu backend's Identity does). */
 function share(backend: WasmBackendLike, x: TensorInfo): TensorInfo {

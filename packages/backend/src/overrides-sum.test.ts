@@ -10,7 +10,7 @@ import { chooseBackend, enableFastColumnSum } from './index.js';
 beforeAll(async () => {
   await chooseBackend(tf.getBackend() as 'cpu' | 'wasm', { fastMatMulGradient: false, kernelOverrides: false });
 });
-import { cachedOnesLengths } from './overrides-sum.js';
+import { cachedOnesLengths } from './kernels/ones-cache.js';
 
 const restores: (() => void)[] = [];
 afterEach(() => {

@@ -9,47 +9,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { checkBackendList, checkOptionsBag, swapKernels, type CpuBackendLike, type WasmBackendLike } from './overrides.js';
+import { checkBackendList, checkOptionsBag, swapKernels, type CpuBackendLike, type WasmBackendLike } from './internal/overrides.js';
+import { freeOnesRows, onesRow } from './kernels/ones-cache.js';
 
 const KERNEL_BACKENDS = ['cpu', 'wasm'] as const;
-
-/** Rows of ones [1, n] on the wasm heap, one per backend instance and length, made once. */
-const onesCache = new WeakMap<object, Map<number, TensorInfo>>();
-/** The backends holding cached rows, to free them on restore. */
-const cacheOwners = new Set<WasmBackendLike>();
-
-function onesRow(backend: WasmBackendLike, n: number): TensorInfo {
-  let rows = onesCache.get(backend);
-  if (rows === undefined) {
-    rows = new Map();
-    onesCache.set(backend, rows);
-  }
-  let row = rows.get(n);
-  if (row === undefined) {
-    row = backend.makeOutput([1, n], 'float32');
-    (backend.typedArrayFromHeap(row) as Float32Array).fill(1);
-    rows.set(n, row);
-    cacheOwners.add(backend);
-  }
-  return row;
-}
-
-function freeOnesRows(): void {
-  for (const backend of cacheOwners) {
-    const rows = onesCache.get(backend);
-    if (rows) for (const row of rows.values()) backend.disposeData(row.dataId, true);
-    onesCache.delete(backend);
-  }
-  cacheOwners.clear();
-}
-
-/**
- * The rows of ones cached for `backend` (tests: one upload per length, none per call).
- * @internal
- */
-export function cachedOnesLengths(backend: object): number[] {
-  return [...(onesCache.get(backend)?.keys() ?? [])];
-}
 
 /** For sum(x, axes) that reduces the leading k < rank axes of a float32 x: [n, m] and the output shape. */
 function leadingSplit(x: TensorInfo, axis: number | number[], keepDims: boolean): { n: number; m: number; outShape: number[] } | undefined {

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { checkBackendList, checkOptionsBag, swapKernels, type CpuBackendLike, type WasmBackendLike } from './overrides.js';
+import { checkBackendList, checkOptionsBag, swapKernels, type CpuBackendLike, type WasmBackendLike } from './internal/overrides.js';
 
 /** The kernel's name in the tfjs registry (and in `tf.profile`). */
 const STEP_MUL = 'GenmodStepMul';
