@@ -140,6 +140,13 @@ def sched(kind, T):
     return _SCHED[(kind, T)]
 
 
+def trailing(T, n):
+    """diffusers' timestep_spacing="trailing": np.round(np.arange(T, 0, -T/n)) - 1, ascending; the first n values
+    (arange's own count, ceil(T/(T/n)), can be n + 1 when T/n rounds down: its extra value is below 1)."""
+    taus = np.round(np.arange(T, 0, -T / n)[:n]).astype(np.int64) - 1
+    return np.sort(taus)
+
+
 def coef(q, name, t, rank):
     """q[name] at indices t (scalar or [B]) as a torch constant shaped [B, 1, ..., 1] (or [])."""
     v = q[name][np.asarray(t)]
@@ -639,7 +646,7 @@ def gen():
             T, kind, n, pred, B, ev = 1000, 2, [50, 1000, 1][i - N_RANDOM], 2, 2, (2,)
             note = 'zero terminal SNR, v-prediction, T = 1000, n = %d' % n
         q = sched(kind, T)
-        taus = np.sort(np.round(T - np.arange(n) * (T / n)).astype(np.int64) - 1)
+        taus = trailing(T, n)
         abar = q['alphasCumprod'][taus]
         w, b = f32(RNG.uniform(-0.3, 0.3, size=ev)), f32(RNG.normal(0, 0.3))
         xT = f32(normal((B,) + ev))

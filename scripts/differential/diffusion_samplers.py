@@ -32,14 +32,7 @@ import scipy.optimize
 import torch
 
 from common import *  # noqa: F401,F403  (f32, make_case, write, RNG, seed_for, N_RANDOM, ...)
-from diffusion import host_case, sched
-
-
-def trailing(T, n):
-    """diffusers' timestep_spacing="trailing": np.round(np.arange(T, 0, -T/n)) - 1, ascending; the first n values
-    (arange's own count, ceil(T/(T/n)), can be n + 1 when T/n rounds down: its extra value is below 1)."""
-    taus = np.round(np.arange(T, 0, -T / n)[:n]).astype(np.int64) - 1
-    return np.sort(taus)
+from diffusion import host_case, sched, trailing
 
 
 # ----------------------------------------------------------------------------- schedules as sigmas
@@ -165,46 +158,10 @@ def velocity_t(x, t, W, c, b):
     return torch.tanh(x @ W + c * t[:, None]) + b
 
 
-def ode(x, W, c, b, steps, method, t0=0.0, t1=1.0):
+def integrate(f, y, t0, t1, steps, method):
+    """steps fixed steps of Euler, Heun, midpoint or RK4 for dy/dt = f(y, t) from t0 to t1 (t1 < t0 runs backwards)."""
     h = (t1 - t0) / steps
-    v = lambda y, t: velocity_t(y, torch.full((y.shape[0],), t), W, c, b)
     t = t0
-    for _ in range(steps):
-        if method == 'euler':
-            x = x + h * v(x, t)
-        elif method == 'heun':
-            k1 = v(x, t)
-            k2 = v(x + h * k1, t + h)
-            x = x + 0.5 * h * (k1 + k2)
-        elif method == 'midpoint':
-            x = x + h * v(x + 0.5 * h * v(x, t), t + 0.5 * h)
-        else:
-            k1 = v(x, t)
-            k2 = v(x + 0.5 * h * k1, t + 0.5 * h)
-            k3 = v(x + 0.5 * h * k2, t + 0.5 * h)
-            k4 = v(x + h * k3, t + h)
-            x = x + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-        t += h
-    return x
-
-
-def log_likelihood(x1, W, c, b, steps, method):
-    """Integrates (x, l) backwards from t = 1: dx/dt = v, dl/dt = div v, l(1) = 0, so l(0) = -int_0^1 div v dt and
-    log p1(x1) = log N(x(0)) - int_0^1 div v dt = log N(x(0)) + l(0) (Chen et al. 2018, Theorem 1)."""
-    d = x1.shape[1]
-
-    def f(y, t):
-        x = y[:, :d]
-        v = velocity_t(x, torch.full((x.shape[0],), t), W, c, b)
-        divs = []
-        for i in range(x.shape[0]):
-            J = torch.autograd.functional.jacobian(lambda z: velocity_t(z[None], torch.tensor([t]), W, c, b)[0], x[i])
-            divs.append(torch.trace(J))
-        return torch.cat([v, torch.stack(divs)[:, None]], 1)
-
-    y = torch.cat([x1, torch.zeros(x1.shape[0], 1)], 1)
-    h = -1.0 / steps
-    t = 1.0
     for _ in range(steps):
         if method == 'euler':
             y = y + h * f(y, t)
@@ -221,6 +178,29 @@ def log_likelihood(x1, W, c, b, steps, method):
             k4 = f(y + h * k3, t + h)
             y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
         t += h
+    return y
+
+
+def ode(x, W, c, b, steps, method):
+    """x(1) from x(0) = x along dx/dt = v(x, t)."""
+    return integrate(lambda y, t: velocity_t(y, torch.full((y.shape[0],), t), W, c, b), x, 0.0, 1.0, steps, method)
+
+
+def log_likelihood(x1, W, c, b, steps, method):
+    """Integrates (x, l) backwards from t = 1: dx/dt = v, dl/dt = div v, l(1) = 0, so l(0) = -int_0^1 div v dt and
+    log p1(x1) = log N(x(0)) - int_0^1 div v dt = log N(x(0)) + l(0) (Chen et al. 2018, Theorem 1)."""
+    d = x1.shape[1]
+
+    def f(y, t):
+        x = y[:, :d]
+        v = velocity_t(x, torch.full((x.shape[0],), t), W, c, b)
+        divs = []
+        for i in range(x.shape[0]):
+            J = torch.autograd.functional.jacobian(lambda z: velocity_t(z[None], torch.tensor([t]), W, c, b)[0], x[i])
+            divs.append(torch.trace(J))
+        return torch.cat([v, torch.stack(divs)[:, None]], 1)
+
+    y = integrate(f, torch.cat([x1, torch.zeros(x1.shape[0], 1)], 1), 1.0, 0.0, steps, method)
     x0, l0 = y[:, :d], y[:, d]
     logp0 = -0.5 * (x0 ** 2).sum(1) - 0.5 * d * math.log(2 * math.pi)
     return logp0 + l0
