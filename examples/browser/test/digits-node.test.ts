@@ -9,13 +9,14 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DENOISER_ARCHITECTURE } from '@genmod-examples/diffusion-mnist/models';
 import { loadDigits, sampleDigitGrid } from '../src/demos/digits-model.js';
-import { PIXEL_ATOL, PIXEL_ATOL_SAME, files, maxPixelDiff, modelDir, reference } from './digits.js';
+import { fileSystem } from '@genmod/backend/node';
+import { PIXEL_ATOL, PIXEL_ATOL_SAME, maxPixelDiff, modelDir, reference } from './digits.js';
 
 const initial = tf.getBackend();
 afterAll(() => tf.setBackend(initial));
 
-const denoiserFiles = files(modelDir);
-const classifierFiles = files(join(modelDir, 'classifier'));
+const denoiserFiles = fileSystem(modelDir);
+const classifierFiles = fileSystem(join(modelDir, 'classifier'));
 
 it('the shipped files are small: denoiser, classifier and reference.json under 2 MB in all', () => {
   const names = ['model.json', 'weights.bin', 'classifier/model.json', 'classifier/weights.bin', 'reference.json'];

@@ -6,25 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
 
 export const modelDir = fileURLToPath(new URL('../public/models/mnist-cfg', import.meta.url));
 export const reference = JSON.parse(readFileSync(join(modelDir, 'reference.json'), 'utf8')) as {
   backend: string; labels: number[]; steps: number; guidance: number; seed: number; predicted: number[]; correct: number; firstDigits: number; pixels: number[];
 };
-
-/** model.json + weights.bin of a folder from disk, as tf.io.http would fetch them. */
-export function files(dir: string): tf.io.IOHandler {
-  return {
-    load: async () => {
-      const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-        const b = readFileSync(join(dir, manifest[0]!.paths[0]!));
-        return [manifest.flatMap((g) => g.weights), b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer];
-      });
-    },
-  };
-}
 
 /** The largest |Δ| between the first reference digits and `pixels`. */
 export function maxPixelDiff(pixels: ArrayLike<number>): number {

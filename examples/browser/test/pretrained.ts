@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { fileSystem } from '@genmod/backend/node';
 
 export const modelDir = fileURLToPath(new URL('../public/models/two-moons-spline', import.meta.url));
 export const reference = JSON.parse(readFileSync(join(modelDir, 'reference.json'), 'utf8')) as {
@@ -13,15 +14,7 @@ export const reference = JSON.parse(readFileSync(join(modelDir, 'reference.json'
 };
 
 /** model.json + weights.bin from disk, as tf.io.http would fetch them. */
-export const files: tf.io.IOHandler = {
-  load: async () => {
-    const json = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-    return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-      const b = readFileSync(join(modelDir, manifest[0]!.paths[0]!));
-      return [manifest.flatMap((g) => g.weights), b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer];
-    });
-  },
-};
+export const files: tf.io.IOHandler = fileSystem(modelDir);
 
 /**
  * The float32 agreement asked of a backend other than the one that exported: |Δ| ≤ 1e-4 + 1e-5·|ref| (the values

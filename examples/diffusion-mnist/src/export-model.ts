@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackendFromArgs } from '@genmod/backend/node';
+import { chooseBackendFromArgs, fileSystem } from '@genmod/backend/node';
 import { loadState } from '@genmod/diffusion';
 import { architectureFromMetadata, classConditionalNet, mnistClassifier, sampleDigits, variablesState } from './models.js';
 import { MODEL_DIR } from './paths.js';
@@ -93,19 +93,6 @@ async function writeQuantized(dir: string, variables: Record<string, tf.Variable
   return bytes;
 }
 
-/** A tf.io handler reading model.json + weights.bin from a folder, as tf.io.http would fetch them. */
-export function folder(dir: string): tf.io.IOHandler {
-  return {
-    load: async () => {
-      const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-        const b = readFileSync(join(dir, manifest[0]!.paths[0]!));
-        return [manifest.flatMap((g) => g.weights), b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer];
-      });
-    },
-  };
-}
-
 async function main(): Promise<void> {
   await chooseBackendFromArgs();
   const meta = (name: string) => (JSON.parse(readFileSync(join(MODEL_DIR, name, 'model.json'), 'utf8')) as tf.io.ModelJSON).userDefinedMetadata as Record<string, unknown>;
@@ -121,9 +108,9 @@ async function main(): Promise<void> {
 
   // the exported files, loaded into fresh networks: the reference digits and the classifier's reading of them
   const shipped = classConditionalNet(architectureFromMetadata(dMeta), 12345);
-  await loadState(variablesState(shipped.variables), folder(OUT));
+  await loadState(variablesState(shipped.variables), fileSystem(OUT));
   const shippedClf = mnistClassifier(3);
-  await loadState(variablesState(shippedClf.variables), folder(join(OUT, 'classifier')));
+  await loadState(variablesState(shippedClf.variables), fileSystem(join(OUT, 'classifier')));
   let x: tf.Tensor | undefined;
   for await (const s of sampleDigits(shipped, REFERENCE)) if (s.final) x = s.x;
   const predicted = Array.from(tf.tidy(() => tf.argMax(shippedClf.logits(x!), 1).dataSync()));
