@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
 import { ADAM_KERNEL, type AdamAttrs } from './kernels/adam-common.js';
-import { adamOps, checkRate, ensureKernel, f32, fail, registerSerializable } from './kernels/adam-support.js';
+import { fail } from '@genmod-internal/core';
+import { adamOps, checkRate, ensureKernel, f32, registerSerializable } from './kernels/adam-support.js';
 
 interface Slot { originalName: string; variable: Variable }
 

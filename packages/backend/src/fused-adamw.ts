@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { FusedAdamOptimizer } from './fused-adam.js';
-import { checkRate, fail } from './kernels/adam-support.js';
+import { checkOptions } from '@genmod-internal/core';
+import { checkRate } from './kernels/adam-support.js';
 
 /** Options of {@link fusedAdamW} (and of the {@link FusedAdamWOptimizer} constructor). @since 0.1.0 */
 export interface FusedAdamWOptions {
@@ -53,12 +54,7 @@ export class FusedAdamWOptimizer extends FusedAdamOptimizer {
    * @param options β₁, β₂, ε and the weight decay λ (see {@link FusedAdamWOptions})
    */
   constructor(learningRate: number, options: FusedAdamWOptions = {}) {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('fusedAdamW', 'options', 'an object', options);
-    const keys = ['beta1', 'beta2', 'epsilon', 'weightDecay'];
-    for (const key of Object.keys(options)) {
-      if (!keys.includes(key)) throw new Error(`fusedAdamW: unknown option '${key}' (valid: ${keys.map((k) => `'${k}'`).join(', ')})`);
-    }
-    const { beta1 = 0.9, beta2 = 0.999, epsilon, weightDecay = 0.01 } = options;
+    const { beta1 = 0.9, beta2 = 0.999, epsilon, weightDecay = 0.01 } = checkOptions('fusedAdamW', options, ['beta1', 'beta2', 'epsilon', 'weightDecay']);
     super(learningRate, beta1, beta2, epsilon);
     checkRate('fusedAdamW', 'weightDecay', weightDecay, `a finite number ≥ 0 with learningRate·weightDecay < 1`, (x) => x >= 0 && learningRate * x < 1);
     this.weightDecay = weightDecay;

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { swapKernels, type WasmBackendLike } from './internal/overrides.js';
+import { installKernels, type InstalledKernels, type WasmBackendLike } from './internal/overrides.js';
 
 /** The input's buffer, shared: one more reference to it (what the cpu backend's Identity does). */
 function share(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
@@ -26,7 +26,7 @@ function sharing(kernelName: string, previous: KernelFunc): KernelConfig {
   return { kernelName, backendName: 'wasm', kernelFunc };
 }
 
-let installed: KernelConfig[] | undefined;
+const installed: InstalledKernels = {};
 
 /**
  * Re-registers the wasm backend's `Identity` kernel, and its `Cast` kernel where the dtype does not change,
@@ -62,19 +62,12 @@ let installed: KernelConfig[] | undefined;
  * @since 0.1.0
  */
 export function enableZeroCopyIdentity(): () => void {
-  if (installed !== undefined && installed.every((c) => tf.getKernel(c.kernelName, c.backendName) === c)) return () => {};
-  const configs: KernelConfig[] = [];
-  for (const name of [tf.Identity, tf.Cast]) {
-    const previous = tf.getKernel(name, 'wasm');
-    if (previous !== undefined) configs.push(sharing(name, previous.kernelFunc));
-  }
-  const restoreKernels = swapKernels(configs);
-  installed = configs;
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    restoreKernels();
-    if (installed === configs) installed = undefined;
-  };
+  return installKernels(installed, () => {
+    const configs: KernelConfig[] = [];
+    for (const name of [tf.Identity, tf.Cast]) {
+      const previous = tf.getKernel(name, 'wasm');
+      if (previous !== undefined) configs.push(sharing(name, previous.kernelFunc));
+    }
+    return configs;
+  });
 }

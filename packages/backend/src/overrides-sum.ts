@@ -9,7 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { checkBackendList, checkOptionsBag, swapKernels, type CpuBackendLike, type WasmBackendLike } from './internal/overrides.js';
+import { checkOptions } from '@genmod-internal/core';
+import { checkBackendList, installKernels, type CpuBackendLike, type InstalledKernels, type WasmBackendLike } from './internal/overrides.js';
 import { freeOnesRows, onesRow } from './kernels/ones-cache.js';
 
 const KERNEL_BACKENDS = ['cpu', 'wasm'] as const;
@@ -61,7 +62,7 @@ function kernelFor(backendName: 'cpu' | 'wasm', previous: KernelConfig): KernelC
   return { kernelName: tf.Sum, backendName, kernelFunc };
 }
 
-let installed: KernelConfig[] | undefined;
+const installed: InstalledKernels = {};
 
 /** Options of {@link enableFastColumnSum}. @since 0.1.0 */
 export interface FastColumnSumOptions {
@@ -106,22 +107,14 @@ export interface FastColumnSumOptions {
  */
 export function enableFastColumnSum(options?: FastColumnSumOptions): () => void {
   const fn = 'enableFastColumnSum';
-  const bag = checkOptionsBag(fn, options, ['backends']);
+  const bag = checkOptions(fn, options, ['backends']);
   const backends = checkBackendList(fn, bag.backends, KERNEL_BACKENDS, KERNEL_BACKENDS) as readonly ('cpu' | 'wasm')[];
-  if (installed !== undefined && installed.every((c) => tf.getKernel(c.kernelName, c.backendName) === c)) return () => {};
-  const configs: KernelConfig[] = [];
-  for (const name of backends) {
-    const previous = tf.getKernel(tf.Sum, name);
-    if (previous !== undefined) configs.push(kernelFor(name, previous));
-  }
-  const restoreKernels = swapKernels(configs);
-  installed = configs;
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    restoreKernels();
-    freeOnesRows();
-    if (installed === configs) installed = undefined;
-  };
+  return installKernels(installed, () => {
+    const configs: KernelConfig[] = [];
+    for (const name of backends) {
+      const previous = tf.getKernel(tf.Sum, name);
+      if (previous !== undefined) configs.push(kernelFor(name, previous));
+    }
+    return configs;
+  }, freeOnesRows);
 }

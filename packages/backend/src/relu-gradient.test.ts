@@ -151,8 +151,8 @@ describe('enableFusedReluGradients', () => {
 
   it('rejects bad options before touching the registry', () => {
     const relu = tf.getGradient('Relu');
-    expectThrowsClean(() => enableFusedReluGradients({ backend: ['cpu'] } as never), /^enableFusedReluGradients: options must be an object with keys among backends, got "unknown key \\"backend\\""$/);
-    expectThrowsClean(() => enableFusedReluGradients({ backends: ['webgl'] } as never), /^enableFusedReluGradients: options.backends must be an array of backend names among 'cpu', 'wasm', got \["webgl"\]$/);
+    expectThrowsClean(() => enableFusedReluGradients({ backend: ['cpu'] } as never), /^enableFusedReluGradients: unknown option 'backend' \(did you mean 'backends'\?\)$/);
+    expectThrowsClean(() => enableFusedReluGradients({ backends: ['webgl'] } as never), /^enableFusedReluGradients: options.backends must be an array of backend names among 'cpu', 'wasm', got \[webgl\]$/);
     expectThrowsClean(() => enableFusedReluGradients(3 as never), /options must be an object, got 3/);
     expect(tf.getGradient('Relu')).toBe(relu);
   });

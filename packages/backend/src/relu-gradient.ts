@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { checkBackendList, checkOptionsBag, swapKernels, type CpuBackendLike, type WasmBackendLike } from './internal/overrides.js';
+import { checkOptions } from '@genmod-internal/core';
+import { checkBackendList, swapKernels, type CpuBackendLike, type WasmBackendLike } from './internal/overrides.js';
 
 /** The kernel's name in the tfjs registry (and in `tf.profile`). */
 const STEP_MUL = 'GenmodStepMul';
@@ -144,7 +145,7 @@ export interface FusedReluGradientOptions {
  */
 export function enableFusedReluGradients(options?: FusedReluGradientOptions): () => void {
   const fn = 'enableFusedReluGradients';
-  const bag = checkOptionsBag(fn, options, ['backends']);
+  const bag = checkOptions(fn, options, ['backends']);
   const backends = checkBackendList(fn, bag.backends, KERNEL_BACKENDS, KERNEL_BACKENDS);
   if (isInstalled()) return () => {};
   const previous = { relu: tf.getGradient('Relu'), leaky: tf.getGradient('LeakyRelu'), stepMul: tf.getGradient(STEP_MUL) };

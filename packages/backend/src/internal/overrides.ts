@@ -1,35 +1,12 @@
 /**
- * What the opt-in kernel overrides share: argument checks in the house format, and swapping a kernel's
- * registration for one backend so that it can be put back.
+ * What the opt-in kernel overrides share: the `backends` option's check, swapping a kernel's registration for
+ * one backend so that it can be put back, and installing a set of such swaps once.
  *
  * Internal (not exported from the package index).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-/** Throws `${fn}: ${arg} must be ${expected}, got ${received}` (the house format of every genmod check). */
-export function fail(fn: string, arg: string, expected: string, received: unknown): never {
-  throw new Error(`${fn}: ${arg} must be ${expected}, got ${show(received)}`);
-}
-
-/** An options bag: undefined or a plain object with only the `keys` listed. */
-export function checkOptionsBag(fn: string, options: unknown, keys: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) fail(fn, 'options', 'an object', options);
-  const unknown = Object.keys(options).filter((k) => !keys.includes(k));
-  if (unknown.length > 0) fail(fn, 'options', `an object with keys among ${keys.join(', ')}`, `unknown key ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
-  return options as Record<string, unknown>;
-}
+import { fail } from '@genmod-internal/core';
 
 /** `options.backends`: a list of names among `allowed` (default `fallback`). */
 export function checkBackendList(fn: string, value: unknown, allowed: readonly string[], fallback: readonly string[]): readonly string[] {
@@ -62,6 +39,31 @@ export function swapKernels(configs: readonly KernelConfig[]): () => void {
       const p = previous[i];
       if (p !== undefined) tf.registerKernel(p);
     });
+  };
+}
+
+/** Where one opt-in keeps the kernels it installed (while they are the registered ones). */
+export interface InstalledKernels {
+  configs?: readonly KernelConfig[];
+}
+
+/**
+ * Installs the kernels `make()` builds in place of the registered ones, once: while `slot`'s kernels are still
+ * registered a second call changes nothing and returns a no-op. The returned function puts the previous
+ * kernels back (then runs `onRestore`), and does nothing on a second call.
+ */
+export function installKernels(slot: InstalledKernels, make: () => KernelConfig[], onRestore?: () => void): () => void {
+  if (slot.configs !== undefined && slot.configs.every((c) => tf.getKernel(c.kernelName, c.backendName) === c)) return () => {};
+  const configs = make();
+  const restoreKernels = swapKernels(configs);
+  slot.configs = configs;
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    restoreKernels();
+    onRestore?.();
+    if (slot.configs === configs) slot.configs = undefined;
   };
 }
 

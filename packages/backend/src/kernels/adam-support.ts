@@ -1,10 +1,10 @@
 /**
- * What the fused Adam optimizer needs besides the optimizer classes: the argument checks (the message format of
- * @genmod-internal/core's `fail`), the lazy registration of the fused kernel for the active backend, the class
+ * What the fused Adam optimizer needs besides the optimizer classes: the argument check of its rates, the lazy registration of the fused kernel for the active backend, the class
  * registration for tf.serialization, and the same update as tfjs ops for backends without a fused kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { fail } from '@genmod-internal/core';
 import { ADAM_KERNEL, type AdamAttrs, type AdamKernelArgs } from './adam-common.js';
 import { adamUpdateCpu, isCpuBackend } from './adam-cpu.js';
 import { adamUpdateWasm, isWasmBackend } from './adam-wasm.js';
@@ -12,22 +12,6 @@ import { adamUpdateWebGL, isWebGLBackend } from './adam-webgl.js';
 import { adamUpdateWebGPU, isWebGPUBackend } from './adam-webgpu.js';
 
 export const f32 = Math.fround;
-
-/** How a received value reads in a message (as @genmod-internal/core's `show`). */
-function show(value: unknown): string {
-  if (value instanceof tf.Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
-  if (typeof value === 'string') return value === '' ? '""' : value;
-  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
-  return String(value);
-}
-
-/**
- * `${fn}: ${arg} must be ${expected}, got ${received}`: the message of @genmod-internal/core's `fail` (this package
- * does not depend on the internal core, so the two lines are repeated here).
- */
-export function fail(fn: string, arg: string, expected: string, got: unknown): never {
-  throw new Error(`${fn}: ${arg} must be ${expected}, got ${show(got)}`);
-}
 
 export function checkRate(fn: string, arg: string, v: unknown, expected: string, ok: (x: number) => boolean): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) fail(fn, arg, expected, v);
