@@ -42,28 +42,17 @@ export function adamLoop(p: F32, m: F32, v: F32, g: F32, outP: F32, outM: F32, o
   const f = Math.fround;
   const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, c1, c2, epsilon, negLr, decay } = a;
   const n = p.length;
-  if (decay === 1) {
-    for (let i = 0; i < n; i++) {
-      const gi = g[i]!;
-      const mi = f(f(m[i]! * beta1) + f(gi * oneMinusBeta1));
-      const vi = f(f(v[i]! * beta2) + f(f(gi * gi) * oneMinusBeta2));
-      const mh = f(mi / c1);
-      const vh = f(vi / c2);
-      outP[i] = f(f(f(mh / f(f(Math.sqrt(vh)) + epsilon)) * negLr) + p[i]!);
-      outM[i] = mi;
-      outV[i] = vi;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const gi = g[i]!;
-      const mi = f(f(m[i]! * beta1) + f(gi * oneMinusBeta1));
-      const vi = f(f(v[i]! * beta2) + f(f(gi * gi) * oneMinusBeta2));
-      const mh = f(mi / c1);
-      const vh = f(vi / c2);
-      outP[i] = f(f(f(mh / f(f(Math.sqrt(vh)) + epsilon)) * negLr) + f(p[i]! * decay));
-      outM[i] = mi;
-      outV[i] = vi;
-    }
+  for (let i = 0; i < n; i++) {
+    const gi = g[i]!;
+    const mi = f(f(m[i]! * beta1) + f(gi * oneMinusBeta1));
+    const vi = f(f(v[i]! * beta2) + f(f(gi * gi) * oneMinusBeta2));
+    const mh = f(mi / c1);
+    const vh = f(vi / c2);
+    // AdamW's decoupled decay p·(1 − ηλ); without decay p itself (p·1 is the same float, one multiply less)
+    const pi = decay === 1 ? p[i]! : f(p[i]! * decay);
+    outP[i] = f(f(f(mh / f(f(Math.sqrt(vh)) + epsilon)) * negLr) + pi);
+    outM[i] = mi;
+    outV[i] = vi;
   }
 }
 
