@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectClose, expectNoLeaksAsync, expectThrowsClean, zCritical } from '@genmod-internal/testing';
 import { oracleDenoiser } from '../test/oracle.js';
+import { moments } from '../test/sigma-oracle.js';
 import { ddimSample, ddpmSample, dynamicThreshold, finalSample, linearSchedule, linspaceTimesteps, respace, trailingTimesteps, type Schedule, type SamplerStep } from './index.js';
 
 const MU = [0.7, -0.4];
@@ -12,17 +13,6 @@ const S = 0.4;
 const N = 4000;
 const base = linearSchedule(1000);
 afterAll(() => base.dispose());
-
-function moments(x: tf.Tensor): { mean: number[]; sd: number[] } {
-  const v = x.arraySync() as number[][];
-  return {
-    mean: [0, 1].map((d) => v.reduce((a, r) => a + r[d]!, 0) / v.length),
-    sd: [0, 1].map((d) => {
-      const m = v.reduce((a, r) => a + r[d]!, 0) / v.length;
-      return Math.sqrt(v.reduce((a, r) => a + (r[d]! - m) ** 2, 0) / (v.length - 1));
-    }),
-  };
-}
 
 /**
  * The exact law of the sampler's output for this oracle (everything is linear-Gaussian), per coordinate,
