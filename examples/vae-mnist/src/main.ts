@@ -25,14 +25,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackendFromArgs } from '@genmod/backend/node';
-import { exponentialDecay } from '@genmod/gumbel';
 import { saveState } from '@genmod/vae';
 import { Figure, colormap, type RGB } from '@genmod-examples/plot';
 import { fusedAdam } from '@genmod/backend';
 import { binarize, loadMnist } from './idx.js';
 import { dynamicBatches, randomSubset, selectRows, stochasticBinarize } from './binarize.js';
 import { evaluateElbo, evaluateIwae, meanSe } from './evaluate.js';
-import { discreteVae, gaussianVae, type Model } from './models.js';
+import { protocolModel, type Model } from './models.js';
 import { trainStep } from './train.js';
 import { drawDigits, timedLoop, type Curve } from './loop.js';
 import { runVqStage } from './vq-stage.js';
@@ -137,10 +136,9 @@ function lossCurves(path: string, runs: { label: string; curve: Curve[]; color: 
 
 /** The Gaussian VAE and the dVAE: training, test ELBO and IWAE NLL, figures. */
 async function runVaes(trainSet: { n: number; images: Uint8Array }, testSet: { n: number }, xTest: Float32Array, seconds: Record<Stage, number>, iwaeOptions: { k: number; images: number }, outDir: string): Promise<Record<string, unknown>[]> {
-  const gauss = gaussianVae(20, 400);
+  const gauss = protocolModel('gaussian').model;
   const N = 20, K = 10;
-  const tau = exponentialDecay({ initial: 1, rate: 1e-4, min: 0.5 });
-  const dvae = discreteVae(N, K, tau);
+  const { model: dvae, temperature: tau } = protocolModel('dvae');
   const results: Record<string, unknown>[] = [];
   const curves: { label: string; curve: Curve[]; color: RGB }[] = [];
   const colors: RGB[] = [[33, 113, 181], [200, 60, 40]];

@@ -4,6 +4,7 @@
  * function the trainer calls and the evaluation the summary reports.
  */
 import * as tf from '@tensorflow/tfjs';
+import { exponentialDecay } from '@genmod/gumbel';
 import { bernoulliLogLikelihood, codebookLookup, discreteElbo, elbo, iwaeBound, logMeanExp, type Stateful } from '@genmod/vae';
 import { layerVariables, variablesState } from './state.js';
 
@@ -109,4 +110,24 @@ export function discreteVae(n: number, k: number, temperature: (step: number) =>
     architecture: { latents: n, classes: k, codeDim, hidden },
     dispose: () => tf.dispose([...layers.flatMap((l) => [l.w, l.b]), codebook]),
   };
+}
+
+/** The names of the two VAEs of the showcase and of the time-to-quality protocol (bench/src/mnist). */
+export type ProtocolModelName = 'gaussian' | 'dvae';
+
+/**
+ * The showcase's two VAEs, as the protocol of bench/src/mnist (and its PyTorch peer) fixes them: the Gaussian VAE
+ * 784-400-(20, 20)-400-784, and the dVAE with 20 latents of 10 classes, codebook 10 × 16, hidden 400, temperature
+ * τ(step) = max(0.5, exp(−1e-4·step)) (`exponentialDecay`).
+ */
+export function protocolModel(name: 'gaussian'): { model: ReturnType<typeof gaussianVae> };
+export function protocolModel(name: 'dvae'): { model: ReturnType<typeof discreteVae>; temperature: (step: number) => number };
+export function protocolModel(name: ProtocolModelName): { model: Model; temperature?: (step: number) => number };
+export function protocolModel(name: ProtocolModelName): { model: Model; temperature?: (step: number) => number } {
+  if (name === 'gaussian') return { model: gaussianVae(20, 400) };
+  if (name === 'dvae') {
+    const temperature = exponentialDecay({ initial: 1, rate: 1e-4, min: 0.5 });
+    return { model: discreteVae(20, 10, temperature), temperature };
+  }
+  throw new Error(`protocolModel: name must be 'gaussian' or 'dvae', got ${JSON.stringify(name)}`);
 }
