@@ -55,8 +55,9 @@ export function formatTable(runs: Array<MnistResult | MnistFailure>): string {
   const rows = runs.map((r) => isResult(r)
     ? [r.model, r.framework, String(r.steps), r.stepsPerSecond.toFixed(1), r.passes.toFixed(2), pm(r.elbo.mean, r.elbo.se), `${pm(r.iwae.nll, r.iwae.se)} (k = ${r.iwae.k})`, r.evalSeconds.toFixed(0)]
     : [r.model, r.framework, `— ${r.error}`]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.filter((r) => r.length === header.length).map((r) => r[i]!.length)));
-  const line = (cells: string[]) => (cells.length === header.length ? cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ') : cells.join('  ')).trimEnd();
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.filter((r) => r.length === header.length || i < 2).map((r) => r[i]!.length)));
+  // a failed run: its model and framework in their columns, then the reason
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : cells.length === header.length ? c.padStart(widths[i]!) : c)).join('  ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   const ok = runs.filter(isResult);
   const models = [...new Set(ok.map((r) => r.model))];
