@@ -302,11 +302,16 @@ MODELS = {"gaussian": GaussianVae, "dvae": DiscreteVae}
 
 
 # ------------------------------------------------------------------------------------------------ training
+def adam(parameters):
+    """Adam with the showcase's settings: lr 2e-3, β = (0.9, 0.999), ε = 1e-7 (tf.train.adam's default)."""
+    return torch.optim.Adam(parameters, lr=LEARNING_RATE, betas=ADAM_BETAS, eps=ADAM_EPS)
+
+
 def train(model, probs, seconds, gen, log=None):
     """Adam (lr 2e-3, β = (0.9, 0.999), ε = 1e-7) on −mean ELBO, batches of 128, until `seconds` of wall clock
     have passed since the first step (checked before each step, as the showcase's timedLoop; each batch's
     preparation is inside the budget). Returns (steps, seconds measured)."""
-    opt = torch.optim.Adam(model.parameters, lr=LEARNING_RATE, betas=ADAM_BETAS, eps=ADAM_EPS)
+    opt = adam(model.parameters)
     batches = Batches(probs, BATCH, gen)
     start = time.perf_counter()
     last = start
