@@ -6,14 +6,14 @@
  * causal transformer prior over its codes (on MNIST statically binarized at pixel > 127), which samples new
  * digits and reports the prior's test negative log-likelihood in bits per code.
  *
- *   npx tsx src/main.ts                 about 4 minutes in all (wasm)
+ *   npx tsx src/main.ts                 about 4½ minutes in all (wasm)
  *   npx tsx src/main.ts --only=vq       the VQ-VAE + prior alone (about 1½ minutes); --only=vae: the two VAEs alone
  *   npx tsx src/main.ts --minutes=20    a longer run (or --seconds=N: the training budget of the stages run, shared
  *                                       72 : 48 : 30 : 50 by the Gaussian VAE, the dVAE, the VQ-VAE and its prior)
  *   npx tsx src/main.ts --backend=cpu   another backend (cuda, native, wasm, cpu; see @genmod/backend)
  *   npx tsx src/main.ts --iwae-k=1000 --iwae-images=10000
  *                                       the IWAE's samples per image (default 1000) and images (default 200, a
- *                                       seeded random subset; 10000 = the whole test set, about 30 minutes on wasm)
+ *                                       seeded random subset; 10000 = the whole test set, about 35 minutes on wasm)
  *
  * Writes out/reconstructions.png, out/samples.png, out/traversal.png, out/loss-curves.png (the VAEs),
  * out/vq-prior-samples.png, out/vq-prior-curve.png (the VQ-VAE and its prior) and out/summary.json; and the
