@@ -15,7 +15,7 @@ export interface MnistArgs {
   /** the first N test images of the fixed binarization (10,000 = all) */
   testImages: number;
   models: MnistModelName[];
-  /** threads of both frameworks (ours: the wasm backend's; the peer: torch.set_num_threads) */
+  /** threads of both frameworks, 1 to 8 (ours: chooseBackend's `threads`, threaded wasm; the peer: torch.set_num_threads) */
   threads: number;
   /** run the PyTorch peer after ours */
   peer: boolean;
@@ -32,10 +32,10 @@ const USAGE = 'usage: tsx src/mnist/main.ts [--seconds=180] [--iwae-k=1000] [--t
 
 /**
  * Parses `--name=value` flags over {@link DEFAULTS}. Throws on an unknown flag (naming the nearest known one),
- * a flag without `=value`, a repeated flag or a bad value. `threadsSupported`: whether the backend chooser takes
- * `threads` (until it does, only --threads=1 is accepted).
+ * a flag without `=value`, a repeated flag or a bad value. `--threads` is 1 to 8 (chooseBackend's range); the
+ * runner checks that the backend runs that many.
  */
-export function parseMnistArgs(argv: readonly string[], threadsSupported = false): MnistArgs {
+export function parseMnistArgs(argv: readonly string[]): MnistArgs {
   const r: MnistArgs = { ...DEFAULTS, models: [...DEFAULTS.models] };
   const seen = new Set<string>();
   for (const a of argv) {
@@ -65,10 +65,7 @@ export function parseMnistArgs(argv: readonly string[], threadsSupported = false
       case 'iwae-k': r.iwaeK = integer(1); break;
       case 'test-images': r.testImages = integer(2, 10_000); break; // a standard error needs two images
       case 'seed': r.seed = integer(0, 2 ** 32 - 1); break;
-      case 'threads':
-        r.threads = integer(1, 64);
-        if (r.threads !== 1 && !threadsSupported) throw new Error(`mnist: --threads=${v}: @genmod/backend's chooseBackend has no threads option yet (threaded wasm in Node is being added); only --threads=1 runs now`);
-        break;
+      case 'threads': r.threads = integer(1, 8); break;
       case 'peer':
         if (v !== 'true' && v !== 'false') throw new Error(`mnist: --peer must be true or false, got "${v}"`);
         r.peer = v === 'true';

@@ -115,8 +115,17 @@ function runPeer(name: MnistModelName, a: MnistArgs): MnistResult | MnistFailure
 
 async function main() {
   const a = parseMnistArgs(process.argv.slice(2));
-  const choice = await chooseNodeBackend(a.backend);
-  const framework = `tfjs ${tf.version.tfjs} ${choice.active} (${a.threads} thread${a.threads === 1 ? '' : 's'})`;
+  // chooseBackend's `threads` (threaded wasm in Node) where asked for; a @genmod/backend without that option
+  // ignores it and runs one thread, which the check below refuses
+  const options: NonNullable<Parameters<typeof chooseNodeBackend>[1]> & { threads?: number } = {};
+  if (a.threads !== 1) options.threads = a.threads;
+  const choice = await chooseNodeBackend(a.backend, options);
+  const threads = (choice as { threads?: number }).threads ?? 1;
+  if (threads !== a.threads) {
+    const why = choice.details.length > 0 ? ` (${choice.details.join('; ')})` : ' (this @genmod/backend has no threads option: build it with threaded wasm, or run --threads=1)';
+    throw new Error(`mnist: --threads=${a.threads}, but the ${choice.active} backend runs ${threads} thread${threads === 1 ? '' : 's'}${why}`);
+  }
+  const framework = `tfjs ${tf.version.tfjs} ${choice.active} (${threads} thread${threads === 1 ? '' : 's'})`;
   const data = loadMnist(dataDir);
   const xTest = stochasticBinarize(data.test.images.subarray(0, a.testImages * 784), a.seed);
   let testOnes = 0;

@@ -7,7 +7,7 @@ describe('parseMnistArgs', () => {
     expect(parseMnistArgs([])).toEqual({ seconds: 180, iwaeK: 1000, testImages: 10_000, models: ['gaussian', 'dvae'], threads: 1, peer: true, seed: 1, backend: 'wasm' });
     expect(parseMnistArgs(['--seconds=5.5', '--iwae-k=20', '--test-images=200', '--models=dvae', '--threads=1', '--peer=false', '--seed=0', '--backend=cpu']))
       .toEqual({ seconds: 5.5, iwaeK: 20, testImages: 200, models: ['dvae'], threads: 1, peer: false, seed: 0, backend: 'cpu' });
-    expect(parseMnistArgs(['--threads=2'], true).threads).toBe(2);
+    expect(parseMnistArgs(['--threads=2']).threads).toBe(2);
     expect(DEFAULTS.models).toEqual(['gaussian', 'dvae']); // not mutated by a parse
   });
 
@@ -30,8 +30,8 @@ describe('parseMnistArgs', () => {
     expect(() => parseMnistArgs(['--models=dvae,dvae'])).toThrow(/each once/);
     expect(() => parseMnistArgs(['--peer=yes'])).toThrow('mnist: --peer must be true or false, got "yes"');
     expect(() => parseMnistArgs(['--backend=webgl'])).toThrow('mnist: --backend must be wasm or cpu, got "webgl"');
-    expect(() => parseMnistArgs(['--threads=2'])).toThrow(/--threads=2: @genmod\/backend's chooseBackend has no threads option yet/);
-    expect(() => parseMnistArgs(['--threads=0'], true)).toThrow(/--threads must be an integer in \[1, 64\]/);
+    expect(() => parseMnistArgs(['--threads=0'])).toThrow('mnist: --threads must be an integer in [1, 8], got "0"');
+    expect(() => parseMnistArgs(['--threads=9'])).toThrow(/--threads must be an integer in \[1, 8\]/);
   });
 });
 
