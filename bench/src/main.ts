@@ -3,7 +3,7 @@
  * peer (../shared/peer/bench_torch.py), in the same run, printing median ms/step and the ratio to PyTorch.
  *
  *   npm run bench -- [--backends=wasm,cpu | --backend=NAME] [--iters=50] [--warmup=10] [--budget=30] [--only=gumbel]
- *                    [--matmul-gradient=both|fast|tfjs] [--probes=true|false] [--tfjs-adam]
+ *                    [--matmul-gradient=both|fast|tfjs] [--probes=true|false] [--tfjs-adam] [--threads=1]
  *
  * Each workload runs up to `warmup` untimed steps (at least 2, at most a third of the budget), then timed steps until `iters` are done or `budget` seconds have
  * passed (at least 5): the cpu backend is slow enough on the larger workloads to need the cap.
@@ -52,6 +52,11 @@ const budgetMs = 1000 * Number(arg('budget', '30'));
 const backends = backendListFromArgs();
 const matMulGradient = arg('matmul-gradient', 'both');
 const runProbes = arg('probes', 'true') !== 'false';
+// wasm's threads (chooseBackend's `threads`, applied when wasm first starts in this process)
+const threads = Number(arg('threads', '1'));
+if (!Number.isInteger(threads) || threads < 1 || threads > 8) throw new Error(`--threads must be an integer from 1 to 8, got "${arg('threads', '1')}"`);
+/** chooseNodeBackend with the run's wasm threads. */
+const choose = (backend: BackendName, options: Parameters<typeof chooseNodeBackend>[1] = {}) => chooseNodeBackend(backend, { ...options, ...(backend === 'wasm' ? { threads } : {}) });
 if (!['both', 'fast', 'tfjs'].includes(matMulGradient)) throw new Error(`--matmul-gradient must be both, fast or tfjs, got "${matMulGradient}"`);
 const selected = workloads.filter((w) => !only || only.split(',').some((p) => w.name.startsWith(p)));
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -112,7 +117,8 @@ async function timeOurs(backend: BackendName): Promise<Map<string, Map<string, T
   const variants = variantsFor(backend);
   for (const v of variants) out.set(v.label, new Map());
   // start from tfjs's own gradient; the fast one is switched on around each of its steps
-  await chooseNodeBackend(backend, { fastMatMulGradient: false });
+  const choice = await choose(backend, { fastMatMulGradient: false });
+  if (backend === 'wasm') console.log(`wasm: ${choice.threads} thread${choice.threads === 1 ? '' : 's'}${choice.details.length ? ` (${choice.details.join('; ')})` : ''}`);
   const stepWith = (fast: boolean, step: () => void) => {
     const restore = fast ? enableFastMatMulGradient() : () => {};
     try {
@@ -153,7 +159,7 @@ async function timeOurs(backend: BackendName): Promise<Map<string, Map<string, T
     states.forEach((s) => s.dispose());
     variants.forEach((v, j) => out.get(v.label)!.set(w.name, { ...quantiles(times[j]!), counts: counts[j] }));
   }
-  await chooseNodeBackend(backend); // leave the backend as apps run it
+  await choose(backend); // leave the backend as apps run it
   return out;
 }
 
@@ -162,7 +168,7 @@ async function timeOurs(backend: BackendName): Promise<Map<string, Map<string, T
  * without kernel overrides (as chooseBackend sets up webgl / webgpu), counted.
  */
 async function countGpuProxy(backend: BackendName): Promise<Map<string, StepCounts>> {
-  await chooseNodeBackend(backend, { fastMatMulGradient: false, kernelOverrides: false });
+  await choose(backend, { fastMatMulGradient: false, kernelOverrides: false });
   const out = new Map<string, StepCounts>();
   try {
     for (const w of selected) {
@@ -175,14 +181,14 @@ async function countGpuProxy(backend: BackendName): Promise<Map<string, StepCoun
       }
     }
   } finally {
-    await chooseNodeBackend(backend); // leave the backend as apps run it
+    await choose(backend); // leave the backend as apps run it
   }
   return out;
 }
 
 /** Each probe's counts on a backend (one call after a warm-up call), set up as a GPU backend runs (no overrides). */
 async function countProbes(backend: BackendName): Promise<Map<string, StepCounts>> {
-  await chooseNodeBackend(backend, { fastMatMulGradient: false, kernelOverrides: false });
+  await choose(backend, { fastMatMulGradient: false, kernelOverrides: false });
   const out = new Map<string, StepCounts>();
   try {
     for (const p of probes) {
@@ -194,7 +200,7 @@ async function countProbes(backend: BackendName): Promise<Map<string, StepCounts
       }
     }
   } finally {
-    await chooseNodeBackend(backend);
+    await choose(backend);
   }
   return out;
 }
@@ -257,7 +263,7 @@ async function main() {
   if (readSites.length) console.log(`\nreads came from:\n  ${readSites.join('\n  ')}`);
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), iters, warmup, tfjs: tf.version.tfjs, freeKernels: FREE_KERNELS, records, probes: probeRecords }, null, 2));
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), iters, warmup, wasmThreads: threads, tfjs: tf.version.tfjs, freeKernels: FREE_KERNELS, records, probes: probeRecords }, null, 2));
 }
 
 main().catch((e) => {

@@ -15,25 +15,35 @@ const argvOf = (): string[] => (globalThis as { process?: { argv?: string[] } })
 const envOf = (): Env => (globalThis as { process?: { env?: Env } }).process?.env ?? {};
 
 /**
- * Reads `--backend=NAME` (or `--backend NAME`) and `--fallback` from argv, then GENMOD_BACKEND and
- * GENMOD_BACKEND_FALLBACK=1; wasm by default.
+ * Reads `--backend=NAME` (or `--backend NAME`), `--fallback` and `--threads=N` (wasm's threads, see
+ * ChooseBackendOptions.threads) from argv, then GENMOD_BACKEND, GENMOD_BACKEND_FALLBACK=1 and
+ * GENMOD_WASM_THREADS; wasm by default, `threads` only when given.
  * @example
  * ```ts
  * console.log(backendFromArgs(['node', 'main.js', '--backend=cpu'], {})); // { name: 'cpu', fallback: false }
+ * console.log(backendFromArgs(['node', 'main.js', '--threads=2'], {})); // { name: 'wasm', fallback: false, threads: 2 }
  * ```
  * @since 0.1.0
  */
-export function backendFromArgs(argv: readonly string[] = argvOf(), env: Env = envOf()): { name: NodeBackendName; fallback: boolean } {
+export function backendFromArgs(argv: readonly string[] = argvOf(), env: Env = envOf()): { name: NodeBackendName; fallback: boolean; threads?: number } {
   let name: string | undefined;
+  let threads: string | undefined;
   argv.forEach((a, i) => {
     if (a.startsWith('--backend=')) name = a.slice('--backend='.length);
     else if (a === '--backend') name = argv[i + 1];
+    else if (a.startsWith('--threads=')) threads = a.slice('--threads='.length);
+    else if (a === '--threads') threads = argv[i + 1];
   });
+  threads ??= env.GENMOD_WASM_THREADS;
+  if (threads !== undefined && !/^[1-8]$/.test(threads)) {
+    throw new Error(`threads must be an integer from 1 to 8, got "${threads}" (from --threads or GENMOD_WASM_THREADS)`);
+  }
   name ??= env.GENMOD_BACKEND ?? 'wasm';
   if (!(NODE_BACKENDS as readonly string[]).includes(name)) {
     throw new Error(`backend must be one of ${NODE_BACKENDS.join(', ')}, got "${name}" (from --backend or GENMOD_BACKEND)`);
   }
-  return { name: name as NodeBackendName, fallback: argv.includes('--fallback') || env.GENMOD_BACKEND_FALLBACK === '1' };
+  const fallback = argv.includes('--fallback') || env.GENMOD_BACKEND_FALLBACK === '1';
+  return { name: name as NodeBackendName, fallback, ...(threads !== undefined ? { threads: Number(threads) } : {}) };
 }
 
 /**
@@ -74,8 +84,9 @@ export async function chooseNodeBackend(requested?: NodeBackendName, options: Om
 }
 
 /**
- * `chooseNodeBackend(backendFromArgs())`, printing the choice (`backend: wasm`, or `backend: wasm (asked for
- * cuda; cuda: …)`); `--tfjs-matmul-gradient` (or GENMOD_TFJS_MATMUL_GRADIENT=1) keeps tfjs's own matMul gradient.
+ * `chooseNodeBackend(backendFromArgs())`, printing the choice (`backend: wasm`, `backend: wasm, 2 threads`, or
+ * `backend: wasm (asked for cuda; cuda: …)`, and any line of `details` about threads);
+ * `--tfjs-matmul-gradient` (or GENMOD_TFJS_MATMUL_GRADIENT=1) keeps tfjs's own matMul gradient.
  * @example
  * ```ts
  * await chooseBackendFromArgs(['node', 'main.js', '--backend=cpu'], {}); // prints "backend: cpu"
@@ -83,9 +94,11 @@ export async function chooseNodeBackend(requested?: NodeBackendName, options: Om
  * @since 0.1.0
  */
 export async function chooseBackendFromArgs(argv: readonly string[] = argvOf(), env: Env = envOf(), options: Omit<ChooseBackendOptions, 'platform' | 'fallback' | 'fastMatMulGradient'> = {}): Promise<BackendChoice> {
-  const { name, fallback } = backendFromArgs(argv, env);
+  const { name, fallback, threads } = backendFromArgs(argv, env);
   const fastMatMulGradient = !argv.includes('--tfjs-matmul-gradient') && env.GENMOD_TFJS_MATMUL_GRADIENT !== '1';
-  const choice = await chooseNodeBackend(name, { ...options, fallback, fastMatMulGradient });
-  console.log(`backend: ${choice.active}${choice.reason ? ` (asked for ${choice.requested}; ${choice.reason})` : ''}`);
+  const choice = await chooseNodeBackend(name, { ...(threads !== undefined ? { threads } : {}), ...options, fallback, fastMatMulGradient });
+  const threadCount = (choice.threads ?? 1) > 1 ? `, ${choice.threads} threads` : '';
+  console.log(`backend: ${choice.active}${threadCount}${choice.reason ? ` (asked for ${choice.requested}; ${choice.reason})` : ''}`);
+  for (const line of choice.details.filter((d) => d.startsWith('threads:'))) console.log(`backend: ${line}`);
   return choice;
 }

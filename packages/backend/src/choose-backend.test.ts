@@ -39,6 +39,16 @@ describe('backendFromArgs', () => {
     expect(backendFromArgs(['node', 'main.js'], { GENMOD_BACKEND_FALLBACK: '1' }).fallback).toBe(true);
   });
 
+  it('reads --threads=N, --threads N and GENMOD_WASM_THREADS (1 to 8), the flag first', () => {
+    expect(backendFromArgs(['node', 'main.js', '--threads=2'], {})).toEqual({ name: 'wasm', fallback: false, threads: 2 });
+    expect(backendFromArgs(['node', 'main.js', '--threads', '4'], {}).threads).toBe(4);
+    expect(backendFromArgs(['node', 'main.js'], { GENMOD_WASM_THREADS: '3' }).threads).toBe(3);
+    expect(backendFromArgs(['node', 'main.js', '--threads=1'], { GENMOD_WASM_THREADS: '3' }).threads).toBe(1);
+    for (const bad of ['0', '9', '2.5', 'two', '']) {
+      expect(() => backendFromArgs(['node', 'main.js', `--threads=${bad}`], {})).toThrow(`threads must be an integer from 1 to 8, got "${bad}" (from --threads or GENMOD_WASM_THREADS)`);
+    }
+  });
+
   it('names an unknown backend and where it came from', () => {
     expect(() => backendFromArgs(['node', 'main.js', '--backend=webgpu'], {})).toThrow('backend must be one of cuda, native, wasm, cpu, got "webgpu" (from --backend or GENMOD_BACKEND)');
   });
@@ -74,7 +84,7 @@ describe('chooseBackend in Node', () => {
   it('starts wasm and cpu as asked, with no reason', async () => {
     expect(await chooseBackend('cpu')).toEqual({ requested: 'cpu', active: 'cpu', reasons: [], details: [] });
     expect(tf.getBackend()).toBe('cpu');
-    expect(await chooseBackend('wasm')).toEqual({ requested: 'wasm', active: 'wasm', reasons: [], details: [] });
+    expect(await chooseBackend('wasm')).toEqual({ requested: 'wasm', active: 'wasm', reasons: [], details: [], threads: 1 });
     expect(tf.getBackend()).toBe('wasm');
     expect((await chooseBackend()).active).toBe('wasm'); // nothing asked for: wasm first
   });
@@ -103,7 +113,7 @@ describe('chooseBackend in Node', () => {
 
   it('cuda with --fallback: falls back to wasm and says why', async () => {
     const choice = await chooseBackend('cuda', { fallback: true });
-    expect(choice).toEqual({ requested: 'cuda', active: 'wasm', reasons: [expect.any(String)], reason: expect.stringMatching(/^cuda: the package @tensorflow\/tfjs-node-gpu is not installed/), details: [] });
+    expect(choice).toEqual({ requested: 'cuda', active: 'wasm', reasons: [expect.any(String)], reason: expect.stringMatching(/^cuda: the package @tensorflow\/tfjs-node-gpu is not installed/), details: [], threads: 1 });
     expect(tf.getBackend()).toBe('wasm');
   });
 

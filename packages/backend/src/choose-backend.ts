@@ -12,7 +12,10 @@
  * or pass `loaders`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { checkInteger } from '@genmod-internal/core';
 import { setFastMatMulGradient, setKernelOverrides } from './internal/installs.js';
+import { syncReadbackProblem, webglDetails, webgpuProblem } from './internal/gpu-checks.js';
+import { MAX_WASM_THREADS, prepareWasmThreads, wasmModule, type ThreadsPlan, type WasmModuleLike } from './internal/wasm-threads.js';
 
 /** The backends a Node process can choose. */
 export const NODE_BACKENDS = Object.freeze(['cuda', 'native', 'wasm', 'cpu'] as const);
@@ -50,8 +53,13 @@ export interface BackendChoice {
   reasons: string[];
   /** `reasons` joined by '; ', present when the active backend is not the one asked for */
   reason?: string;
-  /** what is known of the active backend's device (WebGPU adapter, WebGL version and renderer) */
+  /**
+   * what is known of the active backend's device (WebGPU adapter, WebGL version and renderer), and why
+   * `threads` was not applied where it was not
+   */
   details: string[];
+  /** on wasm: the threads its XNNPACK pool runs on (1 unless `threads` was asked for and applied) */
+  threads?: number;
 }
 
 /**
@@ -79,6 +87,15 @@ export interface ChooseBackendOptions {
    * installed them.
    */
   kernelOverrides?: boolean;
+  /**
+   * wasm only: the threads of tfjs-backend-wasm's threaded SIMD build, 1 to 8 (default 1: the single-thread
+   * build). Applies at the wasm backend's first start. In Node it starts the pthread workers from the
+   * package's own files (tfjs 4.x cannot start them in Node), on the tfjs-backend-wasm versions it is verified
+   * on (4.22.0; on others it runs on one thread and `details` says why); results are the same bits as on one
+   * thread. In a page, tfjs runs threads only where the page is cross-origin isolated, at most half the
+   * logical cores. `BackendChoice.threads` says what runs.
+   */
+  threads?: number;
   /** default: 'node' where `process.versions.node` exists, else 'browser' */
   platform?: Platform;
   /**
@@ -117,68 +134,6 @@ function loadFailure(name: BackendName, e: unknown): string {
   return `${pkg} failed to load: ${msg}`;
 }
 
-interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
-  isFallbackAdapter?: boolean;
-}
-interface NavigatorGpu {
-  requestAdapter(options?: object): Promise<GpuAdapterLike | null>;
-}
-
-/** Why WebGPU cannot run here, or undefined when an adapter is there (its description goes into `details`). */
-async function webgpuProblem(details: string[]): Promise<string | undefined> {
-  const gpu = (globalThis as { navigator?: { gpu?: NavigatorGpu } }).navigator?.gpu;
-  if (!gpu) {
-    return 'navigator.gpu missing (this browser does not expose WebGPU; Chromium needs a secure context, and headless Chromium --enable-unsafe-webgpu)';
-  }
-  let adapter: GpuAdapterLike | null;
-  try {
-    adapter = await gpu.requestAdapter();
-  } catch (e) {
-    return `navigator.gpu.requestAdapter() threw: ${(e as Error).message}`;
-  }
-  if (adapter === null) return 'navigator.gpu.requestAdapter() returned null (no usable GPU adapter; blocklisted driver or WebGPU disabled)';
-  const info = adapter.info ?? {};
-  const name = [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(' / ') || 'unnamed adapter';
-  details.push(`WebGPU adapter: ${name}${adapter.isFallbackAdapter ? ' (fallback adapter)' : ''}`);
-  return undefined;
-}
-
-/**
- * tfjs-webgpu reads synchronously (dataSync, which the packages use in argument checks) by copying the buffer
- * into a canvas. Where the browser cannot do that, dataSync returns zeros: check it on a value computed on the
- * device (CPU forwarding off, or the add would run on the CPU).
- */
-function syncReadbackProblem(): string | undefined {
-  const flag = 'WEBGPU_CPU_FORWARD';
-  const saved = tf.env().getBool(flag);
-  tf.env().set(flag, false);
-  try {
-    const t = tf.tidy(() => tf.add(tf.scalar(41), tf.scalar(1)));
-    const v = t.dataSync()[0];
-    t.dispose();
-    if (v !== 42) return `synchronous readback is broken here (dataSync of 41 + 1 gave ${v}; the browser could not copy a WebGPU buffer into a canvas), and the packages read synchronously in their argument checks`;
-    return undefined;
-  } catch (e) {
-    return `synchronous readback threw: ${(e as Error).message}`;
-  } finally {
-    tf.env().set(flag, saved);
-  }
-}
-
-function webglDetails(details: string[]): void {
-  try {
-    const version = tf.env().getNumber('WEBGL_VERSION');
-    const float32 = tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE');
-    details.push(`WebGL ${version}, ${float32 ? 'float32' : 'float16 (reduced precision!)'} render targets`);
-    const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
-    const ext = gl?.getExtension('WEBGL_debug_renderer_info');
-    if (gl && ext) details.push(`WebGL renderer: ${gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)}`);
-  } catch {
-    /* the renderer string is a nicety */
-  }
-}
-
 async function trySetBackend(name: string): Promise<string | undefined> {
   try {
     if (await tf.setBackend(name)) return undefined;
@@ -188,8 +143,19 @@ async function trySetBackend(name: string): Promise<string | undefined> {
   }
 }
 
+/** The wasm module of the last start with `threads`, for BackendChoice.threads. */
+let wasm: WasmModuleLike | undefined;
+
+/** Why fewer threads run than asked, when nothing was said yet. */
+function threadsShortfall(threads: number, platform: Platform, said: boolean): string[] {
+  const running = wasm?.getThreadsCount() ?? 1;
+  if (said || running >= threads) return [];
+  const why = platform === 'browser' ? 'tfjs-backend-wasm runs threads only in a cross-origin isolated page, at most half the logical cores' : 'the single-thread build was loaded (was setWasmPaths given a file?)';
+  return [`threads: ${threads} asked, ${running} running: ${why}`];
+}
+
 /** Starts one backend: undefined when it runs, else why not. */
-async function start(name: BackendName, options: ChooseBackendOptions, details: string[]): Promise<string | undefined> {
+async function start(name: BackendName, options: ChooseBackendOptions, platform: Platform, details: string[]): Promise<string | undefined> {
   const attempt: string[] = [];
   if (name === 'webgpu') {
     const problem = await webgpuProblem(attempt);
@@ -208,7 +174,18 @@ async function start(name: BackendName, options: ChooseBackendOptions, details: 
         : `${BACKEND_PACKAGES[name]} loaded but registered no '${tfName(name)}' backend (is it built for the same @tensorflow/tfjs-core?)`;
     }
   }
-  const problem = await trySetBackend(tfName(name));
+  let plan: ThreadsPlan | undefined;
+  if (name === 'wasm' && options.threads !== undefined) {
+    wasm = await wasmModule(options.loaders?.wasm, importPackage);
+    plan = wasm === undefined ? { restore: () => undefined, notes: [`threads: ${options.threads} not applied: the wasm loader did not return the @tensorflow/tfjs-backend-wasm module`] } : await prepareWasmThreads(options.threads, platform === 'node', wasm);
+  }
+  let problem: string | undefined;
+  try {
+    problem = await trySetBackend(tfName(name));
+  } finally {
+    plan?.restore();
+  }
+  if (plan !== undefined && problem === undefined) details.push(...plan.notes, ...threadsShortfall(options.threads!, platform, plan.notes.length > 0));
   if (problem !== undefined) return name === 'cuda' || name === 'native' ? 'the tensorflow backend did not initialise' : problem;
   if (name === 'cuda') {
     const gpu = (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
@@ -270,17 +247,19 @@ export async function chooseBackend(requested?: BackendName, options: ChooseBack
   if (options.backends !== undefined && (!Array.isArray(options.backends) || options.backends.length === 0 || bad.length > 0)) {
     throw new Error(`options.backends must list some of ${names.join(', ')}, got ${JSON.stringify(options.backends)}`);
   }
+  if (options.threads !== undefined) checkInteger('chooseBackend', 'options.threads', options.threads, { min: 1, max: MAX_WASM_THREADS });
   const fallback = options.fallback ?? requested === undefined;
   const order = backendOrder(requested, platform, options.backends);
   const reasons: string[] = [];
   const details: string[] = [];
   for (const name of order) {
-    const failure = await start(name, options, details);
+    const failure = await start(name, options, platform, details);
     if (failure === undefined) {
       await tf.ready();
       setFastMatMulGradient(options.fastMatMulGradient ?? true);
       setKernelOverrides(options.kernelOverrides ?? true, tf.getBackend());
-      return { requested, active: tf.getBackend(), reasons, ...(reasons.length ? { reason: reasons.join('; ') } : {}), details };
+      const threads = tf.getBackend() === 'wasm' ? { threads: (wasm ?? (await wasmModule(options.loaders?.wasm, importPackage)))?.getThreadsCount() ?? 1 } : {};
+      return { requested, active: tf.getBackend(), reasons, ...(reasons.length ? { reason: reasons.join('; ') } : {}), details, ...threads };
     }
     reasons.push(`${name}: ${failure}`);
     if (!fallback) {

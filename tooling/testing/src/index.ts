@@ -5,3 +5,4 @@ export { goldenDir, goldenFiles, loadGolden, repoRoot, sharedGoldenDir } from '.
 export { chiSquare, chiSquareCritical, countLabels, ksCritical, ksStatistic, zCritical } from './stats.js';
 export { describeReadmeExamples, readmeExamples } from './readme.js';
 export { memoryHandler } from './io.js';
+export { runScriptInNode } from './node-script.js';

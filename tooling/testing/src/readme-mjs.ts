@@ -38,7 +38,7 @@ export function stripTypes(code: string, fileName = 'example.ts'): string {
 }
 
 /** Bare imports the bundle takes from source: the package itself (and its subpaths) and @genmod-internal/*. */
-function fromSource(pkgDir: string, selfName: string): Plugin {
+export function fromSource(pkgDir: string, selfName: string): Plugin {
   const require = createRequire(join(pkgDir, 'package.json'));
   const self = new RegExp(`^${selfName.replace(/[/.]/g, '\\$&')}(/[a-z0-9-]+)?$`);
   return {
