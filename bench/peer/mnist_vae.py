@@ -382,14 +382,14 @@ def run(args, log):
     result = {
         "framework": f"torch {torch.__version__} ({torch.get_num_threads()} thread{'' if torch.get_num_threads() == 1 else 's'})",
         "model": args.model,
-        "seconds": args.seconds,
+        "seconds": int(args.seconds) if float(args.seconds).is_integer() else args.seconds,
         "steps": steps,
         "trainSeconds": round(train_seconds, 3),
         "stepsPerSecond": round(steps / train_seconds, 3) if train_seconds > 0 else 0.0,
         "passes": round(steps * BATCH / train_bytes.shape[0], 4),
     }
     if args.model == "dvae":
-        result["finalTemperature"] = round(exponential_decay(steps), 6)
+        result["finalTemperature"] = round(exponential_decay(max(0, steps - 1)), 6)  # τ of the last step taken
     result.update({
         "testImages": args.test_images,
         "testOnes": int(bits.sum(dtype=np.int64)),
