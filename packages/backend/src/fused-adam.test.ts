@@ -4,6 +4,7 @@ import { expectNoLeaks, expectNoLeaksAsync, expectThrowsClean } from '@genmod-in
 import { fusedAdam, fusedAdamW, FusedAdamOptimizer, FusedAdamWOptimizer } from './index.js';
 import { adamOps } from './kernels/adam-support.js';
 import { ADAM_KERNEL, type AdamAttrs } from './kernels/adam-common.js';
+import { simdAdam } from './kernels/adam-wasm.js';
 
 /** A small MLP (2 → 16 → 16 → 1, tanh) as named variables, built from a fixed seed; `prefix` keeps names apart. */
 function mlp(prefix: string, seed = 1) {
@@ -205,8 +206,13 @@ describe('the GenmodAdamUpdate kernel', () => {
   it('equals the op-by-op fallback (used where a backend has no kernel) bit for bit, any rank, with and without decay', () => {
     fusedAdam(0.1).applyGradients([]); // registers the kernel for the active backend
     const f = Math.fround;
-    for (const [shape, decay] of [[[], 1], [[7], 1], [[3, 5], f(1 - 0.01 * 0.3)], [[2, 3, 4, 5], 1]] as Array<[number[], number]>) {
-      const [p, m, v, g] = [1, 2, 3, 4].map((s) => tf.randomNormal(shape, 0, 1, 'float32', s));
+    // sizes 1, 7, 15, 120, 1001 (on wasm: the SIMD loop's four lanes and its one-at-a-time tail); the last
+    // with gradients from 1e-30 to 1e30 (g² underflows to subnormals and zero, and overflows)
+    const cases: Array<[number[], number, number]> = [[[], 1, 1], [[7], 1, 1], [[3, 5], f(1 - 0.01 * 0.3), 1], [[2, 3, 4, 5], 1, 1], [[1001], f(1 - 0.01 * 0.3), 0]];
+    for (const [shape, decay, plain] of cases) {
+      const [p, m, v, g0] = [1, 2, 3, 4].map((s) => tf.randomNormal(shape, 0, 1, 'float32', s));
+      const g = plain ? g0 : tf.tidy(() => tf.mul(g0!, tf.pow(10, tf.round(tf.randomUniform(shape, -30, 30, 'float32', 5)))));
+      if (!plain) g0!.dispose();
       const attrs: AdamAttrs = { beta1: f(0.9), beta2: f(0.999), oneMinusBeta1: f(0.1), oneMinusBeta2: f(0.001), c1: f(0.271), c2: f(0.003), epsilon: f(1e-7), negLr: f(-0.01), decay };
       const vSquared = tf.square(v!); // a second moment is ≥ 0
       const fused = expectNoLeaks(() => tf.engine().runKernel(ADAM_KERNEL, { param: p!, m: m!, v: vSquared, g: g! }, attrs) as tf.Tensor[], 'runKernel');
@@ -217,6 +223,9 @@ describe('the GenmodAdamUpdate kernel', () => {
       });
       tf.dispose([p!, m!, v!, g!, vSquared, ...fused, ...ops]);
     }
+    // on wasm, that was the SIMD module (adam-simd.wat), not the JavaScript loop
+    const wasm = (tf.backend() as { wasm?: { asm?: { memory?: WebAssembly.Memory } } }).wasm;
+    if (tf.getBackend() === 'wasm') expect(simdAdam(wasm?.asm?.memory)).toBeTypeOf('function');
   });
 });
 
