@@ -23,5 +23,6 @@ export { enableHigherOrderGradients, disableHigherOrderGradients, higherOrderGra
 export { enableFusedReluGradients, type FusedReluGradientOptions } from './relu-gradient.js';
 export { enableFastColumnSum, type FastColumnSumOptions } from './overrides-sum.js';
 export { enableZeroCopyIdentity } from './overrides-identity.js';
+export { enableBroadcastSumGradient } from './sum-gradient.js';
 export { fusedAdam, FusedAdamOptimizer } from './fused-adam.js';
 export { fusedAdamW, FusedAdamWOptimizer, type FusedAdamWOptions } from './fused-adamw.js';

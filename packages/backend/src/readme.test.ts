@@ -24,5 +24,6 @@ describeReadmeExamples(import.meta.url, {
     expect(logged[0]).toBeCloseTo(0.5652, 4);
     expect(logged[1]).toBe(true);
   },
-  'example-6.ts': (logged) => expect(logged).toEqual([1, [1, 2, 3]]),
+  'example-6.ts': (logged) => expect(logged).toEqual([[1, 1, 1, 2, 2, 2]]),
+  'example-7.ts': (logged) => expect(logged).toEqual([1, [1, 2, 3]]),
 });

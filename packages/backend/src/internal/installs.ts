@@ -6,6 +6,7 @@ import { enableFastMatMulGradient } from '../matmul-gradient.js';
 import { enableFusedReluGradients } from '../relu-gradient.js';
 import { enableFastColumnSum } from '../overrides-sum.js';
 import { enableZeroCopyIdentity } from '../overrides-identity.js';
+import { enableBroadcastSumGradient } from '../sum-gradient.js';
 
 let restoreMatMulGradient: (() => void) | undefined;
 
@@ -22,8 +23,8 @@ export function setFastMatMulGradient(on: boolean): void {
  * (medians, tfjs 4.22, 2-core machine; see the package README for the numbers).
  */
 const OVERRIDES: Readonly<Record<string, readonly ((backend: 'cpu' | 'wasm') => () => void)[]>> = {
-  wasm: [(b) => enableFusedReluGradients({ backends: [b] }), (b) => enableFastColumnSum({ backends: [b] }), () => enableZeroCopyIdentity()],
-  cpu: [(b) => enableFusedReluGradients({ backends: [b] }), (b) => enableFastColumnSum({ backends: [b] })],
+  wasm: [(b) => enableFusedReluGradients({ backends: [b] }), (b) => enableFastColumnSum({ backends: [b] }), () => enableZeroCopyIdentity(), () => enableBroadcastSumGradient()],
+  cpu: [(b) => enableFusedReluGradients({ backends: [b] }), (b) => enableFastColumnSum({ backends: [b] }), () => enableBroadcastSumGradient()],
 };
 
 let restoreOverrides: (() => void)[] = [];
