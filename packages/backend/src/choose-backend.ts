@@ -82,8 +82,8 @@ export interface ChooseBackendOptions {
   fastMatMulGradient?: boolean;
   /**
    * install the kernel overrides on the active backend where they are faster (default true): on wasm
-   * {@link enableFusedReluGradients}, {@link enableFastColumnSum} and {@link enableZeroCopyIdentity}; on cpu
-   * the first two and {@link enableBroadcastSumGradient}; elsewhere none. `false` puts tfjs's own kernels back if an earlier chooseBackend
+   * {@link enableFusedReluGradients}, {@link enableFastColumnSum}, {@link enableZeroCopyIdentity} and
+   * {@link enableBroadcastSumGradient}; on cpu all but the zero-copy Identity; elsewhere none. `false` puts tfjs's own kernels back if an earlier chooseBackend
    * installed them.
    */
   kernelOverrides?: boolean;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkGradient, expectNoLeaks } from '@genmod-internal/testing';
 import { chooseBackend, enableBroadcastSumGradient } from './index.js';
+import { broadcastInto } from './kernels/broadcast.js';
 
 const initial = tf.getBackend() as 'cpu' | 'wasm';
 beforeAll(async () => {
@@ -35,6 +36,24 @@ function gradOfSum(shape: number[], axes: number | number[] | undefined, keepDim
   return { values, largestUpload: Math.max(0, ...made) };
 }
 
+describe('the GenmodBroadcast kernel (broadcastInto)', () => {
+  it('equals tf.broadcastTo on every pattern of broadcast axes up to rank 4', () => {
+    const shapes = [[], [5], [3, 4], [2, 3, 4], [2, 3, 1, 5]];
+    for (const out of shapes) {
+      // every subset of axes set to 1 in the input
+      for (let mask = 0; mask < 1 << out.length; mask++) {
+        const inShape = out.map((d, a) => (mask & (1 << a) ? 1 : d));
+        const x = tf.randomNormal(inShape, 0, 1, 'float32', mask + 1);
+        const expected = Array.from(tf.broadcastTo(x, out).dataSync());
+        const got = new Float32Array(out.reduce((p, d) => p * d, 1));
+        broadcastInto(x.dataSync() as Float32Array, inShape, got, out);
+        expect(Array.from(got), `[${inShape}] → [${out}]`).toEqual(expected);
+        x.dispose();
+      }
+    }
+  });
+});
+
 describe('enableBroadcastSumGradient', () => {
   it('equals tfjs’s gradient bit for bit (any axes, keepDims, rank 0 to 4) and uploads no tensor of ones', () => {
     const cases: Array<[number[], number | number[] | undefined, boolean]> = [
@@ -59,12 +78,12 @@ describe('enableBroadcastSumGradient', () => {
     }
   });
 
-  it('is one Tile where tfjs runs a Multiply, leaks nothing, and has a second derivative', async () => {
+  it('is one kernel (GenmodBroadcast on cpu and wasm) where tfjs runs a Multiply, leaks nothing, and has a second derivative', async () => {
     const restore = enableBroadcastSumGradient();
     try {
       const x = tf.randomNormal([8, 5], 0, 1, 'float32', 9);
       const p = await tf.profile(() => tf.grad((v) => tf.sum(tf.sum(v, 1)))(x));
-      expect(p.kernelNames).toContain('Tile');
+      expect(p.kernelNames).toContain('GenmodBroadcast');
       expect(p.kernelNames).not.toContain('Multiply');
       tf.dispose(p.result as tf.Tensor);
       expectNoLeaks(() => tf.grad((v) => tf.sum(tf.square(tf.sum(v, 0))))(x), 'grad of a sum');

@@ -23,7 +23,7 @@ export function setFastMatMulGradient(on: boolean): void {
  * (medians, tfjs 4.22, 2-core machine; see the package README for the numbers).
  */
 const OVERRIDES: Readonly<Record<string, readonly ((backend: 'cpu' | 'wasm') => () => void)[]>> = {
-  wasm: [(b) => enableFusedReluGradients({ backends: [b] }), (b) => enableFastColumnSum({ backends: [b] }), () => enableZeroCopyIdentity()],
+  wasm: [(b) => enableFusedReluGradients({ backends: [b] }), (b) => enableFastColumnSum({ backends: [b] }), () => enableZeroCopyIdentity(), () => enableBroadcastSumGradient()],
   cpu: [(b) => enableFusedReluGradients({ backends: [b] }), (b) => enableFastColumnSum({ backends: [b] }), () => enableBroadcastSumGradient()],
 };
 
