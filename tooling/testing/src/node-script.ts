@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { fromSource } from './readme-mjs.js';
+import { nodeBundle } from './readme-mjs.js';
 
 const run = promisify(execFile);
 
@@ -22,17 +22,7 @@ export async function runScriptInNode(pkgDir: string, script: string, args: read
   const dir = join(pkgDir, 'node_modules', '.cache', 'node-script');
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, `${basename(script).replace(/\.ts$/, '')}.mjs`);
-  await build({
-    entryPoints: [join(pkgDir, script)],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    plugins: [fromSource(pkgDir, selfName)],
-    outfile,
-    logLevel: 'silent',
-  });
+  await build({ ...nodeBundle(pkgDir, selfName, outfile), entryPoints: [join(pkgDir, script)] });
   try {
     const { stdout } = await run(process.execPath, [outfile, ...args], { cwd: pkgDir, timeout: timeoutMs, maxBuffer: 16 << 20 });
     return stdout;

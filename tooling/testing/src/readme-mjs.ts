@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deserialize } from 'node:v8';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import ts from 'typescript';
 
 const run = promisify(execFile);
@@ -38,7 +38,7 @@ export function stripTypes(code: string, fileName = 'example.ts'): string {
 }
 
 /** Bare imports the bundle takes from source: the package itself (and its subpaths) and @genmod-internal/*. */
-export function fromSource(pkgDir: string, selfName: string): Plugin {
+function fromSource(pkgDir: string, selfName: string): Plugin {
   const require = createRequire(join(pkgDir, 'package.json'));
   const self = new RegExp(`^${selfName.replace(/[/.]/g, '\\$&')}(/[a-z0-9-]+)?$`);
   return {
@@ -52,6 +52,14 @@ export function fromSource(pkgDir: string, selfName: string): Plugin {
       });
     },
   };
+}
+
+/**
+ * esbuild's options for a runnable Node bundle of code in the package at `pkgDir`: ESM for Node 20, the package
+ * itself (and @genmod-internal/*) from src/, every other bare import left to Node's resolution.
+ */
+export function nodeBundle(pkgDir: string, selfName: string, outfile: string): BuildOptions {
+  return { bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', plugins: [fromSource(pkgDir, selfName)], outfile, logLevel: 'silent' };
 }
 
 /** What the child runs first: record the first `console.log` call's arguments, written at exit (v8 serialize). */
@@ -86,16 +94,9 @@ export async function runReadmeBlockAsMjs(pkgDir: string, index: number, timeout
   rmSync(logged, { force: true });
   // the stripped example as a user would paste it: parsed as JavaScript (loader 'js'), not TypeScript
   await build({
+    ...nodeBundle(pkgDir, selfName, runnable),
     stdin: { contents: js, loader: 'js', resolveDir: dir, sourcefile: `${name}.mjs` },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    plugins: [fromSource(pkgDir, selfName)],
     banner: { js: banner(logged) },
-    outfile: runnable,
-    logLevel: 'silent',
   });
   writeFileSync(stripped, js);
   try {
