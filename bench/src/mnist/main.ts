@@ -115,14 +115,11 @@ function runPeer(name: MnistModelName, a: MnistArgs): MnistResult | MnistFailure
 
 async function main() {
   const a = parseMnistArgs(process.argv.slice(2));
-  // chooseBackend's `threads` (threaded wasm in Node) where asked for; a @genmod/backend without that option
-  // ignores it and runs one thread, which the check below refuses
-  const options: NonNullable<Parameters<typeof chooseNodeBackend>[1]> & { threads?: number } = {};
-  if (a.threads !== 1) options.threads = a.threads;
-  const choice = await chooseNodeBackend(a.backend, options);
-  const threads = (choice as { threads?: number }).threads ?? 1;
+  // chooseBackend's `threads` (threaded wasm in Node); the run stops if the backend runs another number
+  const choice = await chooseNodeBackend(a.backend, a.backend === 'wasm' ? { threads: a.threads } : {});
+  const threads = choice.threads ?? 1;
   if (threads !== a.threads) {
-    const why = choice.details.length > 0 ? ` (${choice.details.join('; ')})` : ' (this @genmod/backend has no threads option: build it with threaded wasm, or run --threads=1)';
+    const why = choice.details.length > 0 ? ` (${choice.details.join('; ')})` : '';
     throw new Error(`mnist: --threads=${a.threads}, but the ${choice.active} backend runs ${threads} thread${threads === 1 ? '' : 's'}${why}`);
   }
   const framework = `tfjs ${tf.version.tfjs} ${choice.active} (${threads} thread${threads === 1 ? '' : 's'})`;

@@ -44,11 +44,12 @@ describe('the GenmodBroadcast kernel (broadcastInto)', () => {
       for (let mask = 0; mask < 1 << out.length; mask++) {
         const inShape = out.map((d, a) => (mask & (1 << a) ? 1 : d));
         const x = tf.randomNormal(inShape, 0, 1, 'float32', mask + 1);
-        const expected = Array.from(tf.broadcastTo(x, out).dataSync());
+        const broadcast = tf.broadcastTo(x, out);
+        const expected = Array.from(broadcast.dataSync());
         const got = new Float32Array(out.reduce((p, d) => p * d, 1));
         broadcastInto(x.dataSync() as Float32Array, inShape, got, out);
         expect(Array.from(got), `[${inShape}] → [${out}]`).toEqual(expected);
-        x.dispose();
+        tf.dispose([x, broadcast]);
       }
     }
   });

@@ -15,7 +15,7 @@ export const BROADCAST_KERNEL = 'GenmodBroadcast';
  * out = x broadcast from `inShape` to `outShape` (same rank; inShape[a] is outShape[a] or 1). The innermost run
  * of axes that are all copied (or all broadcast) is one `set` (or one `fill`); the axes outside it are looped.
  */
-export function broadcastInto(x: ArrayLike<number> & { subarray?: unknown }, inShape: readonly number[], out: Float32Array, outShape: readonly number[]): void {
+export function broadcastInto(x: Float32Array, inShape: readonly number[], out: Float32Array, outShape: readonly number[]): void {
   const rank = outShape.length;
   if (rank === 0) {
     out[0] = x[0]!;
@@ -40,11 +40,10 @@ export function broadcastInto(x: ArrayLike<number> & { subarray?: unknown }, inS
     start--;
   }
   const block = start < rank ? outShape.slice(start).reduce((p, d) => p * d, 1) : 1;
-  const src = x as Float32Array;
   const visit = (axis: number, inOff: number, outOff: number): void => {
     if (axis === start) {
-      if (run === 2) out.fill(src[inOff]!, outOff, outOff + block);
-      else out.set(src.subarray(inOff, inOff + block), outOff);
+      if (run === 2) out.fill(x[inOff]!, outOff, outOff + block);
+      else out.set(x.subarray(inOff, inOff + block), outOff);
       return;
     }
     const n = outShape[axis]!;
